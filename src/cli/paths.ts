@@ -1,0 +1,35 @@
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The OS config dir for porthole (XDG on Linux), where the user's own config and the console's state live. */
+export function userConfigDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.PORTHOLE_CONFIG_DIR) return resolve(env.PORTHOLE_CONFIG_DIR);
+  if (process.platform === 'darwin') return join(homedir(), 'Library', 'Preferences', 'porthole');
+  if (process.platform === 'win32') return join(env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), 'porthole', 'Config');
+  return join(env.XDG_CONFIG_HOME || join(homedir(), '.config'), 'porthole');
+}
+
+export function packageRoot(): string {
+  // dist/cli/paths.js or src/cli/paths.ts → the package root two levels up.
+  return resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+}
+
+export function exampleConfigPath(): string {
+  return join(packageRoot(), 'config.example.json');
+}
+
+export interface ConfigChoice {
+  file: string;
+  why: 'flag' | 'env' | 'user' | 'example';
+}
+
+/** --config, else $PORTHOLE_CONFIG, else the user's config.json, else the shipped example. */
+export function chooseConfig(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): ConfigChoice {
+  if (flag) return { file: resolve(flag), why: 'flag' };
+  if (env.PORTHOLE_CONFIG) return { file: resolve(env.PORTHOLE_CONFIG), why: 'env' };
+  const user = join(userConfigDir(env), 'config.json');
+  if (existsSync(user)) return { file: user, why: 'user' };
+  return { file: exampleConfigPath(), why: 'example' };
+}

@@ -1,0 +1,37 @@
+/** One thing wrong with a config: where (JSON path) and what was expected. */
+export interface Problem {
+  path: string;
+  message: string;
+  line?: number;
+  column?: number;
+}
+
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const p of path) {
+    if (typeof p === 'number') out += `[${p}]`;
+    else if (/^[A-Za-z_$][\w$]*$/.test(String(p))) out += out ? `.${String(p)}` : String(p);
+    else out += `[${JSON.stringify(String(p))}]`;
+  }
+  return out || '(top level)';
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problems: readonly Problem[],
+  ) {
+    super(`${file}: ${problems.length} problem${problems.length === 1 ? '' : 's'}`);
+    this.name = 'ConfigError';
+  }
+
+  /** Human-readable report: the file, then one line per problem. */
+  report(): string {
+    const lines = [`${this.file}: invalid config (${this.problems.length} problem${this.problems.length === 1 ? '' : 's'})`];
+    for (const p of this.problems) {
+      const where = p.line !== undefined ? `line ${p.line}, column ${p.column ?? 1}` : p.path;
+      lines.push(`  ${where}: ${p.message}`);
+    }
+    return lines.join('\n');
+  }
+}

@@ -1,0 +1,112 @@
+import { z } from 'zod';
+import { parseDuration } from './duration.js';
+import { SERVICE_PORTS, serviceNames } from './presets.js';
+import { didYouMean } from './suggest.js';
+
+const DURATION_HINT = 'a duration such as "500ms", "10s", "2m" or a number of seconds';
+
+function duration(minMs: number, maxMs: number) {
+  return z
+    .union([z.number(), z.string()], { error: `expected ${DURATION_HINT}` })
+    .transform((value, ctx) => {
+      const ms = parseDuration(value);
+      if (ms === undefined) {
+        ctx.addIssue({ code: 'custom', message: `expected ${DURATION_HINT}` });
+        return z.NEVER;
+      }
+      if (ms < minMs || ms > maxMs) {
+        ctx.addIssue({ code: 'custom', message: `expected a duration between ${minMs}ms and ${maxMs / 1000}s` });
+        return z.NEVER;
+      }
+      return ms;
+    });
+}
+
+export const portSchema = z
+  .number({ error: 'expected a port number (an integer from 1 to 65535)' })
+  .int({ error: 'expected a port number (an integer from 1 to 65535)' })
+  .min(1, { error: 'expected a port number (an integer from 1 to 65535)' })
+  .max(65535, { error: 'expected a port number (an integer from 1 to 65535)' });
+
+const HOST_RE = /^(\[[0-9A-Fa-f:.]+(%[\w.-]+)?\]|[0-9A-Fa-f:.]+(%[\w.-]+)?|[A-Za-z0-9_]([A-Za-z0-9_.-]{0,252}))$/;
+
+export const hostSchema = z
+  .string({ error: 'expected a host name or IP address' })
+  .min(1, { error: 'expected a host name or IP address, got an empty string' })
+  .max(253, { error: 'expected a host name of at most 253 characters' })
+  .regex(HOST_RE, { error: 'expected a host name or IP address (letters, digits, ".", "-", ":"; no spaces or scheme)' })
+  .transform((h) => (h.startsWith('[') && h.endsWith(']') ? h.slice(1, -1) : h));
+
+export const serviceSchema = z.string({ error: 'expected a service name' }).superRefine((name, ctx) => {
+  if (Object.hasOwn(SERVICE_PORTS, name)) return;
+  const guess = didYouMean(name, serviceNames());
+  ctx.addIssue({
+    code: 'custom',
+    message: `unknown service "${name}"${guess ? ` — did you mean "${guess}"?` : ''} (known: ${serviceNames().join(', ')}; or give "port")`,
+  });
+});
+
+const familySchema = z.union([z.literal(4), z.literal(6)], { error: 'expected 4 or 6 (IPv4 or IPv6)' });
+const retriesSchema = z
+  .number({ error: 'expected a whole number of retries from 0 to 10' })
+  .int({ error: 'expected a whole number of retries from 0 to 10' })
+  .min(0, { error: 'expected a whole number of retries from 0 to 10' })
+  .max(10, { error: 'expected a whole number of retries from 0 to 10' });
+
+/** Timing knobs shared by `defaults` and each target. */
+const timingShape = {
+  interval: duration(500, 86_400_000).optional(),
+  timeout: duration(50, 120_000).optional(),
+  retries: retriesSchema.optional(),
+  retryDelay: duration(0, 3_600_000).optional(),
+  slowAfter: duration(1, 120_000).optional(),
+  family: familySchema.optional(),
+};
+
+export const defaultsSchema = z.strictObject({ ...timingShape });
+
+const nameSchema = z
+  .string({ error: 'expected a name (text)' })
+  .min(1, { error: 'expected a non-empty name' })
+  .max(80, { error: 'expected a name of at most 80 characters' });
+
+export const targetSchema = z
+  .strictObject({
+    id: z
+      .string({ error: 'expected an id (text)' })
+      .regex(/^[A-Za-z0-9._:@/-]{1,80}$/, { error: 'expected an id of 1-80 letters, digits or ._:@/-' })
+      .optional(),
+    name: nameSchema.optional(),
+    host: hostSchema,
+    port: portSchema.optional(),
+    service: serviceSchema.optional(),
+    ...timingShape,
+    tags: z
+      .array(z.string({ error: 'expected a tag (text)' }).min(1).max(40), { error: 'expected a list of tags' })
+      .max(20)
+      .optional(),
+    internal: z.boolean({ error: 'expected true or false' }).optional(),
+    paused: z.boolean({ error: 'expected true or false' }).optional(),
+  })
+  .superRefine((t, ctx) => {
+    if (t.port === undefined && t.service === undefined) {
+      ctx.addIssue({ code: 'custom', message: 'expected "port" or "service" (a target needs a port to check)' });
+    }
+  });
+
+export const configSchema = z.strictObject({
+  $schema: z.string().optional(),
+  defaults: defaultsSchema.optional(),
+  targets: z.array(targetSchema, { error: 'expected a list of targets' }),
+});
+
+export type RawTarget = z.input<typeof targetSchema>;
+export type ParsedTarget = z.output<typeof targetSchema>;
+export type ParsedConfig = z.output<typeof configSchema>;
+
+/** Keys allowed at each object level, for did-you-mean on unknown keys. */
+export const KNOWN_KEYS: Readonly<Record<'root' | 'defaults' | 'target', readonly string[]>> = {
+  root: Object.keys(configSchema.shape),
+  defaults: Object.keys(defaultsSchema.shape),
+  target: Object.keys(targetSchema.shape),
+};

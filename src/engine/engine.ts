@@ -1,0 +1,263 @@
+import type { Target } from '../config/target.js';
+import { probeTcp } from '../probe/tcp.js';
+import type { ProbeFn, ProbeResult } from '../probe/types.js';
+import { initialMonitorState, stepMonitor } from './monitor.js';
+import { Scheduler } from './scheduler.js';
+import type { EngineEvent, MonitorInput, TargetView } from './types.js';
+
+export interface EngineOptions {
+  targets: readonly Target[];
+  /** Most handshakes in flight at once (default 256). */
+  concurrency?: number;
+  probe?: ProbeFn;
+  /** Samples kept per target for sparklines and charts. */
+  recentSize?: number;
+  /** Spread of the first checks after start, ms (default: up to 1 s, never more than the interval). */
+  startSpreadMs?: number;
+  /** Fraction of the interval by which each next check may move, so targets drift out of lockstep. */
+  jitter?: number;
+}
+
+export type EngineListener = (event: EngineEvent) => void;
+
+interface Entry {
+  view: TargetView;
+  /** Monotonic time the current cycle was planned for; the next interval counts from here. */
+  cycleAt: number;
+  recheckRequested: boolean;
+}
+
+/**
+ * Checks targets on their intervals with bounded concurrency, feeds results through the monitor and
+ * publishes results, state changes, incidents and trends to subscribers. Knows nothing of screens or
+ * storage: those subscribe.
+ */
+export class Engine {
+  private readonly entries = new Map<string, Entry>();
+  private readonly listeners = new Set<EngineListener>();
+  private readonly scheduler: Scheduler;
+  private readonly probe: ProbeFn;
+  private readonly recentSize: number;
+  private readonly startSpreadMs: number;
+  private readonly jitter: number;
+  private started = false;
+  private inFlightChecks = new Set<Promise<void>>();
+  /** Bumped on every change; the UI polls it to know when a new snapshot is worth taking. */
+  version = 0;
+  lastCheckAt: number | undefined;
+  totalChecks = 0;
+
+  constructor(options: EngineOptions) {
+    this.probe = options.probe ?? probeTcp;
+    this.recentSize = options.recentSize ?? 120;
+    this.startSpreadMs = options.startSpreadMs ?? 1000;
+    this.jitter = options.jitter ?? 0.05;
+    this.scheduler = new Scheduler((id) => this.check(id), { concurrency: options.concurrency ?? 256 });
+    const now = Date.now();
+    for (const t of options.targets) this.entries.set(t.id, this.newEntry(t, now));
+  }
+
+  subscribe(listener: EngineListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    const t = performance.now();
+    for (const e of this.entries.values()) {
+      if (!e.view.target.paused) this.planFirst(e, t);
+    }
+    this.scheduler.start();
+  }
+
+  /** Stops planning new checks and waits for those in flight (each is bounded by its timeout). */
+  async stop(): Promise<void> {
+    this.started = false;
+    this.scheduler.stop();
+    await Promise.allSettled([...this.inFlightChecks]);
+  }
+
+  snapshot(): TargetView[] {
+    return Array.from(this.entries.values(), (e) => e.view);
+  }
+
+  get(id: string): TargetView | undefined {
+    return this.entries.get(id)?.view;
+  }
+
+  has(id: string): boolean {
+    return this.entries.has(id);
+  }
+
+  schedulerStats(): { active: number; queued: number; drifts: number[] } {
+    return { active: this.scheduler.active, queued: this.scheduler.queued, drifts: this.scheduler.recentDrifts() };
+  }
+
+  add(target: Target): void {
+    if (this.entries.has(target.id)) throw new Error(`a target with id "${target.id}" already exists`);
+    const e = this.newEntry(target, Date.now());
+    this.entries.set(target.id, e);
+    this.emit({ type: 'targets', at: Date.now() });
+    if (this.started && !target.paused) this.plan(e, performance.now());
+  }
+
+  remove(id: string): boolean {
+    const e = this.entries.get(id);
+    if (!e) return false;
+    this.apply(e, { kind: 'end', reason: 'removed' });
+    this.scheduler.cancel(id);
+    this.entries.delete(id);
+    this.emit({ type: 'targets', at: Date.now() });
+    return true;
+  }
+
+  /** Replaces a target's settings. A new address or port starts its state afresh. */
+  update(target: Target): void {
+    const e = this.entries.get(target.id);
+    if (!e) throw new Error(`no target with id "${target.id}"`);
+    const old = e.view.target;
+    const sameEndpoint = old.host === target.host && old.port === target.port && old.family === target.family;
+    if (!sameEndpoint) {
+      this.apply(e, { kind: 'end', reason: 'changed' });
+      e.view = { ...this.newEntry(target, Date.now()).view };
+    } else {
+      e.view = { ...e.view, target };
+    }
+    if (target.paused !== old.paused) {
+      if (target.paused) this.pause(target.id);
+      else this.resume(target.id);
+    } else if (!target.paused && this.started) {
+      this.recheck(target.id);
+    }
+    this.emit({ type: 'targets', at: Date.now() });
+  }
+
+  pause(id: string): void {
+    const e = this.entries.get(id);
+    if (!e) return;
+    this.scheduler.cancel(id);
+    e.view = { ...e.view, target: { ...e.view.target, paused: true } };
+    this.apply(e, { kind: 'pause' });
+  }
+
+  resume(id: string): void {
+    const e = this.entries.get(id);
+    if (!e) return;
+    e.view = { ...e.view, target: { ...e.view.target, paused: false } };
+    this.apply(e, { kind: 'resume' });
+    if (this.started) this.plan(e, performance.now());
+  }
+
+  /** Checks now, out of turn. A check already in flight is followed by another at once. */
+  recheck(id: string): void {
+    const e = this.entries.get(id);
+    if (!e || e.view.target.paused || !this.started) return;
+    if (e.view.inFlight) e.recheckRequested = true;
+    else this.plan(e, performance.now());
+  }
+
+  private newEntry(target: Target, now: number): Entry {
+    return {
+      view: { target, monitor: initialMonitorState(now, target.paused), recent: [], checks: 0, failures: 0, inFlight: false },
+      cycleAt: 0,
+      recheckRequested: false,
+    };
+  }
+
+  private planFirst(e: Entry, now: number): void {
+    const spread = Math.min(this.startSpreadMs, e.view.target.intervalMs);
+    this.plan(e, now + Math.random() * spread);
+  }
+
+  private plan(e: Entry, at: number): void {
+    e.cycleAt = at;
+    this.scheduler.plan(e.view.target.id, at);
+  }
+
+  private planNext(e: Entry): void {
+    const t = e.view.target;
+    const now = performance.now();
+    if (e.recheckRequested) {
+      e.recheckRequested = false;
+      this.plan(e, now);
+      return;
+    }
+    if (e.view.monitor.pending) {
+      // Confirming a change: retry after the retry delay, keeping the cycle's phase for later.
+      this.scheduler.plan(t.id, now + t.retryDelayMs);
+      return;
+    }
+    const wobble = (Math.random() * 2 - 1) * this.jitter * t.intervalMs;
+    let at = e.cycleAt + t.intervalMs + wobble;
+    if (at < now) at = now + Math.random() * Math.min(t.intervalMs, 1000) * this.jitter; // fell behind: do not burst
+    this.plan(e, at);
+  }
+
+  private async check(id: string): Promise<void> {
+    const e = this.entries.get(id);
+    if (!e || e.view.target.paused) return;
+    const target = e.view.target;
+    e.view = { ...e.view, inFlight: true };
+    const p = this.probe({ host: target.host, port: target.port, timeoutMs: target.timeoutMs, family: target.family });
+    const tracked = p.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.inFlightChecks.add(tracked);
+    let result: ProbeResult;
+    try {
+      result = await p;
+    } finally {
+      this.inFlightChecks.delete(tracked);
+    }
+    const current = this.entries.get(id);
+    // Removed, or its endpoint replaced, while the handshake was in flight: the result is stale.
+    if (current !== e || e.view.target.host !== target.host || e.view.target.port !== target.port) return;
+    this.record(e, result);
+    if (this.started && !e.view.target.paused) this.planNext(e);
+  }
+
+  private record(e: Entry, result: ProbeResult): void {
+    const now = Date.now();
+    const failed = result.outcome !== 'open';
+    const sample = failed ? null : result.connectMs;
+    const recent = e.view.recent.length >= this.recentSize ? [...e.view.recent.slice(1), sample] : [...e.view.recent, sample];
+    e.view = {
+      ...e.view,
+      inFlight: false,
+      lastResult: result,
+      recent,
+      checks: e.view.checks + 1,
+      failures: e.view.failures + (failed ? 1 : 0),
+      lastCheckAt: now,
+    };
+    this.lastCheckAt = now;
+    this.totalChecks++;
+    const events = this.apply(e, { kind: 'result', result }, false);
+    this.emit({ type: 'result', targetId: e.view.target.id, result, state: e.view.monitor.state, at: now });
+    for (const ev of events) this.emit(ev);
+  }
+
+  /** Runs the monitor for one input; emits its events unless the caller wants to order them. */
+  private apply(e: Entry, input: MonitorInput, emitNow = true): EngineEvent[] {
+    const t = e.view.target;
+    const step = stepMonitor(t.id, e.view.monitor, input, Date.now(), { retries: t.retries, slowAfterMs: t.slowAfterMs });
+    e.view = { ...e.view, monitor: step.state, ...(input.kind === 'result' ? {} : { inFlight: false }) };
+    this.version++;
+    if (emitNow) for (const ev of step.events) this.emit(ev);
+    return step.events;
+  }
+
+  private emit(event: EngineEvent): void {
+    this.version++;
+    for (const l of this.listeners) {
+      try {
+        l(event);
+      } catch {
+        // A failing subscriber must not stop checking or starve the others.
+      }
+    }
+  }
+}

@@ -1,0 +1,170 @@
+import { formatHostPortEvidence } from './evidence.js';
+import { updateTrend } from './trend.js';
+import type { Cause, Condition, Incident, MonitorEvent, MonitorInput, MonitorSettings, MonitorState, Pending, State } from './types.js';
+import type { ProbeResult } from '../probe/types.js';
+
+/**
+ * The monitor: a pure function of (state, input, now) → (state, events). No timers, no sockets.
+ *
+ * A result that disagrees with the last confirmed condition starts (or extends) a pending run; only
+ * `retries + 1` consecutive results in the same direction confirm a change. While a failure is pending
+ * the visible state is RETRYING; while a recovery is pending the target stays DOWN. Each confirmed
+ * change into DOWN or SLOW opens an incident, and leaving it closes that incident.
+ */
+
+export function initialMonitorState(now: number, paused = false): MonitorState {
+  return { state: paused ? 'PAUSED' : 'UNKNOWN', since: now, confirmed: 'UNKNOWN', trend: { samples: [], rising: false } };
+}
+
+export interface MonitorStep {
+  state: MonitorState;
+  events: MonitorEvent[];
+}
+
+export function conditionOf(result: ProbeResult, slowAfterMs: number): { condition: Condition; cause?: Cause; evidence?: string } {
+  if (result.outcome === 'open') {
+    const ms = result.connectMs ?? 0;
+    if (ms > slowAfterMs) return { condition: 'SLOW', cause: 'slow', evidence: `handshake ${ms.toFixed(1)}ms > ${slowAfterMs}ms` };
+    return { condition: 'UP' };
+  }
+  return { condition: 'DOWN', cause: result.outcome, evidence: formatHostPortEvidence(result) };
+}
+
+/** Whether a new condition continues the pending run. Recovering from DOWN, UP and SLOW both count as "open". */
+function continuesPending(p: Pending | undefined, c: Condition, confirmed: MonitorState['confirmed']): boolean {
+  if (!p) return false;
+  if (confirmed === 'DOWN' || confirmed === 'UNKNOWN') return (p.to === 'DOWN') === (c === 'DOWN');
+  return p.to === c;
+}
+
+function visibleFor(confirmed: MonitorState['confirmed'], pending: Pending | undefined): State {
+  if (pending?.to === 'DOWN') return 'RETRYING';
+  return confirmed;
+}
+
+function closeIncident(inc: Incident, ended: number, endedBy: NonNullable<Incident['endedBy']>): Incident {
+  return { ...inc, ended, durationMs: Math.max(0, ended - inc.started), endedBy };
+}
+
+function withVisible(prev: MonitorState, next: Omit<MonitorState, 'since'>, now: number, events: MonitorEvent[], targetId: string): MonitorState {
+  if (next.state === prev.state) return { ...next, since: prev.since };
+  events.push({
+    type: 'state',
+    targetId,
+    from: prev.state,
+    to: next.state,
+    at: now,
+    ...(next.cause && next.state !== 'UP' ? { cause: next.cause } : {}),
+    ...(next.evidence && next.state !== 'UP' ? { evidence: next.evidence } : {}),
+  });
+  return { ...next, since: now };
+}
+
+export function stepMonitor(
+  targetId: string,
+  prev: MonitorState,
+  input: MonitorInput,
+  now: number,
+  settings: MonitorSettings,
+): MonitorStep {
+  const events: MonitorEvent[] = [];
+
+  if (input.kind === 'pause' || input.kind === 'end') {
+    if (prev.state === 'PAUSED' && input.kind === 'pause') return { state: prev, events };
+    let incident = prev.incident;
+    if (incident) {
+      const closed = closeIncident(incident, now, input.kind === 'pause' ? 'paused' : input.reason);
+      events.push({ type: 'incident', phase: 'closed', incident: closed });
+      incident = undefined;
+    }
+    const next = withVisible(prev, { state: 'PAUSED', confirmed: 'UNKNOWN', trend: prev.trend }, now, events, targetId);
+    return { state: next, events };
+  }
+  if (input.kind === 'resume') {
+    if (prev.state !== 'PAUSED') return { state: prev, events };
+    const next = withVisible(prev, { state: 'UNKNOWN', confirmed: 'UNKNOWN', trend: prev.trend }, now, events, targetId);
+    return { state: next, events };
+  }
+
+  // A result that arrives for a paused target (it was in flight when paused) is ignored.
+  if (prev.state === 'PAUSED') return { state: prev, events };
+
+  const result = input.result;
+  const { condition, cause, evidence } = conditionOf(result, settings.slowAfterMs);
+
+  let trend = prev.trend;
+  if (result.outcome === 'open' && result.connectMs !== null) {
+    const t = updateTrend(prev.trend, result.connectMs);
+    trend = t.trend;
+    if (t.change) events.push({ type: 'trend', targetId, at: now, ...t.change });
+  }
+
+  let confirmed = prev.confirmed;
+  let pending: Pending | undefined;
+  let incident = prev.incident;
+
+  const startsUnconfirmed = prev.confirmed === 'UNKNOWN' && condition !== 'DOWN';
+  if (condition === prev.confirmed || startsUnconfirmed) {
+    // Agrees with what we know (or is the first good news): no confirmation needed.
+    confirmed = condition;
+    if (startsUnconfirmed && condition === 'SLOW') {
+      incident = openIncident(targetId, 'UNKNOWN', 'SLOW', cause, evidence, now);
+      events.push({ type: 'incident', phase: 'opened', incident });
+    }
+  } else {
+    const count = continuesPending(prev.pending, condition, prev.confirmed) ? prev.pending!.count + 1 : 1;
+    const firstAt = count === 1 ? now : prev.pending!.firstAt;
+    pending = { to: condition, count, firstAt, ...(cause ? { cause } : {}), ...(evidence ? { evidence } : {}) };
+    if (count >= settings.retries + 1) {
+      // Confirmed: close what was open, open what the new condition means.
+      const from = prev.confirmed === 'UNKNOWN' ? 'UNKNOWN' : prev.confirmed;
+      if (incident) {
+        const closed = closeIncident(incident, firstAt, 'recovered');
+        events.push({ type: 'incident', phase: 'closed', incident: closed });
+        incident = undefined;
+      }
+      if (condition !== 'UP') {
+        incident = openIncident(targetId, from, condition, cause, evidence, firstAt);
+        events.push({ type: 'incident', phase: 'opened', incident });
+      }
+      confirmed = condition;
+      pending = undefined;
+    }
+  }
+
+  // Shown cause: the latest failure while RETRYING; while DOWN or SLOW, the latest result that agrees
+  // (a refused port that starts timing out says so), kept through a pending recovery.
+  const agrees = condition === confirmed;
+  const showCause = pending?.to === 'DOWN' ? pending.cause : confirmed === 'UP' ? undefined : agrees ? cause : prev.cause;
+  const showEvidence = pending?.to === 'DOWN' ? pending.evidence : confirmed === 'UP' ? undefined : agrees ? evidence : prev.evidence;
+  const state = withVisible(
+    prev,
+    {
+      state: visibleFor(confirmed, pending),
+      confirmed,
+      ...(pending ? { pending } : {}),
+      ...(showCause ? { cause: showCause } : {}),
+      ...(showEvidence ? { evidence: showEvidence } : {}),
+      ...(incident ? { incident } : {}),
+      trend,
+    },
+    now,
+    events,
+    targetId,
+  );
+  return { state, events };
+}
+
+function openIncident(targetId: string, from: State, to: Condition, cause: Cause | undefined, evidence: string | undefined, started: number): Incident {
+  return {
+    id: `${targetId}#${started}`,
+    targetId,
+    from,
+    to,
+    cause: cause ?? (to === 'SLOW' ? 'slow' : 'error'),
+    evidence: evidence ?? '',
+    started,
+    ended: null,
+    durationMs: null,
+  };
+}

@@ -1,0 +1,87 @@
+import type { Target } from '../config/target.js';
+import type { Outcome, ProbeResult } from '../probe/types.js';
+
+export type State = 'UNKNOWN' | 'UP' | 'SLOW' | 'RETRYING' | 'DOWN' | 'PAUSED';
+export const STATES: readonly State[] = ['UP', 'SLOW', 'RETRYING', 'DOWN', 'PAUSED', 'UNKNOWN'];
+
+/** What a single result says about the target, before any confirmation. */
+export type Condition = 'UP' | 'SLOW' | 'DOWN';
+/** Why a target is not UP: a failed handshake's outcome, or a handshake over the threshold. */
+export type Cause = Exclude<Outcome, 'open'> | 'slow';
+
+export interface Incident {
+  /** Unique per engine run and target: `${targetId}#${started}`. */
+  id: string;
+  targetId: string;
+  from: State;
+  to: State;
+  cause: Cause;
+  /** errno and message, or the slow handshake time, that proved it. */
+  evidence: string;
+  started: number;
+  ended: number | null;
+  durationMs: number | null;
+  /** Why it ended, when it did not end by recovering. */
+  endedBy?: 'recovered' | 'paused' | 'removed' | 'changed';
+}
+
+export interface Pending {
+  /** Where consecutive results are pointing (DOWN while RETRYING; UP or SLOW while recovering). */
+  to: Condition;
+  count: number;
+  /** Wall time of the first result in this run: an outage starts when it was first seen. */
+  firstAt: number;
+  cause?: Cause;
+  evidence?: string;
+}
+
+export interface TrendState {
+  /** Connect times of recent open results, oldest first, bounded. */
+  samples: readonly number[];
+  rising: boolean;
+}
+
+export interface MonitorState {
+  state: State;
+  since: number;
+  confirmed: 'UNKNOWN' | Condition;
+  pending?: Pending;
+  /** The last failure's cause while DOWN or RETRYING; 'slow' while SLOW. */
+  cause?: Cause;
+  evidence?: string;
+  incident?: Incident;
+  trend: TrendState;
+}
+
+export interface MonitorSettings {
+  retries: number;
+  slowAfterMs: number;
+}
+
+export type MonitorInput =
+  | { kind: 'result'; result: ProbeResult }
+  | { kind: 'pause' }
+  | { kind: 'resume' }
+  | { kind: 'end'; reason: 'removed' | 'changed' };
+
+export type EngineEvent =
+  | { type: 'result'; targetId: string; result: ProbeResult; state: State; at: number }
+  | { type: 'state'; targetId: string; from: State; to: State; at: number; cause?: Cause; evidence?: string }
+  | { type: 'incident'; phase: 'opened' | 'closed'; incident: Incident }
+  | { type: 'trend'; targetId: string; phase: 'rising' | 'cleared'; recentMs: number; baselineMs: number; at: number }
+  | { type: 'targets'; at: number };
+
+export type MonitorEvent = Exclude<EngineEvent, { type: 'result' } | { type: 'targets' }>;
+
+/** What the UI and exporters read: one immutable view per target, replaced on every change. */
+export interface TargetView {
+  target: Target;
+  monitor: MonitorState;
+  lastResult?: ProbeResult;
+  /** Recent connect times in ms, oldest first; null marks a failed check. */
+  recent: readonly (number | null)[];
+  checks: number;
+  failures: number;
+  lastCheckAt?: number;
+  inFlight: boolean;
+}

@@ -1,0 +1,44 @@
+import { lookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
+
+export interface Resolved {
+  address: string;
+  family: 4 | 6;
+  /** null when the host was already an address. */
+  dnsMs: number | null;
+}
+
+export class ResolveError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Resolves a host to one address (the resolver's first, or the first of the family asked for). */
+export async function resolveHost(host: string, family: 0 | 4 | 6, timeoutMs: number): Promise<Resolved> {
+  const literal = isIP(host);
+  if (literal !== 0) {
+    if (family !== 0 && family !== literal) {
+      throw new ResolveError('EAI_ADDRFAMILY', `${host} is an IPv${literal} address but family ${family} was asked for`);
+    }
+    return { address: host, family: literal as 4 | 6, dnsMs: null };
+  }
+  const t0 = performance.now();
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new ResolveError('EAI_AGAIN', `resolving ${host} took longer than ${timeoutMs}ms`)), timeoutMs);
+  });
+  try {
+    const r = await Promise.race([lookup(host, { family, verbatim: true }), deadline]);
+    return { address: r.address, family: r.family as 4 | 6, dnsMs: performance.now() - t0 };
+  } catch (err) {
+    if (err instanceof ResolveError) throw err;
+    const e = err as NodeJS.ErrnoException;
+    throw new ResolveError(e.code ?? 'ENOTFOUND', `cannot resolve ${host}: ${e.code ?? e.message}`);
+  } finally {
+    clearTimeout(timer);
+  }
+}
