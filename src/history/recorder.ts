@@ -1,0 +1,242 @@
+import type { EngineEvent, TargetView } from '../engine/types.js';
+import type { HistoryDb } from './open.js';
+import { describeFailure, type HistoryProblem } from './problems.js';
+import { DEFAULT_RETENTION, prune, type PruneReport, type Retention } from './retention.js';
+import { rollup } from './rollup.js';
+import { gapLimitMs } from './timeline.js';
+import { HistoryWriter, type Committed, type TargetInfo, type WriteOp } from './writer.js';
+
+/** What the recorder needs from an Engine. */
+export interface EventSource {
+  subscribe(listener: (event: EngineEvent) => void): () => void;
+  snapshot(): TargetView[];
+}
+
+export interface RecorderOptions {
+  /** How often queued writes are committed (default 1 s). */
+  flushIntervalMs?: number;
+  /** A queue this long is committed at once rather than at the next tick (default 2,000). */
+  batchSize?: number;
+  /** Most writes held while the disk is slow or failing; beyond it samples are dropped and counted (default 50,000). */
+  maxQueue?: number;
+  /** How often aggregates are brought up to date (default 60 s). */
+  rollupIntervalMs?: number;
+  /** How often retention is applied (default 1 h). */
+  pruneIntervalMs?: number;
+  retention?: Retention;
+  location?: string;
+  now?: () => number;
+  /** Called after each commit (with what it made durable). */
+  onCommit?: (committed: Committed) => void;
+  /** Called when writing starts failing (with the problem) and when it works again (undefined). */
+  onProblem?: (problem: HistoryProblem | undefined) => void;
+}
+
+export interface RecorderStats {
+  queued: number;
+  written: number;
+  /** Samples lost because the queue was full (the disk too slow or failing). Never silent: shown here. */
+  droppedSamples: number;
+  /** Incident writes lost the same way (only after a much longer failure; they get extra room). */
+  droppedIncidents: number;
+  flushes: number;
+  failedFlushes: number;
+  lastFlushMs: number;
+  maxFlushMs: number;
+  /** Set while writes fail; the console shows it in the header. */
+  problem?: HistoryProblem;
+}
+
+const INCIDENT_HEADROOM = 10_000;
+
+function targetInfo(v: TargetView): TargetInfo {
+  const t = v.target;
+  return { key: t.id, name: t.name, host: t.host, port: t.port, intervalMs: t.intervalMs, gapLimitMs: gapLimitMs(t) };
+}
+
+/**
+ * Subscribes to an engine and writes what it reports. The listener only queues: commits happen on a
+ * timer, many rows per transaction, so a check never waits for the disk.
+ */
+export class HistoryRecorder {
+  private queue: WriteOp[] = [];
+  private readonly writer: HistoryWriter;
+  private readonly opts: Required<Omit<RecorderOptions, 'onCommit' | 'onProblem'>> & Pick<RecorderOptions, 'onCommit' | 'onProblem'>;
+  private readonly counters = { written: 0, droppedSamples: 0, droppedIncidents: 0, flushes: 0, failedFlushes: 0, lastFlushMs: 0, maxFlushMs: 0 };
+  private problem: HistoryProblem | undefined;
+  private source: EventSource | undefined;
+  private unsubscribe: (() => void) | undefined;
+  private timers: NodeJS.Timeout[] = [];
+  private flushSoon = false;
+  private closed = false;
+
+  constructor(private readonly history: HistoryDb, options: RecorderOptions = {}) {
+    this.writer = new HistoryWriter(history.db);
+    this.opts = {
+      flushIntervalMs: options.flushIntervalMs ?? 1000,
+      batchSize: options.batchSize ?? 2000,
+      maxQueue: options.maxQueue ?? 50_000,
+      rollupIntervalMs: options.rollupIntervalMs ?? 60_000,
+      pruneIntervalMs: options.pruneIntervalMs ?? 3_600_000,
+      retention: options.retention ?? DEFAULT_RETENTION,
+      location: options.location ?? 'local',
+      now: options.now ?? Date.now,
+      onCommit: options.onCommit,
+      onProblem: options.onProblem,
+    };
+  }
+
+  /** Starts recording an engine: its targets now, then every event. Call before engine.start(). */
+  attach(source: EventSource): void {
+    if (this.source) throw new Error('the recorder is already attached');
+    this.source = source;
+    const now = this.opts.now();
+    const views = source.snapshot();
+    for (const v of views) this.enqueue({ kind: 'target', target: targetInfo(v), at: now });
+    for (const v of views) if (v.monitor.state === 'PAUSED') this.enqueue(this.mark(v.target.id, 'PAUSED', now));
+    this.flush();
+    this.guard(() => this.writer.closeAbandonedIncidents('monitor-stopped', new Set(views.flatMap((v) => (v.monitor.incident ? [v.monitor.incident.id] : [])))));
+    this.guard(() => rollup(this.history.db, now));
+    this.unsubscribe = source.subscribe((e) => this.record(e));
+    const every = (ms: number, fn: () => void) => {
+      const t = setInterval(fn, ms);
+      t.unref();
+      this.timers.push(t);
+    };
+    every(this.opts.flushIntervalMs, () => this.flush());
+    every(this.opts.rollupIntervalMs, () => this.guard(() => rollup(this.history.db, this.opts.now())));
+    every(this.opts.pruneIntervalMs, () => this.guard(() => this.prune()));
+  }
+
+  /** The engine listener: turns an event into queued writes, nothing more. */
+  record(event: EngineEvent): void {
+    if (this.closed) return;
+    switch (event.type) {
+      case 'result': {
+        const r = event.result;
+        this.enqueue({
+          kind: 'sample',
+          sample: {
+            targetKey: event.targetId,
+            at: event.at,
+            outcome: r.outcome,
+            state: event.state,
+            dnsMs: r.dnsMs,
+            connectMs: r.outcome === 'open' ? r.connectMs : null,
+            cause: r.outcome === 'open' ? null : (r.errno ?? r.outcome),
+            location: this.opts.location,
+          },
+        });
+        break;
+      }
+      case 'state':
+        // Checks carry every other state; pausing and resuming happen between checks.
+        if (event.to === 'PAUSED' || event.from === 'PAUSED') this.enqueue(this.mark(event.targetId, event.to, event.at));
+        break;
+      case 'incident':
+        this.enqueue({ kind: 'incident', incident: event.incident, location: this.opts.location });
+        break;
+      case 'targets': {
+        for (const v of this.source?.snapshot() ?? []) this.enqueue({ kind: 'target', target: targetInfo(v), at: event.at });
+        break;
+      }
+      case 'trend':
+        break;
+    }
+  }
+
+  /** Commits everything queued in one transaction. On failure the writes stay queued (bounded) for the next try. */
+  flush(): Committed {
+    this.flushSoon = false;
+    if (this.queue.length === 0) return { samples: 0, incidents: [] };
+    const ops = this.queue;
+    this.queue = [];
+    const t0 = performance.now();
+    try {
+      const committed = this.writer.write(ops);
+      const took = performance.now() - t0;
+      this.counters.flushes++;
+      this.counters.written += ops.length;
+      this.counters.lastFlushMs = took;
+      this.counters.maxFlushMs = Math.max(this.counters.maxFlushMs, took);
+      this.setProblem(undefined);
+      this.opts.onCommit?.(committed);
+      return committed;
+    } catch (err) {
+      this.counters.failedFlushes++;
+      this.writer.forget();
+      this.queue = ops.concat(this.queue);
+      this.trim();
+      this.setProblem(describeFailure(err, this.history.file));
+      return { samples: 0, incidents: [] };
+    }
+  }
+
+  /** Applies retention now (also runs on a timer). */
+  prune(): PruneReport {
+    this.flush();
+    return prune(this.history.db, this.opts.now(), this.opts.retention);
+  }
+
+  stats(): RecorderStats {
+    return { queued: this.queue.length, ...this.counters, ...(this.problem ? { problem: this.problem } : {}) };
+  }
+
+  /** Stops recording: commits what is queued, ends incidents still open where they were last seen, rolls up. */
+  close(): RecorderStats {
+    if (this.closed) return this.stats();
+    this.unsubscribe?.();
+    for (const t of this.timers) clearInterval(t);
+    this.flush();
+    this.closed = true;
+    this.guard(() => this.writer.closeAbandonedIncidents('monitor-stopped'));
+    this.guard(() => rollup(this.history.db, this.opts.now()));
+    return this.stats();
+  }
+
+  private mark(targetKey: string, state: string, at: number): WriteOp {
+    return { kind: 'sample', sample: { targetKey, at, outcome: null, state, dnsMs: null, connectMs: null, cause: null, location: this.opts.location } };
+  }
+
+  private enqueue(op: WriteOp): void {
+    const limit = op.kind === 'sample' ? this.opts.maxQueue : this.opts.maxQueue + INCIDENT_HEADROOM;
+    if (this.queue.length >= limit) {
+      if (op.kind === 'sample') this.counters.droppedSamples++;
+      else if (op.kind === 'incident') this.counters.droppedIncidents++;
+      return;
+    }
+    this.queue.push(op);
+    if (this.queue.length >= this.opts.batchSize && !this.flushSoon && this.source) {
+      this.flushSoon = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  /** After a failed flush the retried writes come first; what no longer fits is dropped, counted. */
+  private trim(): void {
+    const hardLimit = this.opts.maxQueue + INCIDENT_HEADROOM;
+    if (this.queue.length <= this.opts.maxQueue) return;
+    const kept: WriteOp[] = [];
+    for (const op of this.queue) {
+      if (op.kind === 'sample' && kept.length >= this.opts.maxQueue) this.counters.droppedSamples++;
+      else if (kept.length >= hardLimit) {
+        if (op.kind === 'incident') this.counters.droppedIncidents++;
+      } else kept.push(op);
+    }
+    this.queue = kept;
+  }
+
+  private guard(fn: () => unknown): void {
+    try {
+      fn();
+    } catch (err) {
+      this.setProblem(describeFailure(err, this.history.file));
+    }
+  }
+
+  private setProblem(problem: HistoryProblem | undefined): void {
+    const changed = (problem?.message ?? '') !== (this.problem?.message ?? '');
+    this.problem = problem;
+    if (changed) this.opts.onProblem?.(problem);
+  }
+}
