@@ -11,6 +11,14 @@ export function userConfigDir(env: NodeJS.ProcessEnv = process.env): string {
   return join(env.XDG_CONFIG_HOME || join(homedir(), '.config'), 'porthole');
 }
 
+/** The OS data dir for porthole (XDG on Linux), where the history database lives. */
+export function userDataDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.PORTHOLE_DATA_DIR) return resolve(env.PORTHOLE_DATA_DIR);
+  if (process.platform === 'darwin') return join(homedir(), 'Library', 'Application Support', 'porthole');
+  if (process.platform === 'win32') return join(env.LOCALAPPDATA ?? join(homedir(), 'AppData', 'Local'), 'porthole', 'Data');
+  return join(env.XDG_DATA_HOME || join(homedir(), '.local', 'share'), 'porthole');
+}
+
 export function packageRoot(): string {
   // dist/cli/paths.js or src/cli/paths.ts → the package root two levels up.
   return resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');

@@ -13,6 +13,8 @@ export interface LoadedConfig {
   raw: unknown;
   defaults: Defaults;
   targets: Target[];
+  /** The history directory from the config, as written (relative to the config file's directory). */
+  dataDir?: string;
 }
 
 function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
@@ -94,7 +96,7 @@ export function validateConfig(file: string, raw: unknown, env: NodeJS.ProcessEn
   const targets = cfg.targets.map((t) => resolveTarget(t, defaults));
   const dups = duplicateProblems(targets);
   if (dups.length > 0) throw new ConfigError(file, dups);
-  return { file, raw, defaults, targets };
+  return { file, raw, defaults, targets, ...(cfg.dataDir ? { dataDir: cfg.dataDir } : {}) };
 }
 
 export function loadConfigText(file: string, text: string, env: NodeJS.ProcessEnv = process.env): LoadedConfig {

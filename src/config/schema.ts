@@ -96,6 +96,8 @@ export const targetSchema = z
 
 export const configSchema = z.strictObject({
   $schema: z.string().optional(),
+  /** Where the history database lives (default: the OS data dir). */
+  dataDir: z.string({ error: 'expected a directory path (text)' }).min(1, { error: 'expected a non-empty directory path' }).optional(),
   defaults: defaultsSchema.optional(),
   targets: z.array(targetSchema, { error: 'expected a list of targets' }),
 });
