@@ -5,6 +5,9 @@ import { runCheck, CHECK_USAGE } from './check.js';
 import { CONFIG_USAGE, runConfigShow, runConfigValidate, runConfigPath } from './config-cmd.js';
 import { packageRoot } from './paths.js';
 import { runUi } from './ui-cmd.js';
+import { runReport } from './report-cmd.js';
+import { runExport } from './export-cmd.js';
+import { runHistory } from './history-cmd.js';
 
 const USAGE = `porthole — live TCP/port monitoring console
 
@@ -12,6 +15,9 @@ Usage:
   porthole [ui] [--config FILE] [--no-color]   open the live console (the default)
   porthole check HOST:PORT ...                 check once, Nagios plugin output and exit codes
   porthole config validate|show|path           work with the config
+  porthole report [--since 24h|7d|30d] [--json]  uptime, outages, MTTR, handshake p50/p95 from history
+  porthole export --format csv|json [--kind samples|incidents] [--since D] [--target T]
+  porthole history prune                       apply history retention now
   porthole help | --help                       this text
   porthole --version
 
@@ -43,6 +49,12 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`${CONFIG_USAGE}\n`);
       return 2;
     }
+    case 'report':
+      return runReport(rest, { out: process.stdout, err: process.stderr });
+    case 'export':
+      return runExport(rest, { out: process.stdout, err: process.stderr });
+    case 'history':
+      return runHistory(rest, { out: process.stdout, err: process.stderr });
     case 'help':
     case '--help':
     case '-h':
