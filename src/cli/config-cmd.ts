@@ -3,6 +3,7 @@ import { loadConfigFile } from '../config/load.js';
 import { join } from 'node:path';
 import { configForDisplay } from '../config/display.js';
 import { chooseConfig, userConfigDir } from './paths.js';
+import { loadMerged } from './merged-config.js';
 import { EXIT_BAD_CONFIG } from './exit-codes.js';
 
 export const CONFIG_USAGE = `Usage: porthole config validate [FILE]   check a config file; every problem with its JSON path (exit 2 if any)
@@ -28,8 +29,9 @@ export function runConfigShow(args: string[], out: NodeJS.WritableStream, err: N
   const file = args[0] === '--config' ? args[1] : undefined;
   const choice = chooseConfig(file);
   try {
-    const cfg = loadConfigFile(choice.file);
-    out.write(`${JSON.stringify(configForDisplay(cfg.defaults, cfg.targets), null, 2)}\n`);
+    const { cfg, targets, warnings } = loadMerged(choice.file);
+    for (const w of warnings) err.write(`${w}\n`);
+    out.write(`${JSON.stringify(configForDisplay(cfg.defaults, targets), null, 2)}\n`);
     return 0;
   } catch (e) {
     if (e instanceof ConfigError) {

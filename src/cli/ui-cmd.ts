@@ -1,4 +1,121 @@
-export async function runUi(_argv: string[]): Promise<number> {
-  process.stderr.write('porthole: the live console is not built yet; use "porthole check"\n');
-  return 2;
+import { render } from 'ink';
+import { createElement } from 'react';
+import { ConfigError } from '../config/problems.js';
+import { Engine } from '../engine/engine.js';
+import { IncidentLog } from '../engine/incident-log.js';
+import { Console } from '../ui/Console.js';
+import { createConsoleCommands } from './console-commands.js';
+import { EXIT_BAD_CONFIG } from './exit-codes.js';
+import { loadMerged } from './merged-config.js';
+import { userConfigDir } from './paths.js';
+import { colorWanted, terminalGuard } from './terminal.js';
+
+export const UI_USAGE = `Usage: porthole [ui] [--config FILE] [--no-color]`;
+
+interface UiArgs {
+  config?: string;
+  noColor: boolean;
+}
+
+function parseArgs(argv: string[]): UiArgs | string {
+  const out: UiArgs = { noColor: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] ?? '';
+    if (a === '--no-color') out.noColor = true;
+    else if (a === '--config' || a === '-c') {
+      const v = argv[++i];
+      if (!v) return '--config needs a file';
+      out.config = v;
+    } else if (a.startsWith('--config=')) out.config = a.slice('--config='.length);
+    else return `unknown option "${a}"`;
+  }
+  return out;
+}
+
+export async function runUi(argv: string[]): Promise<number> {
+  const args = parseArgs(argv);
+  if (typeof args === 'string') {
+    process.stderr.write(`porthole: ${args}\n${UI_USAGE}\n`);
+    return 2;
+  }
+  if (!process.stdout.isTTY || !process.stdin.isTTY) {
+    process.stderr.write(
+      'porthole: the live console needs a terminal (stdout and stdin must be a TTY).\n' +
+        'For scripts and pipes use "porthole check HOST:PORT ..." (Nagios-style output and exit codes) or "porthole check --json".\n',
+    );
+    return 2;
+  }
+  let loaded: ReturnType<typeof loadMerged>;
+  try {
+    loaded = loadMerged(args.config);
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`${e.report()}\n`);
+      return EXIT_BAD_CONFIG;
+    }
+    const msg = e instanceof Error ? e.message : String(e);
+    process.stderr.write(`porthole: cannot read the console state in ${userConfigDir()}: ${msg}\n`);
+    return EXIT_BAD_CONFIG;
+  }
+  const { cfg, store, targets, warnings } = loaded;
+  for (const w of warnings) process.stderr.write(`${w}\n`);
+
+  const engine = new Engine({ targets });
+  const log = new IncidentLog(500);
+  const detach = log.attach(engine);
+  const guard = terminalGuard(process.stdout, process.stdin);
+
+  let finish: (code: number) => void = () => {};
+  const done = new Promise<number>((resolve) => {
+    finish = resolve;
+  });
+  const quit = (code = 0): void => finish(code);
+
+  const commands = createConsoleCommands({ engine, store, defaults: cfg.defaults, fileIds: new Set(cfg.targets.map((t) => t.id)), quit: () => quit(0) });
+  const onSignal = (sig: NodeJS.Signals): void => quit(sig === 'SIGINT' ? 130 : sig === 'SIGTERM' ? 143 : 129);
+  const onCrash = (err: unknown): void => {
+    guard.restore();
+    const detail = err instanceof Error ? (process.env.PORTHOLE_DEBUG ? (err.stack ?? err.message) : err.message) : String(err);
+    process.stderr.write(`porthole: internal error: ${detail}\n`);
+    process.exit(70);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  process.on('SIGHUP', onSignal);
+  process.on('uncaughtException', onCrash);
+  process.on('unhandledRejection', onCrash);
+
+  guard.enter();
+  engine.start();
+  const app = render(
+    createElement(Console, {
+      source: engine,
+      incidents: log,
+      commands,
+      defaults: cfg.defaults,
+      configFile: cfg.file,
+      stateFile: store.path,
+      color: colorWanted(args.noColor),
+    }),
+    { exitOnCtrlC: false, patchConsole: true, maxFps: 20, incrementalRendering: process.env.PORTHOLE_INCREMENTAL === "1" },
+  );
+  app.waitUntilExit().then(
+    () => quit(0),
+    (err: unknown) => {
+      guard.restore();
+      process.stderr.write(`porthole: the console stopped: ${err instanceof Error ? err.message : String(err)}\n`);
+      quit(70);
+    },
+  );
+
+  const code = await done;
+  app.unmount();
+  guard.restore();
+  detach();
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
+  process.off('SIGHUP', onSignal);
+  // Handshakes in flight end within their timeout; do not keep the user waiting for them.
+  await Promise.race([engine.stop(), new Promise((r) => setTimeout(r, 300).unref())]);
+  process.exit(code);
 }

@@ -1,0 +1,122 @@
+import { Box } from 'ink';
+import { useEffect, useMemo, useReducer } from 'react';
+import type { Defaults } from '../config/target.js';
+import type { ConsoleCommands } from './commands.js';
+import { AddEditForm } from './components/AddEditForm.js';
+import { ConfirmDelete } from './components/ConfirmDelete.js';
+import { DetailPane } from './components/DetailPane.js';
+import { FilterBar } from './components/FilterBar.js';
+import { Footer } from './components/Footer.js';
+import { Grid } from './components/Grid.js';
+import { Header } from './components/Header.js';
+import { HelpOverlay } from './components/HelpOverlay.js';
+import { IncidentLog } from './components/IncidentLog.js';
+import { TooSmall } from './components/TooSmall.js';
+import { useEngineSnapshot, type IncidentFeed, type SnapshotSource } from './hooks/useEngineSnapshot.js';
+import { useKeys } from './hooks/useKeys.js';
+import { useTerminalSize, type TermSize } from './hooks/useTerminalSize.js';
+import { computeLayout, gridColumns, scrollOffset } from './model/layout.js';
+import { filterViews, sortViews } from './model/sort-filter.js';
+import { countStates } from './model/summary.js';
+import { initialUiState, uiReducer } from './model/ui-state.js';
+import { ColorContext } from './style.js';
+
+export interface ConsoleProps {
+  source: SnapshotSource;
+  incidents: IncidentFeed;
+  commands: ConsoleCommands;
+  defaults: Defaults;
+  configFile: string;
+  /** Where the console keeps what the user changed (shown in the help overlay). */
+  stateFile: string;
+  color?: boolean;
+  /** Fixed terminal size (tests: ink-testing-library's stdout has no rows). */
+  size?: TermSize;
+  /** Uptime % per target, once history provides it; "—" otherwise. */
+  uptime?: (targetId: string) => number | undefined;
+  pollMs?: number;
+  now?: () => number;
+}
+
+export function Console(props: ConsoleProps) {
+  const { source, incidents, commands, defaults, configFile, stateFile, color = true, uptime, pollMs = 250, now = Date.now } = props;
+  const size = useTerminalSize(props.size);
+  const snap = useEngineSnapshot(source, incidents, pollMs, now);
+  const [state, dispatch] = useReducer(uiReducer, initialUiState);
+
+  const visible = useMemo(() => sortViews(filterViews(snap.views, state.filter), state.sort), [snap.views, state.filter, state.sort]);
+  let index = state.selectedId ? visible.findIndex((v) => v.target.id === state.selectedId) : -1;
+  if (index < 0) index = Math.min(state.index, Math.max(0, visible.length - 1));
+  const selected = visible[index];
+
+  const fit = computeLayout(size.columns, size.rows, state.detail);
+  const layout = fit.ok ? fit.layout : undefined;
+  const gridRows = layout?.gridRows ?? 1;
+  const offset = scrollOffset(state.offset, index, gridRows, visible.length);
+
+  useEffect(() => {
+    const id = selected?.target.id;
+    if (id !== state.selectedId || index !== state.index) dispatch({ type: 'select', id, index });
+    if (offset !== state.offset) dispatch({ type: 'scroll', offset });
+  }, [selected, index, offset, state.selectedId, state.index, state.offset]);
+
+  useKeys({
+    state,
+    dispatch,
+    visible,
+    selected,
+    index,
+    pageSize: Math.max(1, gridRows - 1),
+    commands,
+    defaults,
+    incidentLines: Math.max(1, (layout?.incidentHeight ?? 2) - 1),
+  });
+
+  const names = useMemo(() => new Map(snap.views.map((v) => [v.target.id, v.target.name])), [snap.views]);
+
+  if (!layout) {
+    return (
+      <ColorContext.Provider value={color}>
+        <TooSmall message={fit.ok ? '' : fit.message} width={size.columns} />
+      </ColorContext.Provider>
+    );
+  }
+  const columns = gridColumns(layout.width);
+  const bodyHeight = layout.height - 2;
+  const shown = visible.slice(offset, offset + gridRows);
+  let body;
+  if (state.mode === 'help') body = <HelpOverlay width={layout.width} height={bodyHeight} stateFile={stateFile} configFile={configFile} />;
+  else if (state.mode === 'form' && state.form) body = <AddEditForm form={state.form} width={layout.width} height={bodyHeight} />;
+  else
+    body = (
+      <>
+        <Grid
+          rows={shown}
+          columns={columns}
+          selectedId={selected?.target.id}
+          now={snap.at}
+          {...(uptime ? { uptime } : {})}
+          height={gridRows}
+          emptyText={snap.views.length === 0 ? 'no targets: press a to add one' : 'nothing matches the filter (Esc clears)'}
+        />
+        {layout.detailHeight > 0 ? <DetailPane view={selected} width={layout.width} height={layout.detailHeight} now={snap.at} /> : null}
+        <IncidentLog incidents={snap.incidents} names={names} offset={state.incidentOffset} height={layout.incidentHeight} width={layout.width} now={snap.at} />
+      </>
+    );
+  let footer;
+  if (state.mode === 'filter') footer = <FilterBar text={state.filter} width={layout.width} matches={visible.length} />;
+  else if (state.mode === 'confirm') footer = <ConfirmDelete view={snap.views.find((v) => v.target.id === state.confirmId)} width={layout.width} />;
+  else footer = <Footer width={layout.width} flash={state.flash} filter={state.filter} />;
+
+  return (
+    <ColorContext.Provider value={color}>
+      <Box flexDirection="column" width={layout.width} height={layout.height} overflow="hidden">
+        <Header counts={countStates(snap.views)} configFile={configFile} lastCheckAt={snap.lastCheckAt} width={layout.width} sort={state.sort} shown={visible.length} total={snap.views.length} />
+        <Box flexDirection="column" height={bodyHeight} overflow="hidden">
+          {body}
+        </Box>
+        {footer}
+      </Box>
+    </ColorContext.Provider>
+  );
+}

@@ -1,0 +1,73 @@
+import asciichart from 'asciichart';
+import { Box } from 'ink';
+import { formatDuration } from '../../config/duration.js';
+import { formatHostPort } from '../../config/target.js';
+import type { TargetView } from '../../engine/types.js';
+import { stateLabel, whyText } from '../model/rows.js';
+import { formatMs, latencyStats } from '../model/stats.js';
+import { STATE_COLOR } from '../model/state-style.js';
+import { clockTime } from '../model/summary.js';
+import { sanitize } from '../../text/sanitize.js';
+import { clip } from '../model/text.js';
+import { Txt } from '../style.js';
+
+const LABEL_WIDTH = 9;
+
+/** The chart lines: asciichart with a labelled ms axis, never with colours (it would emit raw SGR codes). */
+export function chartLines(samples: readonly (number | null)[], width: number, height: number): string[] {
+  const points = samples.filter((v): v is number => v !== null);
+  const room = Math.max(2, width - LABEL_WIDTH - 3);
+  const series = points.slice(-room);
+  if (series.length < 2 || height < 2) return [];
+  const plot = asciichart.plot(series, {
+    height: height - 1,
+    format: (x: number) => `${formatMs(x)}ms`.padStart(LABEL_WIDTH),
+  });
+  return plot.split('\n').map((l) => clip(l, width));
+}
+
+export function evidenceLine(v: TargetView): string {
+  const r = v.lastResult;
+  if (!r) return 'no check yet';
+  const when = clockTime(r.startedAt);
+  const dns = r.dnsMs === null ? 'dns — (IP literal)' : `dns ${formatMs(r.dnsMs)}ms`;
+  const connect = `connect ${formatMs(r.connectMs)}ms`;
+  const addr = r.address ? ` via ${sanitize(r.address, 60)}` : '';
+  if (r.outcome === 'open') return `last check ${when}: open · ${dns} · ${connect}${addr}`;
+  return `last error ${when}: ${r.outcome}${r.errno ? ` ${sanitize(r.errno, 20)}` : ''} — ${sanitize(r.detail ?? '', 120)} · ${dns}${addr}`;
+}
+
+export function DetailPane({ view, width, height, now }: { view: TargetView | undefined; width: number; height: number; now: number }) {
+  if (!view) {
+    return (
+      <Box height={height} overflow="hidden">
+        <Txt dim>no target selected</Txt>
+      </Box>
+    );
+  }
+  const t = view.target;
+  const stats = latencyStats(view.recent);
+  const why = whyText(view);
+  const title = `─ ${sanitize(t.name, 40)} ${sanitize(formatHostPort(t.host, t.port), 60)}${t.service ? ` (${sanitize(t.service, 20)})` : ''} · ${stateLabel(view)}${why ? ` ${sanitize(why, 40)}` : ''} · since ${formatDuration(Math.max(0, now - view.monitor.since))} · ${view.checks} checks, ${view.failures} failed `;
+  const statsLine = stats
+    ? `handshake ms over last ${stats.count}: min ${formatMs(stats.min)} · median ${formatMs(stats.median)} · p95 ${formatMs(stats.p95)} · max ${formatMs(stats.max)}`
+    : 'no successful handshake yet';
+  const evidence = view.monitor.evidence && view.monitor.state !== 'UP' ? `evidence: ${sanitize(view.monitor.evidence, 160)}` : '';
+  const fixed = [evidenceLine(view), statsLine, ...(evidence ? [evidence] : [])];
+  const chart = chartLines(view.recent, width, height - 1 - fixed.length);
+  return (
+    <Box flexDirection="column" height={height} overflow="hidden">
+      <Txt bold color={STATE_COLOR[view.monitor.state]}>
+        {clip(title.padEnd(width, '─'), width)}
+      </Txt>
+      {fixed.map((l, i) => (
+        <Txt key={`f${i}`}>{clip(l, width)}</Txt>
+      ))}
+      {chart.map((l, i) => (
+        <Txt key={`c${i}`} dim={false}>
+          {l}
+        </Txt>
+      ))}
+    </Box>
+  );
+}

@@ -1,0 +1,36 @@
+import { Box } from 'ink';
+import type { State } from '../../engine/types.js';
+import { STATE_COLOR, STATE_SYMBOL } from '../model/state-style.js';
+import { clockTime, type Counts } from '../model/summary.js';
+import { sanitize } from '../../text/sanitize.js';
+import { clip } from '../model/text.js';
+import { Txt } from '../style.js';
+
+const SHOWN: readonly State[] = ['UP', 'SLOW', 'RETRYING', 'DOWN', 'PAUSED'];
+
+export interface HeaderProps {
+  counts: Counts;
+  configFile: string;
+  lastCheckAt: number | undefined;
+  width: number;
+  sort: string;
+  shown: number;
+  total: number;
+}
+
+export function Header({ counts, configFile, lastCheckAt, width, sort, shown, total }: HeaderProps) {
+  const parts = SHOWN.map((s) => ({ s, text: `${STATE_SYMBOL[s]} ${s} ${counts[s]}` }));
+  const countsLen = parts.reduce((n, p) => n + p.text.length + 2, 0);
+  const filtered = shown !== total ? ` · ${shown}/${total} shown` : '';
+  const rest = ` · last check ${clockTime(lastCheckAt)} · sort ${sort}${filtered} · ${sanitize(configFile, 200)}`;
+  return (
+    <Box height={1} overflow="hidden">
+      {parts.map((p) => (
+        <Txt key={p.s} {...(counts[p.s] > 0 ? { color: STATE_COLOR[p.s], bold: p.s === 'DOWN' } : { dim: true })}>
+          {`${p.text}  `}
+        </Txt>
+      ))}
+      <Txt dim>{clip(rest, Math.max(0, width - countsLen))}</Txt>
+    </Box>
+  );
+}

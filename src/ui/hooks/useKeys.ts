@@ -1,0 +1,112 @@
+import { useInput, type Key } from 'ink';
+import { useRef } from 'react';
+import type { TargetView } from '../../engine/types.js';
+import type { ConsoleCommands } from '../commands.js';
+import { formFromTarget } from '../model/form.js';
+import { printable, type UiAction, type UiState } from '../model/ui-state.js';
+import type { Defaults } from '../../config/target.js';
+import { sanitize } from '../../text/sanitize.js';
+
+export interface KeyContext {
+  state: UiState;
+  dispatch: (a: UiAction) => void;
+  visible: readonly TargetView[];
+  selected: TargetView | undefined;
+  index: number;
+  pageSize: number;
+  commands: ConsoleCommands;
+  defaults: Defaults;
+  incidentLines: number;
+}
+
+/** Pure: what one key press does in the current mode. */
+export function handleKey(input: string, key: Key, c: KeyContext): void {
+  const { state: s, dispatch, commands, selected } = c;
+  if (key.ctrl && input === 'c') return commands.quit();
+  switch (s.mode) {
+    case 'help':
+      dispatch({ type: 'help', open: false });
+      return;
+    case 'confirm':
+      if (input === 'y' || input === 'Y') {
+        if (s.confirmId) {
+          commands.remove(s.confirmId);
+          dispatch({ type: 'flash', text: 'deleted' });
+        }
+      }
+      dispatch({ type: 'confirmClose' });
+      return;
+    case 'filter':
+      if (key.escape) dispatch({ type: 'filterClear' });
+      else if (key.return || key.downArrow || key.upArrow) dispatch({ type: 'filterDone' });
+      else if (key.backspace || key.delete) dispatch({ type: 'filterBackspace' });
+      else if (!key.ctrl && !key.meta) {
+        const text = printable(input);
+        if (text) dispatch({ type: 'filterInput', text });
+      }
+      return;
+    case 'form': {
+      if (!s.form) return;
+      if (key.escape) dispatch({ type: 'formClose' });
+      else if (key.tab && key.shift) dispatch({ type: 'formFocus', by: -1 });
+      else if (key.tab || key.downArrow) dispatch({ type: 'formFocus', by: 1 });
+      else if (key.upArrow) dispatch({ type: 'formFocus', by: -1 });
+      else if (key.backspace || key.delete) dispatch({ type: 'formBackspace' });
+      else if (key.return) {
+        const r = commands.submit(s.form.values, s.form.editingId);
+        if (r.ok) {
+          dispatch({ type: 'formClose' });
+          dispatch({ type: 'flash', text: s.form.editingId ? 'saved' : 'added' });
+        } else dispatch({ type: 'formProblems', problems: r.problems });
+      } else if (!key.ctrl && !key.meta) {
+        const text = printable(input);
+        if (text) dispatch({ type: 'formInput', text });
+      }
+      return;
+    }
+    case 'normal':
+      break;
+  }
+  if (s.flash) dispatch({ type: 'flash', text: undefined });
+  if (input === 'q') return commands.quit();
+  if (key.escape) {
+    if (s.filter) dispatch({ type: 'filterClear' });
+    return;
+  }
+  if (key.upArrow || input === 'k') return dispatch({ type: 'move', by: -1 });
+  if (key.downArrow || input === 'j') return dispatch({ type: 'move', by: 1 });
+  if (key.pageUp) return dispatch({ type: 'moveTo', index: Math.max(0, c.index - c.pageSize) });
+  if (key.pageDown) return dispatch({ type: 'moveTo', index: Math.min(c.visible.length - 1, c.index + c.pageSize) });
+  if (input === 'g' || key.home) return dispatch({ type: 'moveTo', index: 0 });
+  if (input === 'G' || key.end) return dispatch({ type: 'moveTo', index: Math.max(0, c.visible.length - 1) });
+  if (key.return) return dispatch({ type: 'toggleDetail' });
+  if (input === '?') return dispatch({ type: 'help', open: true });
+  if (input === '/') return dispatch({ type: 'filterStart' });
+  if (input === 's') return dispatch({ type: 'cycleSort' });
+  if (input === 'a') return dispatch({ type: 'formOpen' });
+  if (input === '[') return dispatch({ type: 'incidentScroll', by: -Math.max(1, c.incidentLines) });
+  if (input === ']') return dispatch({ type: 'incidentScroll', by: Math.max(1, c.incidentLines) });
+  if (input === 'P') {
+    const did = commands.toggleAll();
+    return dispatch({ type: 'flash', text: `${did} all targets` });
+  }
+  if (!selected) return;
+  const name = sanitize(selected.target.name, 40);
+  if (input === 'e') return dispatch({ type: 'formOpen', values: formFromTarget(selected.target, c.defaults), editingId: selected.target.id });
+  if (input === 'p') {
+    commands.togglePause(selected.target.id);
+    return;
+  }
+  if (input === 'r') {
+    commands.recheck(selected.target.id);
+    return dispatch({ type: 'flash', text: selected.target.paused ? `${name} is paused: p resumes it` : `rechecking ${name}` });
+  }
+  if (input === 'd') return dispatch({ type: 'confirmOpen', id: selected.target.id });
+}
+
+/** Wires Ink's input to handleKey, always with the latest context. */
+export function useKeys(ctx: KeyContext, active = true): void {
+  const ref = useRef(ctx);
+  ref.current = ctx;
+  useInput((input, key) => handleKey(input, key, ref.current), { isActive: active });
+}
