@@ -1,5 +1,5 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { migrate, SCHEMA_VERSION, schemaVersion } from './migrations.js';
 import { describeFailure, HistoryUnavailable, newerSchemaProblem, type HistoryProblem } from './problems.js';
@@ -49,6 +49,9 @@ function inspectExisting(file: string): void {
     const version = schemaVersion(probe);
     if (version > SCHEMA_VERSION) throw new HistoryUnavailable(newerSchemaProblem(file, version, SCHEMA_VERSION));
     probe.prepare('SELECT count(*) FROM sqlite_master').get();
+  } catch (err) {
+    if (err instanceof HistoryUnavailable || ['corrupt', 'full'].includes(describeFailure(err, file).kind)) throw err;
+    // Anything else (cannot open read-only here) is for the real open to report.
   } finally {
     probe.close();
   }
@@ -66,8 +69,21 @@ function configure(db: Database.Database, readonly: boolean): void {
   db.pragma('temp_store = MEMORY');
 }
 
+/** SQLite only says "unable to open database file"; the directory and file permissions say why. */
+function checkWritable(file: string): void {
+  for (const path of existsSync(file) ? [dirname(file), file] : [dirname(file)]) {
+    try {
+      accessSync(path, constants.W_OK);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? 'EACCES';
+      throw Object.assign(new Error(`${path} is read-only (${code})`), { code });
+    }
+  }
+}
+
 function openFile(file: string, readonly: boolean): HistoryDb {
   if (file !== ':memory:' && existsSync(file)) inspectExisting(file);
+  if (file !== ':memory:' && !readonly) checkWritable(file);
   const db = new Database(file, readonly ? { readonly: true, fileMustExist: true } : {});
   try {
     configure(db, readonly);

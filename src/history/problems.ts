@@ -24,7 +24,7 @@ export function describeFailure(err: unknown, file: string): HistoryProblem {
   const code = codeOf(err);
   const msg = messageOf(err);
   if (code === 'SQLITE_READONLY' || code.startsWith('SQLITE_READONLY_') || code === 'EROFS' || code === 'EACCES' || code === 'EPERM' || /readonly|read-only/i.test(msg)) {
-    return { kind: 'readonly', file, message: `history database ${file} is not writable (${msg})`, hint: 'make the data dir writable, or choose another with --data-dir or "dataDir" in the config' };
+    return { kind: 'readonly', file, message: `history database ${file} is not writable (${msg})`, hint: 'make the data dir writable, or choose another with --data-dir or "dataDir" in the config (to read a copy, copy the file to a writable dir)' };
   }
   if (code === 'SQLITE_FULL' || code === 'ENOSPC' || /disk is full|no space/i.test(msg)) {
     return { kind: 'full', file, message: `no space left for history database ${file}`, hint: 'free disk space, or run "porthole history prune"; monitoring continues meanwhile' };
