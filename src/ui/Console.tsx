@@ -1,5 +1,5 @@
 import { Box } from 'ink';
-import { useEffect, useMemo, useReducer } from 'react';
+import { useMemo, useReducer, useRef } from 'react';
 import type { Defaults } from '../config/target.js';
 import type { ConsoleCommands } from './commands.js';
 import { AddEditForm } from './components/AddEditForm.js';
@@ -52,13 +52,11 @@ export function Console(props: ConsoleProps) {
   const fit = computeLayout(size.columns, size.rows, state.detail);
   const layout = fit.ok ? fit.layout : undefined;
   const gridRows = layout?.gridRows ?? 1;
-  const offset = scrollOffset(state.offset, index, gridRows, visible.length);
-
-  useEffect(() => {
-    const id = selected?.target.id;
-    if (id !== state.selectedId || index !== state.index) dispatch({ type: 'select', id, index });
-    if (offset !== state.offset) dispatch({ type: 'scroll', offset });
-  }, [selected, index, offset, state.selectedId, state.index, state.offset]);
+  // The scroll window is derived from the last one (move it as little as possible); it is not state
+  // anyone else changes, so a ref keeps it without an extra render.
+  const offsetRef = useRef(0);
+  const offset = scrollOffset(offsetRef.current, index, gridRows, visible.length);
+  offsetRef.current = offset;
 
   useKeys({
     state,

@@ -22,7 +22,7 @@ export function Header({ counts, configFile, lastCheckAt, width, sort, shown, to
   const parts = SHOWN.map((s) => ({ s, text: `${STATE_SYMBOL[s]} ${s} ${counts[s]}` }));
   const countsLen = parts.reduce((n, p) => n + p.text.length + 2, 0);
   const filtered = shown !== total ? ` · ${shown}/${total} shown` : '';
-  const rest = ` · last check ${clockTime(lastCheckAt)} · sort ${sort}${filtered} · ${sanitize(configFile, 200)}`;
+  const rest = ` · ${width >= 110 ? 'last check ' : ''}${clockTime(lastCheckAt)} · sort ${sort}${filtered} · ${sanitize(configFile, 200)}`;
   return (
     <Box height={1} overflow="hidden">
       {parts.map((p) => (

@@ -73,12 +73,18 @@ export function handleKey(input: string, key: Key, c: KeyContext): void {
     if (s.filter) dispatch({ type: 'filterClear' });
     return;
   }
-  if (key.upArrow || input === 'k') return dispatch({ type: 'move', by: -1 });
-  if (key.downArrow || input === 'j') return dispatch({ type: 'move', by: 1 });
-  if (key.pageUp) return dispatch({ type: 'moveTo', index: Math.max(0, c.index - c.pageSize) });
-  if (key.pageDown) return dispatch({ type: 'moveTo', index: Math.min(c.visible.length - 1, c.index + c.pageSize) });
-  if (input === 'g' || key.home) return dispatch({ type: 'moveTo', index: 0 });
-  if (input === 'G' || key.end) return dispatch({ type: 'moveTo', index: Math.max(0, c.visible.length - 1) });
+  // Movement resolves to a target id here, against the rows on screen, so the selection follows the
+  // target when the list re-sorts.
+  const moveTo = (index: number): void => {
+    const i = Math.max(0, Math.min(c.visible.length - 1, index));
+    dispatch({ type: 'select', id: c.visible[i]?.target.id, index: Math.max(0, i) });
+  };
+  if (key.upArrow || input === 'k') return moveTo(c.index - 1);
+  if (key.downArrow || input === 'j') return moveTo(c.index + 1);
+  if (key.pageUp) return moveTo(c.index - c.pageSize);
+  if (key.pageDown) return moveTo(c.index + c.pageSize);
+  if (input === 'g' || key.home) return moveTo(0);
+  if (input === 'G' || key.end) return moveTo(c.visible.length - 1);
   if (key.return) return dispatch({ type: 'toggleDetail' });
   if (input === '?') return dispatch({ type: 'help', open: true });
   if (input === '/') return dispatch({ type: 'filterStart' });

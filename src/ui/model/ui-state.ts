@@ -17,7 +17,6 @@ export interface UiState {
   selectedId?: string;
   /** Index of the selection last time it was seen, to land near it if the target goes away. */
   index: number;
-  offset: number;
   sort: SortMode;
   filter: string;
   detail: boolean;
@@ -28,13 +27,10 @@ export interface UiState {
   flash?: string;
 }
 
-export const initialUiState: UiState = { mode: 'normal', index: 0, offset: 0, sort: 'name', filter: '', detail: false, incidentOffset: 0 };
+export const initialUiState: UiState = { mode: 'normal', index: 0, sort: 'name', filter: '', detail: false, incidentOffset: 0 };
 
 export type UiAction =
-  | { type: 'move'; by: number }
-  | { type: 'moveTo'; index: number }
   | { type: 'select'; id: string | undefined; index: number }
-  | { type: 'scroll'; offset: number }
   | { type: 'toggleDetail' }
   | { type: 'cycleSort' }
   | { type: 'filterStart' }
@@ -54,17 +50,10 @@ export type UiAction =
   | { type: 'incidentScroll'; by: number }
   | { type: 'flash'; text: string | undefined };
 
-/** Movement resolves against the visible list in the component; here it only records intent. */
 export function uiReducer(s: UiState, a: UiAction): UiState {
   switch (a.type) {
-    case 'move':
-      return { ...s, index: Math.max(0, s.index + a.by), selectedId: undefined };
-    case 'moveTo':
-      return { ...s, index: Math.max(0, a.index), selectedId: undefined };
     case 'select':
       return s.selectedId === a.id && s.index === a.index ? s : { ...s, selectedId: a.id, index: a.index };
-    case 'scroll':
-      return s.offset === a.offset ? s : { ...s, offset: a.offset };
     case 'toggleDetail':
       return { ...s, detail: !s.detail };
     case 'cycleSort':
@@ -72,7 +61,7 @@ export function uiReducer(s: UiState, a: UiAction): UiState {
     case 'filterStart':
       return { ...s, mode: 'filter' };
     case 'filterInput':
-      return { ...s, filter: (s.filter + a.text).slice(0, 80), offset: 0 };
+      return { ...s, filter: (s.filter + a.text).slice(0, 80) };
     case 'filterBackspace':
       return { ...s, filter: Array.from(s.filter).slice(0, -1).join('') };
     case 'filterDone':
