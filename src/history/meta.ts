@@ -14,6 +14,9 @@ export const ROLLED_MINUTES_TO = 'rolled_minutes_to';
 /** Hour aggregates exist for every complete hour before this time. */
 export const ROLLED_HOURS_TO = 'rolled_hours_to';
 
+/** Day aggregates (UTC days) exist for every complete day before this time. */
+export const ROLLED_DAYS_TO = 'rolled_days_to';
+
 export const MINUTE_MS = 60_000;
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 86_400_000;

@@ -69,6 +69,19 @@ const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (target, bucket, location)
   ) WITHOUT ROWID;
   `,
+  // 2: per-day aggregates, so a 30-day report reads 30 rows per target rather than 720.
+  `
+  CREATE TABLE agg_day (
+    target INTEGER NOT NULL,
+    bucket INTEGER NOT NULL,
+    location TEXT NOT NULL DEFAULT 'local',
+    count INTEGER NOT NULL,
+    failures INTEGER NOT NULL,
+    min_us INTEGER, median_us INTEGER, p95_us INTEGER, max_us INTEGER,
+    up_ms INTEGER NOT NULL, down_ms INTEGER NOT NULL, paused_ms INTEGER NOT NULL,
+    PRIMARY KEY (target, bucket, location)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

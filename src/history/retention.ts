@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { DAY_MS, getMetaNumber, HOUR_MS, ROLLED_HOURS_TO, ROLLED_MINUTES_TO } from './meta.js';
+import { DAY_MS, getMetaNumber, HOUR_MS, ROLLED_DAYS_TO, ROLLED_HOURS_TO, ROLLED_MINUTES_TO } from './meta.js';
 import { rollup } from './rollup.js';
 
 export interface Retention {
@@ -7,7 +7,7 @@ export interface Retention {
   rawMs: number;
   /** Per-minute aggregates (default 30 d). */
   minuteMs: number;
-  /** Per-hour aggregates and incidents (default 1 year). */
+  /** Per-hour and per-day aggregates and incidents (default 1 year). */
   hourMs: number;
 }
 
@@ -17,6 +17,7 @@ export interface PruneReport {
   samples: number;
   minuteRows: number;
   hourRows: number;
+  dayRows: number;
   incidents: number;
 }
 
@@ -30,20 +31,24 @@ export function prune(db: Database.Database, now: number, retention: Retention =
   const rolledHours = getMetaNumber(db, ROLLED_HOURS_TO) ?? -Infinity;
   const rawCutoff = Math.min(now - retention.rawMs, rolledMinutes);
   const minuteCutoff = Math.min(now - retention.minuteMs, rolledHours);
-  const hourCutoff = now - retention.hourMs;
-  const report: PruneReport = { samples: 0, minuteRows: 0, hourRows: 0, incidents: 0 };
+  const rolledDays = getMetaNumber(db, ROLLED_DAYS_TO) ?? -Infinity;
+  const hourCutoff = Math.min(now - retention.hourMs, rolledDays);
+  const dayCutoff = now - retention.hourMs;
+  const report: PruneReport = { samples: 0, minuteRows: 0, hourRows: 0, dayRows: 0, incidents: 0 };
   const targets = db.prepare('SELECT id FROM targets').pluck().all() as number[];
   // Per target, so each delete is a range on the (target, at) index rather than a table scan.
   const delSamples = db.prepare('DELETE FROM samples WHERE target = ? AND at < ?');
   const delMinutes = db.prepare('DELETE FROM agg_minute WHERE target = ? AND bucket < ?');
   const delHours = db.prepare('DELETE FROM agg_hour WHERE target = ? AND bucket < ?');
+  const delDays = db.prepare('DELETE FROM agg_day WHERE target = ? AND bucket < ?');
   db.transaction(() => {
     for (const id of targets) {
       if (Number.isFinite(rawCutoff)) report.samples += delSamples.run(id, rawCutoff).changes;
       if (Number.isFinite(minuteCutoff)) report.minuteRows += delMinutes.run(id, minuteCutoff).changes;
-      report.hourRows += delHours.run(id, hourCutoff).changes;
+      if (Number.isFinite(hourCutoff)) report.hourRows += delHours.run(id, hourCutoff).changes;
+      report.dayRows += delDays.run(id, dayCutoff).changes;
     }
-    report.incidents = db.prepare('DELETE FROM incidents WHERE ended IS NOT NULL AND ended < ?').run(hourCutoff).changes;
+    report.incidents = db.prepare('DELETE FROM incidents WHERE ended IS NOT NULL AND ended < ?').run(dayCutoff).changes;
   }).immediate();
   return report;
 }

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { bucketFromSamples, mergeBuckets, type BucketRow } from './bucket-stats.js';
-import { floorTo, getMetaNumber, HOUR_MS, MINUTE_MS, ROLLED_HOURS_TO, ROLLED_MINUTES_TO, setMeta } from './meta.js';
+import { DAY_MS, floorTo, getMetaNumber, HOUR_MS, MINUTE_MS, ROLLED_DAYS_TO, ROLLED_HOURS_TO, ROLLED_MINUTES_TO, setMeta } from './meta.js';
 import { spansOf, tallyByBucket, type Observation } from './timeline.js';
 
 export interface RollupOptions {
@@ -21,7 +21,9 @@ interface RawRow {
 
 const BUCKET_COLUMNS = 'target, location, bucket, count, failures, min_us, median_us, p95_us, max_us, up_ms, down_ms, paused_ms';
 
-function saveBuckets(db: Database.Database, table: 'agg_minute' | 'agg_hour', rows: readonly BucketRow[]): void {
+export type AggregateTable = 'agg_minute' | 'agg_hour' | 'agg_day';
+
+function saveBuckets(db: Database.Database, table: AggregateTable, rows: readonly BucketRow[]): void {
   const stmt = db.prepare(`INSERT OR REPLACE INTO ${table} (${BUCKET_COLUMNS}) VALUES (@target, @location, @bucket, @count, @failures, @minUs, @medianUs, @p95Us, @maxUs, @upMs, @downMs, @pausedMs)`);
   for (const r of rows) stmt.run(r);
 }
@@ -38,22 +40,19 @@ export function rollupMinutes(db: Database.Database, now: number, options: Rollu
 
   const gapLimits = new Map((db.prepare('SELECT id, gap_limit_ms FROM targets').raw().all() as [number, number][]).map(([id, gap]) => [id, gap]));
   const before = db.prepare('SELECT location, at, outcome, state, connect_us FROM samples WHERE target = ? AND at < ? ORDER BY at DESC LIMIT 1');
-  const rows = db.prepare('SELECT target, location, at, outcome, state, connect_us FROM samples WHERE at >= ? AND at < ? ORDER BY target, location, at').all(from, end) as RawRow[];
-
+  // Per target, so each read is a range on the (target, at) index whatever the table's size.
+  const inRange = db.prepare('SELECT location, at, outcome, state, connect_us FROM samples WHERE target = ? AND at >= ? AND at < ? ORDER BY at');
   const sequences = new Map<string, RawRow[]>();
-  for (const r of rows) {
-    const key = `${r.target}\u0000${r.location}`;
-    let seq = sequences.get(key);
-    if (!seq) sequences.set(key, (seq = []));
-    seq.push(r);
-  }
-  // A state that started before the range still covers its beginning.
   for (const target of gapLimits.keys()) {
+    // A state that started before the range still covers its beginning.
     const prev = before.get(target, from) as Omit<RawRow, 'target'> | undefined;
-    if (!prev) continue;
-    const key = `${target}\u0000${prev.location}`;
-    const seq = sequences.get(key) ?? [];
-    sequences.set(key, [{ target, ...prev }, ...seq]);
+    const rows = inRange.all(target, from, end) as Omit<RawRow, 'target'>[];
+    for (const r of prev ? [prev, ...rows] : rows) {
+      const key = `${target}\u0000${r.location}`;
+      let seq = sequences.get(key);
+      if (!seq) sequences.set(key, (seq = []));
+      seq.push({ target, ...r });
+    }
   }
 
   const out: BucketRow[] = [];
@@ -81,34 +80,36 @@ export function rollupMinutes(db: Database.Database, now: number, options: Rollu
   return { buckets: out.length, through };
 }
 
-/** Hour aggregates for every complete hour whose minutes are final, merged from the minute rows. */
-export function rollupHours(db: Database.Database): { buckets: number; through: number } {
-  const minutesTo = getMetaNumber(db, ROLLED_MINUTES_TO);
-  if (minutesTo === undefined) return { buckets: 0, through: 0 };
-  const first = getMetaNumber(db, ROLLED_HOURS_TO) ?? (db.prepare('SELECT min(bucket) FROM agg_minute').pluck().get() as number | null);
+function rowOf(r: Record<string, number | string | null>, unit: number): BucketRow {
+  return {
+    target: r.target as number,
+    location: r.location as string,
+    bucket: floorTo(r.bucket as number, unit),
+    count: r.count as number,
+    failures: r.failures as number,
+    minUs: r.min_us as number | null,
+    medianUs: r.median_us as number | null,
+    p95Us: r.p95_us as number | null,
+    maxUs: r.max_us as number | null,
+    upMs: r.up_ms as number,
+    downMs: r.down_ms as number,
+    pausedMs: r.paused_ms as number,
+  };
+}
+
+/** Merges complete units of a finer table (final up to `finerTo`) into a coarser one, from its watermark on. */
+function rollupLevel(db: Database.Database, finer: AggregateTable, finerTo: number | undefined, coarser: AggregateTable, unit: number, watermark: string): { buckets: number; through: number } {
+  if (finerTo === undefined) return { buckets: 0, through: 0 };
+  const first = getMetaNumber(db, watermark) ?? (db.prepare(`SELECT min(bucket) FROM ${finer} WHERE target IN (SELECT id FROM targets)`).pluck().get() as number | null);
   if (first === null || first === undefined) return { buckets: 0, through: 0 };
-  const from = floorTo(first, HOUR_MS);
-  const to = floorTo(minutesTo, HOUR_MS);
+  const from = floorTo(first, unit);
+  const to = floorTo(finerTo, unit);
   if (to <= from) return { buckets: 0, through: from };
-  const rows = db
-    .prepare(`SELECT ${BUCKET_COLUMNS} FROM agg_minute WHERE bucket >= ? AND bucket < ? ORDER BY target, location, bucket`)
-    .all(from, to) as Record<string, number | string | null>[];
+  const read = db.prepare(`SELECT ${BUCKET_COLUMNS} FROM ${finer} WHERE target = ? AND bucket >= ? AND bucket < ?`);
   const groups = new Map<string, BucketRow[]>();
-  for (const r of rows) {
-    const row: BucketRow = {
-      target: r.target as number,
-      location: r.location as string,
-      bucket: floorTo(r.bucket as number, HOUR_MS),
-      count: r.count as number,
-      failures: r.failures as number,
-      minUs: r.min_us as number | null,
-      medianUs: r.median_us as number | null,
-      p95Us: r.p95_us as number | null,
-      maxUs: r.max_us as number | null,
-      upMs: r.up_ms as number,
-      downMs: r.down_ms as number,
-      pausedMs: r.paused_ms as number,
-    };
+  const targets = db.prepare('SELECT id FROM targets').pluck().all() as number[];
+  for (const r of targets.flatMap((t) => read.all(t, from, to) as Record<string, number | string | null>[])) {
+    const row = rowOf(r, unit);
     const key = `${row.target}\u0000${row.location}\u0000${row.bucket}`;
     let g = groups.get(key);
     if (!g) groups.set(key, (g = []));
@@ -116,13 +117,23 @@ export function rollupHours(db: Database.Database): { buckets: number; through: 
   }
   const out = [...groups.values()].map((parts) => mergeBuckets(parts[0]!, parts));
   db.transaction(() => {
-    saveBuckets(db, 'agg_hour', out);
-    setMeta(db, ROLLED_HOURS_TO, to);
+    saveBuckets(db, coarser, out);
+    setMeta(db, watermark, to);
   }).immediate();
   return { buckets: out.length, through: to };
 }
 
-/** Brings both aggregate levels up to date, in slices when far behind (after a long stop). */
+/** Hour aggregates for every complete hour whose minutes are final, merged from the minute rows. */
+export function rollupHours(db: Database.Database): { buckets: number; through: number } {
+  return rollupLevel(db, 'agg_minute', getMetaNumber(db, ROLLED_MINUTES_TO), 'agg_hour', HOUR_MS, ROLLED_HOURS_TO);
+}
+
+/** Day aggregates (UTC days) for every complete day whose hours are final. */
+export function rollupDays(db: Database.Database): { buckets: number; through: number } {
+  return rollupLevel(db, 'agg_hour', getMetaNumber(db, ROLLED_HOURS_TO), 'agg_day', DAY_MS, ROLLED_DAYS_TO);
+}
+
+/** Brings every aggregate level up to date, in slices when far behind (after a long stop). */
 export function rollup(db: Database.Database, now: number, options: RollupOptions = {}): void {
   const target = floorTo(now - (options.lagMs ?? 5_000), MINUTE_MS);
   let last = -Infinity;
@@ -132,4 +143,5 @@ export function rollup(db: Database.Database, now: number, options: RollupOption
     last = through;
   }
   rollupHours(db);
+  rollupDays(db);
 }
