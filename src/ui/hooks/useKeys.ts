@@ -47,6 +47,16 @@ export function handleKey(input: string, key: Key, c: KeyContext): void {
       return;
     case 'form': {
       if (!s.form) return;
+      // Typed ahead: a Tab inside a chunk of text still moves to the next field.
+      if (input.length > 1 && input.includes('\t')) {
+        const [first = '', ...rest] = input.split('\t');
+        if (first) dispatch({ type: 'formInput', text: printable(first) });
+        for (const part of rest) {
+          dispatch({ type: 'formFocus', by: 1 });
+          if (part) dispatch({ type: 'formInput', text: printable(part) });
+        }
+        return;
+      }
       if (key.escape) dispatch({ type: 'formClose' });
       else if (key.tab && key.shift) dispatch({ type: 'formFocus', by: -1 });
       else if (key.tab || key.downArrow) dispatch({ type: 'formFocus', by: 1 });
