@@ -80,21 +80,11 @@ export function rollupMinutes(db: Database.Database, now: number, options: Rollu
   return { buckets: out.length, through };
 }
 
-function rowOf(r: Record<string, number | string | null>, unit: number): BucketRow {
-  return {
-    target: r.target as number,
-    location: r.location as string,
-    bucket: floorTo(r.bucket as number, unit),
-    count: r.count as number,
-    failures: r.failures as number,
-    minUs: r.min_us as number | null,
-    medianUs: r.median_us as number | null,
-    p95Us: r.p95_us as number | null,
-    maxUs: r.max_us as number | null,
-    upMs: r.up_ms as number,
-    downMs: r.down_ms as number,
-    pausedMs: r.paused_ms as number,
-  };
+type RawBucket = [number, string, number, number, number, number | null, number | null, number | null, number | null, number, number, number];
+
+function rowOf(r: RawBucket, unit: number): BucketRow {
+  const [target, location, bucket, count, failures, minUs, medianUs, p95Us, maxUs, upMs, downMs, pausedMs] = r;
+  return { target, location, bucket: floorTo(bucket, unit), count, failures, minUs, medianUs, p95Us, maxUs, upMs, downMs, pausedMs };
 }
 
 /** Merges complete units of a finer table (final up to `finerTo`) into a coarser one, from its watermark on. */
@@ -105,10 +95,10 @@ function rollupLevel(db: Database.Database, finer: AggregateTable, finerTo: numb
   const from = floorTo(first, unit);
   const to = floorTo(finerTo, unit);
   if (to <= from) return { buckets: 0, through: from };
-  const read = db.prepare(`SELECT ${BUCKET_COLUMNS} FROM ${finer} WHERE target = ? AND bucket >= ? AND bucket < ?`);
+  const read = db.prepare(`SELECT ${BUCKET_COLUMNS} FROM ${finer} WHERE target = ? AND bucket >= ? AND bucket < ?`).raw();
   const groups = new Map<string, BucketRow[]>();
   const targets = db.prepare('SELECT id FROM targets').pluck().all() as number[];
-  for (const r of targets.flatMap((t) => read.all(t, from, to) as Record<string, number | string | null>[])) {
+  for (const r of targets.flatMap((t) => read.all(t, from, to) as RawBucket[])) {
     const row = rowOf(r, unit);
     const key = `${row.target}\u0000${row.location}\u0000${row.bucket}`;
     let g = groups.get(key);
