@@ -48,6 +48,7 @@ export interface RecorderStats {
 }
 
 const INCIDENT_HEADROOM = 10_000;
+const MAX_PER_TRANSACTION = 10_000;
 
 function targetInfo(v: TargetView): TargetInfo {
   const t = v.target;
@@ -149,8 +150,9 @@ export class HistoryRecorder {
   flush(): Committed {
     this.flushSoon = false;
     if (this.queue.length === 0) return { samples: 0, incidents: [] };
-    const ops = this.queue;
-    this.queue = [];
+    // A long queue (after the disk came back) is written in slices, so no single transaction holds up checks.
+    const ops = this.queue.length > MAX_PER_TRANSACTION ? this.queue.slice(0, MAX_PER_TRANSACTION) : this.queue;
+    this.queue = this.queue.length > MAX_PER_TRANSACTION ? this.queue.slice(MAX_PER_TRANSACTION) : [];
     const t0 = performance.now();
     try {
       const committed = this.writer.write(ops);
@@ -161,6 +163,10 @@ export class HistoryRecorder {
       this.counters.maxFlushMs = Math.max(this.counters.maxFlushMs, took);
       this.setProblem(undefined);
       this.opts.onCommit?.(committed);
+      if (this.queue.length > 0 && !this.flushSoon && !this.closed) {
+        this.flushSoon = true;
+        setImmediate(() => this.flush());
+      }
       return committed;
     } catch (err) {
       this.counters.failedFlushes++;
@@ -187,8 +193,18 @@ export class HistoryRecorder {
     if (this.closed) return this.stats();
     this.unsubscribe?.();
     for (const t of this.timers) clearInterval(t);
-    this.flush();
     this.closed = true;
+    // Everything queued, slice by slice, until a slice fails; what is left then is counted as lost.
+    let before = -1;
+    while (this.queue.length > 0 && this.queue.length !== before) {
+      before = this.queue.length;
+      this.flush();
+    }
+    for (const op of this.queue) {
+      if (op.kind === 'sample') this.counters.droppedSamples++;
+      else if (op.kind === 'incident') this.counters.droppedIncidents++;
+    }
+    this.queue = [];
     this.guard(() => this.writer.closeAbandonedIncidents('monitor-stopped'));
     this.guard(() => rollup(this.history.db, this.opts.now()));
     return this.stats();
