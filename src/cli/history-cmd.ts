@@ -8,7 +8,8 @@ import type { HistoryCommandIo } from './report-cmd.js';
 export const HISTORY_USAGE = `Usage: porthole history prune [--keep-raw DURATION] [--data-dir DIR] [--config FILE]
 
 Applies retention now and prints what it removed: raw samples older than 48 h (or --keep-raw),
-per-minute aggregates older than 30 d, per-hour aggregates and ended incidents older than 1 year.
+per-minute aggregates older than 30 d, per-hour and per-day aggregates and ended incidents older
+than 1 year.
 Nothing is removed before it has been summarised into the next level.`;
 
 export function runHistory(args: string[], io: HistoryCommandIo): number {
@@ -39,7 +40,7 @@ export function runHistory(args: string[], io: HistoryCommandIo): number {
   try {
     const r = prune(opened.history.db, io.now ?? Date.now(), { ...DEFAULT_RETENTION, rawMs });
     io.out.write(
-      `pruned ${sanitize(opened.history.file, 500)}: ${r.samples} raw samples, ${r.minuteRows} minute rows, ${r.hourRows} hour rows, ${r.incidents} incidents\n`,
+      `pruned ${sanitize(opened.history.file, 500)}: ${r.samples} raw samples, ${r.minuteRows} minute rows, ${r.hourRows} hour rows, ${r.dayRows} day rows, ${r.incidents} incidents\n`,
     );
     return 0;
   } catch (err) {
