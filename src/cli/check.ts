@@ -73,7 +73,7 @@ export function pluginLine(view: TargetView, th: Thresholds): { status: NagiosSt
 
 /** Runs the engine until every target has a confirmed answer (its retries spent), then stops it. */
 export async function checkTargets(targets: Target[]): Promise<TargetView[]> {
-  const engine = new Engine({ targets, startSpreadMs: 0, jitter: 0 });
+  const engine = new Engine({ targets, startSpreadMs: 0 });
   const settled = (v: TargetView) => v.monitor.confirmed !== 'UNKNOWN' && !v.monitor.pending;
   await new Promise<void>((resolve) => {
     const done = () => engine.snapshot().every((v) => v.target.paused || settled(v));

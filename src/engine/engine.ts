@@ -14,16 +14,20 @@ export interface EngineOptions {
   recentSize?: number;
   /** Spread of the first checks after start, ms (default: up to 1 s, never more than the interval). */
   startSpreadMs?: number;
-  /** Fraction of the interval by which each next check may move, so targets drift out of lockstep. */
-  jitter?: number;
 }
 
 export type EngineListener = (event: EngineEvent) => void;
 
 interface Entry {
   view: TargetView;
-  /** Monotonic time the current cycle was planned for; the next interval counts from here. */
-  cycleAt: number;
+  /**
+   * Where in its interval this target's checks fall (0..1), drawn at random once: after the first
+   * check (soon after start, for a quick first picture) targets settle on their own phases, so 5,000
+   * targets on a 10 s interval make a steady 500 checks/s rather than a burst every 10 s.
+   */
+  phase: number;
+  /** Monotonic start of the check in flight (or the last one). */
+  startedAt: number;
   recheckRequested: boolean;
 }
 
@@ -39,9 +43,11 @@ export class Engine {
   private readonly probe: ProbeFn;
   private readonly recentSize: number;
   private readonly startSpreadMs: number;
-  private readonly jitter: number;
+  /** Monotonic origin of every target's phase. */
+  private readonly epoch = performance.now();
   private started = false;
-  private inFlightChecks = new Set<Promise<void>>();
+  private inFlightCount = 0;
+  private drained: (() => void) | undefined;
   /** Bumped on every change; the UI polls it to know when a new snapshot is worth taking. */
   version = 0;
   lastCheckAt: number | undefined;
@@ -51,7 +57,6 @@ export class Engine {
     this.probe = options.probe ?? probeTcp;
     this.recentSize = options.recentSize ?? 120;
     this.startSpreadMs = options.startSpreadMs ?? 1000;
-    this.jitter = options.jitter ?? 0.05;
     this.scheduler = new Scheduler((id) => this.check(id), { concurrency: options.concurrency ?? 256 });
     const now = Date.now();
     for (const t of options.targets) this.entries.set(t.id, this.newEntry(t, now));
@@ -76,7 +81,12 @@ export class Engine {
   async stop(): Promise<void> {
     this.started = false;
     this.scheduler.stop();
-    await Promise.allSettled([...this.inFlightChecks]);
+    if (this.inFlightCount > 0) {
+      await new Promise<void>((resolve) => {
+        this.drained = resolve;
+      });
+      this.drained = undefined;
+    }
   }
 
   snapshot(): TargetView[] {
@@ -161,7 +171,8 @@ export class Engine {
   private newEntry(target: Target, now: number): Entry {
     return {
       view: { target, monitor: initialMonitorState(now, target.paused), recent: [], checks: 0, failures: 0, inFlight: false },
-      cycleAt: 0,
+      phase: Math.random(),
+      startedAt: 0,
       recheckRequested: false,
     };
   }
@@ -172,10 +183,14 @@ export class Engine {
   }
 
   private plan(e: Entry, at: number): void {
-    e.cycleAt = at;
     this.scheduler.plan(e.view.target.id, at);
   }
 
+  /**
+   * The next check: at once after a recheck request, after the retry delay while a change is being
+   * confirmed, else at the target's next phase point that is at least half an interval after the
+   * start of the check that just ended.
+   */
   private planNext(e: Entry): void {
     const t = e.view.target;
     const now = performance.now();
@@ -185,32 +200,28 @@ export class Engine {
       return;
     }
     if (e.view.monitor.pending) {
-      // Confirming a change: retry after the retry delay, keeping the cycle's phase for later.
-      this.scheduler.plan(t.id, now + t.retryDelayMs);
+      this.plan(e, now + t.retryDelayMs);
       return;
     }
-    const wobble = (Math.random() * 2 - 1) * this.jitter * t.intervalMs;
-    let at = e.cycleAt + t.intervalMs + wobble;
-    if (at < now) at = now + Math.random() * Math.min(t.intervalMs, 1000) * this.jitter; // fell behind: do not burst
-    this.plan(e, at);
+    const interval = Math.max(1, t.intervalMs);
+    const offset = this.epoch + e.phase * interval;
+    const earliest = Math.max(now, e.startedAt + interval / 2);
+    const k = Math.ceil((earliest - offset) / interval);
+    this.plan(e, t.intervalMs <= 0 ? now : offset + k * interval);
   }
 
   private async check(id: string): Promise<void> {
     const e = this.entries.get(id);
     if (!e || e.view.target.paused) return;
     const target = e.view.target;
+    e.startedAt = performance.now();
     e.view = { ...e.view, inFlight: true };
-    const p = this.probe({ host: target.host, port: target.port, timeoutMs: target.timeoutMs, family: target.family });
-    const tracked = p.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.inFlightChecks.add(tracked);
     let result: ProbeResult;
+    this.inFlightCount++;
     try {
-      result = await p;
+      result = await this.probe({ host: target.host, port: target.port, timeoutMs: target.timeoutMs, family: target.family });
     } finally {
-      this.inFlightChecks.delete(tracked);
+      if (--this.inFlightCount === 0) this.drained?.();
     }
     const current = this.entries.get(id);
     // Removed, or its endpoint replaced, while the handshake was in flight: the result is stale.

@@ -1,5 +1,5 @@
 import { formatHostPortEvidence } from './evidence.js';
-import { updateTrend } from './trend.js';
+import { initialTrend, updateTrend } from './trend.js';
 import type { Cause, Condition, Incident, MonitorEvent, MonitorInput, MonitorSettings, MonitorState, Pending, State } from './types.js';
 import type { ProbeResult } from '../probe/types.js';
 
@@ -13,7 +13,7 @@ import type { ProbeResult } from '../probe/types.js';
  */
 
 export function initialMonitorState(now: number, paused = false): MonitorState {
-  return { state: paused ? 'PAUSED' : 'UNKNOWN', since: now, confirmed: 'UNKNOWN', trend: { samples: [], rising: false } };
+  return { state: paused ? 'PAUSED' : 'UNKNOWN', since: now, confirmed: 'UNKNOWN', trend: initialTrend() };
 }
 
 export interface MonitorStep {

@@ -20,6 +20,7 @@ export class Scheduler {
   private timer: NodeJS.Timeout | undefined;
   private timerAt = Infinity;
   private running = false;
+  private pumpQueued = false;
   private readonly now: () => number;
   /** Recent drifts (actual start − planned start, ms), a bounded ring for p50/p99. */
   readonly drifts = new Float64Array(4096);
@@ -56,7 +57,7 @@ export class Scheduler {
     const seq = ++this.seq;
     this.planned.set(id, { seq, at });
     this.heap.push({ at, seq, id });
-    if (this.running) this.pump();
+    if (this.running) this.pumpSoon();
   }
 
   cancel(id: string): void {
@@ -69,6 +70,19 @@ export class Scheduler {
 
   recentDrifts(): number[] {
     return Array.from(this.drifts.subarray(0, Math.min(this.driftCount, this.drifts.length)));
+  }
+
+  /**
+   * Pumps on the next turn of the event loop: completions that arrive together share one pump, and a
+   * job that finishes without real I/O cannot chain the next one in microtasks and starve timers.
+   */
+  private pumpSoon(): void {
+    if (this.pumpQueued) return;
+    this.pumpQueued = true;
+    setImmediate(() => {
+      this.pumpQueued = false;
+      this.pump();
+    });
   }
 
   private pump(): void {
@@ -89,7 +103,7 @@ export class Scheduler {
       this.inFlight++;
       void this.run(top.id).finally(() => {
         this.inFlight--;
-        this.pump();
+        this.pumpSoon();
       });
     }
     this.arm();

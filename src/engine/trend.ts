@@ -1,11 +1,13 @@
 import type { TrendState } from './types.js';
 
-/** How many of the newest samples make "recent". */
+/** How many of the newest handshakes make "recent" (their median is compared). */
 export const TREND_RECENT = 5;
-/** Long-run window (at a 10 s interval, an hour). */
-export const TREND_WINDOW = 360;
-/** Below this many older samples there is no baseline yet. */
-export const TREND_MIN_BASELINE = 30;
+/** Samples per block of the long-run record; each block is kept as its median. */
+export const TREND_BLOCK = 10;
+/** Blocks kept: 60 × 10 samples, at a 10 s interval 100 minutes of history. */
+export const TREND_BLOCKS = 60;
+/** Below this many blocks there is no baseline yet. */
+export const TREND_MIN_BLOCKS = 3;
 export const TREND_FACTOR = 3;
 /** A rise must also be at least this many ms, so sub-millisecond loopback noise is not a trend. */
 export const TREND_FLOOR_MS = 5;
@@ -19,23 +21,40 @@ export function median(values: readonly number[]): number {
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
+export function initialTrend(): TrendState {
+  return { recent: [], blocks: [], inBlock: 0, rising: false };
+}
+
 export interface TrendStep {
   trend: TrendState;
   change?: { phase: 'rising' | 'cleared'; recentMs: number; baselineMs: number };
 }
 
-/** Adds one open handshake time; reports when recent times rise well above the target's own baseline. */
+/**
+ * Adds one open handshake time. The baseline is the median of block medians (cheap to keep for
+ * thousands of targets, robust to outliers); "recent" is the median of the last few handshakes.
+ * Reports when recent rises well above the target's own baseline, and when it comes back.
+ */
 export function updateTrend(prev: TrendState, connectMs: number): TrendStep {
-  const samples = prev.samples.length >= TREND_WINDOW ? [...prev.samples.slice(1), connectMs] : [...prev.samples, connectMs];
-  const older = samples.slice(0, -TREND_RECENT);
-  if (older.length < TREND_MIN_BASELINE) return { trend: { samples, rising: prev.rising } };
-  const baselineMs = median(older);
-  const recentMs = median(samples.slice(-TREND_RECENT));
-  if (!prev.rising && recentMs > baselineMs * TREND_FACTOR && recentMs - baselineMs >= TREND_FLOOR_MS) {
-    return { trend: { samples, rising: true }, change: { phase: 'rising', recentMs, baselineMs } };
+  const recent = prev.recent.length >= TREND_BLOCK ? [...prev.recent.slice(1), connectMs] : [...prev.recent, connectMs];
+  let { blocks, baselineMs } = prev;
+  let inBlock = prev.inBlock + 1;
+  if (inBlock >= TREND_BLOCK) {
+    // Close a block only from samples that were compared against the old baseline, so a sudden
+    // rise is seen before it is folded into the baseline.
+    blocks = blocks.length >= TREND_BLOCKS ? [...blocks.slice(1), median(recent)] : [...blocks, median(recent)];
+    inBlock = 0;
+    baselineMs = blocks.length >= TREND_MIN_BLOCKS ? median(blocks) : undefined;
   }
-  if (prev.rising && recentMs < baselineMs * TREND_CLEAR_FACTOR) {
-    return { trend: { samples, rising: false }, change: { phase: 'cleared', recentMs, baselineMs } };
+  const base: TrendState = { recent, blocks, inBlock, rising: prev.rising, ...(baselineMs !== undefined ? { baselineMs } : {}) };
+  if (prev.baselineMs === undefined) return { trend: base };
+  const ref = prev.baselineMs;
+  const recentMs = median(recent.slice(-TREND_RECENT));
+  if (!prev.rising && recentMs > ref * TREND_FACTOR && recentMs - ref >= TREND_FLOOR_MS) {
+    return { trend: { ...base, rising: true }, change: { phase: 'rising', recentMs, baselineMs: ref } };
   }
-  return { trend: { samples, rising: prev.rising } };
+  if (prev.rising && recentMs < ref * TREND_CLEAR_FACTOR) {
+    return { trend: { ...base, rising: false }, change: { phase: 'cleared', recentMs, baselineMs: ref } };
+  }
+  return { trend: base };
 }

@@ -36,8 +36,14 @@ export interface Pending {
 }
 
 export interface TrendState {
-  /** Connect times of recent open results, oldest first, bounded. */
-  samples: readonly number[];
+  /** The newest open handshake times, oldest first (a few). */
+  recent: readonly number[];
+  /** Medians of past blocks of handshakes: the long-run record, bounded. */
+  blocks: readonly number[];
+  /** Handshakes counted into the block in progress. */
+  inBlock: number;
+  /** Median of `blocks` once there are enough of them. */
+  baselineMs?: number;
   rising: boolean;
 }
 

@@ -17,15 +17,20 @@ export class ResolveError extends Error {
   }
 }
 
+/** The host itself when it is an IP address (throws if it is of the other family), else undefined. */
+export function literalAddress(host: string, family: 0 | 4 | 6): Resolved | undefined {
+  const literal = isIP(host);
+  if (literal === 0) return undefined;
+  if (family !== 0 && family !== literal) {
+    throw new ResolveError('EAI_ADDRFAMILY', `${host} is an IPv${literal} address but family ${family} was asked for`);
+  }
+  return { address: host, family: literal as 4 | 6, dnsMs: null };
+}
+
 /** Resolves a host to one address (the resolver's first, or the first of the family asked for). */
 export async function resolveHost(host: string, family: 0 | 4 | 6, timeoutMs: number): Promise<Resolved> {
-  const literal = isIP(host);
-  if (literal !== 0) {
-    if (family !== 0 && family !== literal) {
-      throw new ResolveError('EAI_ADDRFAMILY', `${host} is an IPv${literal} address but family ${family} was asked for`);
-    }
-    return { address: host, family: literal as 4 | 6, dnsMs: null };
-  }
+  const literal = literalAddress(host, family);
+  if (literal) return literal;
   const t0 = performance.now();
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
