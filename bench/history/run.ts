@@ -11,7 +11,7 @@ import type { EngineEvent } from '../../src/engine/types.js';
 import { HistoryQueries, HistoryRecorder, openHistory, type HistoryDb } from '../../src/history/index.js';
 import { HOUR_MS, MINUTE_MS, ROLLED_HOURS_TO, ROLLED_MINUTES_TO, setMeta, floorTo, DAY_MS } from '../../src/history/meta.js';
 import { HistoryWriter } from '../../src/history/writer.js';
-import { rollupDays } from '../../src/history/rollup.js';
+import { rollupDays, rollupHours, rollupInSlices, rollupMinutes } from '../../src/history/rollup.js';
 
 const TARGETS = 1000;
 
@@ -109,6 +109,45 @@ function time<T>(fn: () => T): { ms: number; value: T } {
   return { ms: performance.now() - t0, value };
 }
 
+/** The recorder's periodic jobs at steady state: 1,000 targets every 10 s for an hour, then one minute and one hour rolled up. */
+async function steadyRollups(dir: string): Promise<{ minuteMs: number; hourMs: number; sliceMs: number; samples: number }> {
+  const h = open(dir);
+  const recorder = new HistoryRecorder(h, { batchSize: Infinity, maxQueue: Infinity });
+  const start = floorTo(Date.now(), HOUR_MS) - 2 * HOUR_MS;
+  let samples = 0;
+  for (let at = start; at < start + HOUR_MS + MINUTE_MS; at += 10_000) {
+    for (let t = 0; t < TARGETS; t++) recorder.record(result(t, at + t));
+    samples += TARGETS;
+    recorder.flush();
+  }
+  const end = start + HOUR_MS + 5_000;
+  rollupMinutes(h.db, end, { maxSpanMs: 2 * HOUR_MS }); // every minute of the hour, untimed
+  setMeta(h.db, ROLLED_MINUTES_TO, start + HOUR_MS - MINUTE_MS);
+  setMeta(h.db, ROLLED_HOURS_TO, start);
+  h.db.pragma('wal_checkpoint(TRUNCATE)'); // time the jobs, not a checkpoint left over from filling
+  const minute = time(() => rollupMinutes(h.db, end));
+  const hour = time(() => rollupHours(h.db));
+  // The recorder's way: the same jobs in slices of 50 targets; the longest slice is what a check may wait.
+  setMeta(h.db, ROLLED_MINUTES_TO, start + HOUR_MS - MINUTE_MS);
+  setMeta(h.db, ROLLED_HOURS_TO, start);
+  let longest = 0;
+  let last = performance.now();
+  await new Promise<void>((resolve) => {
+    const tick = () => {
+      const t = performance.now();
+      longest = Math.max(longest, t - last);
+      last = t;
+    };
+    const hook = setInterval(tick, 0);
+    void rollupInSlices(h.db, end).then(() => {
+      clearInterval(hook);
+      resolve();
+    });
+  });
+  h.close();
+  return { minuteMs: minute.ms, hourMs: hour.ms, sliceMs: longest, samples };
+}
+
 const root = mkdtempSync(join(tmpdir(), 'porthole-bench-history-'));
 try {
   const N_BATCH = 300_000;
@@ -121,6 +160,10 @@ try {
   console.log(`        5,000 checks/s costs ${((5000 / b.perSec) * 100).toFixed(1)}% of one core for history writes`);
   console.log(`size:   ${b.bytesPerSample.toFixed(1)} bytes per raw sample (file growth / rows, index included)`);
 
+  const steady = await steadyRollups(join(root, 'steady'));
+  console.log(`jobs:   1,000 targets at 10 s: minute roll-up ${steady.minuteMs.toFixed(0)} ms per minute, hour roll-up ${steady.hourMs.toFixed(0)} ms per hour in one go;`);
+  console.log(`        in the recorder's slices of 50 targets the event loop waits at most ${steady.sliceMs.toFixed(0)} ms`);
+
   const h = open(join(root, 'report'));
   const now = Date.now();
   const before = fileBytes(h);
@@ -131,9 +174,9 @@ try {
   const perAggRow = aggBytes / (filled.value.hourRows + filled.value.minuteRows + days.value.buckets);
   console.log(`        ${perAggRow.toFixed(1)} bytes per aggregate row (${(filled.value.hourRows + filled.value.minuteRows).toLocaleString()} rows filled in ${(filled.ms / 1000).toFixed(1)}s)`);
   const perDay = (8640 * b.bytesPerSample) / 1024;
-  const steady = (2 * 8640 * b.bytesPerSample + 30 * 1440 * perAggRow + 365 * 24 * perAggRow) / 1024 / 1024;
+  const steadyMiB = (2 * 8640 * b.bytesPerSample + 30 * 1440 * perAggRow + 365 * 24 * perAggRow) / 1024 / 1024;
   console.log(`        per target at a 10 s interval: raw ${perDay.toFixed(0)} KiB/day, minute rows ${((1440 * perAggRow) / 1024).toFixed(0)} KiB/day, hour rows ${((24 * perAggRow) / 1024).toFixed(1)} KiB/day`);
-  console.log(`        steady state per target (48 h raw + 30 d minutes + 1 y hours): ${steady.toFixed(1)} MiB`);
+  console.log(`        steady state per target (48 h raw + 30 d minutes + 1 y hours): ${steadyMiB.toFixed(1)} MiB`);
 
   const q = new HistoryQueries(h.db);
   const runs = [0, 1, 2].map(() => time(() => q.figures(now - 30 * DAY_MS, now)));

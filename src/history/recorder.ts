@@ -1,8 +1,8 @@
 import type { EngineEvent, TargetView } from '../engine/types.js';
 import type { HistoryDb } from './open.js';
 import { describeFailure, type HistoryProblem } from './problems.js';
-import { DEFAULT_RETENTION, prune, type PruneReport, type Retention } from './retention.js';
-import { rollup } from './rollup.js';
+import { DEFAULT_RETENTION, prune, pruneInSlices, type PruneReport, type Retention } from './retention.js';
+import { rollup, rollupInSlices } from './rollup.js';
 import { gapLimitMs } from './timeline.js';
 import { HistoryWriter, type Committed, type TargetInfo, type WriteOp } from './writer.js';
 
@@ -70,6 +70,7 @@ export class HistoryRecorder {
   private timers: NodeJS.Timeout[] = [];
   private flushSoon = false;
   private closed = false;
+  private jobRunning = false;
 
   constructor(private readonly history: HistoryDb, options: RecorderOptions = {}) {
     this.writer = new HistoryWriter(history.db);
@@ -105,8 +106,8 @@ export class HistoryRecorder {
       this.timers.push(t);
     };
     every(this.opts.flushIntervalMs, () => this.flush());
-    every(this.opts.rollupIntervalMs, () => this.guard(() => rollup(this.history.db, this.opts.now())));
-    every(this.opts.pruneIntervalMs, () => this.guard(() => this.prune()));
+    every(this.opts.rollupIntervalMs, () => this.background(() => rollupInSlices(this.history.db, this.opts.now(), {}, 50, () => this.closed)));
+    every(this.opts.pruneIntervalMs, () => this.background(() => pruneInSlices(this.history.db, this.opts.now(), this.opts.retention, 20, () => this.closed)));
   }
 
   /** The engine listener: turns an event into queued writes, nothing more. */
@@ -240,6 +241,19 @@ export class HistoryRecorder {
       } else kept.push(op);
     }
     this.queue = kept;
+  }
+
+  /** One periodic job at a time, in slices; a failure becomes the visible problem, never an exception. */
+  private background(job: () => Promise<unknown>): void {
+    if (this.jobRunning || this.closed) return;
+    this.jobRunning = true;
+    job()
+      .catch((err: unknown) => {
+        if (!this.closed) this.setProblem(describeFailure(err, this.history.file));
+      })
+      .finally(() => {
+        this.jobRunning = false;
+      });
   }
 
   private guard(fn: () => unknown): void {
