@@ -64,6 +64,8 @@ export function parseJsonText(text: string): { value?: unknown; problems: Proble
         keys.add(property);
       },
       onError: (code, offset) => {
+        // Only the first syntax error: the ones after it are usually echoes of it.
+        if (problems.some((p) => p.path === '(syntax)')) return;
         const name = jsonc.printParseErrorCode(code);
         problems.push({ path: '(syntax)', message: ERROR_TEXT[name] ?? name, ...lineColumn(text, offset) });
       },

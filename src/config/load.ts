@@ -89,7 +89,16 @@ export function validateConfig(file: string, raw: unknown, env: NodeJS.ProcessEn
   }
   const substituted = substituteEnv(raw, env, problems);
   const parsed = configSchema.safeParse(substituted);
-  if (!parsed.success) problems.push(...zodProblems(parsed.error.issues, substituted));
+  if (!parsed.success) {
+    // One problem per path: a missing env var already explains the empty value it left behind,
+    // and a failed check on a value makes the later checks on it noise.
+    const seen = new Set(problems.map((p) => p.path));
+    for (const p of zodProblems(parsed.error.issues, substituted)) {
+      if (seen.has(p.path)) continue;
+      seen.add(p.path);
+      problems.push(p);
+    }
+  }
   if (problems.length > 0 || !parsed.success) throw new ConfigError(file, problems);
   const cfg: ParsedConfig = parsed.data;
   const defaults = resolveDefaults(cfg.defaults);

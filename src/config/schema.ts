@@ -32,7 +32,7 @@ const HOST_RE = /^(\[[0-9A-Fa-f:.]+(%[\w.-]+)?\]|[0-9A-Fa-f:.]+(%[\w.-]+)?|[A-Za
 
 export const hostSchema = z
   .string({ error: 'expected a host name or IP address' })
-  .min(1, { error: 'expected a host name or IP address, got an empty string' })
+  .min(1, { error: 'expected a host name or IP address' })
   .max(253, { error: 'expected a host name of at most 253 characters' })
   .regex(HOST_RE, { error: 'expected a host name or IP address (letters, digits, ".", "-", ":"; no spaces or scheme)' })
   .transform((h) => (h.startsWith('[') && h.endsWith(']') ? h.slice(1, -1) : h));
