@@ -5,3 +5,4 @@ export { prune, DEFAULT_RETENTION, type Retention, type PruneReport } from './re
 export { rollup } from './rollup.js';
 export type { HistoryProblem, HistoryProblemKind } from './problems.js';
 export { SCHEMA_VERSION } from './migrations.js';
+export { startHistory, type HistorySession, type HistorySeed } from './session.js';

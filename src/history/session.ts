@@ -1,0 +1,72 @@
+import { openHistory, type OpenHistoryOptions } from './open.js';
+import { HistoryQueries, type StoredIncident, type WindowName } from './queries.js';
+import { HistoryRecorder, type EventSource, type RecorderOptions, type RecorderStats } from './recorder.js';
+
+/** What the console needs at start to look as it did before the restart. */
+export interface HistorySeed {
+  /** Newest first. */
+  incidents: StoredIncident[];
+  /** Per target id: connect times of the last checks, oldest first, null for a failed check (the engine's `recent` shape). */
+  recent: Map<string, (number | null)[]>;
+  /** Per target id: time-weighted uptime over 24 h, 7 d and 30 d (null: nothing known). */
+  uptime: Map<string, Record<WindowName, number | null>>;
+}
+
+export interface HistorySession {
+  file: string;
+  /** Undefined while history is off; the console then monitors without it. */
+  queries: HistoryQueries | undefined;
+  recorder: HistoryRecorder | undefined;
+  /** One line for the header when history is off or losing writes; undefined when all is well. */
+  warning(): string | undefined;
+  stats(): RecorderStats | undefined;
+  seed(options?: { incidents?: number; recent?: number }): HistorySeed;
+  /** Commits what is queued and closes the database. */
+  close(): void;
+}
+
+function lossLine(stats: RecorderStats): string | undefined {
+  const lost = stats.droppedSamples + stats.droppedIncidents;
+  if (stats.problem) return `history: ${stats.problem.message} — ${stats.problem.hint}${lost ? ` (${lost} writes lost so far)` : ''}`;
+  if (lost) return `history: ${lost} writes lost while the disk was slow or failing`;
+  return undefined;
+}
+
+/**
+ * Opens the history and records an engine into it — or, when the database cannot be used, a session
+ * without history whose warning() says why. Never throws for a bad file or directory.
+ * Call before engine.start().
+ */
+export function startHistory(source: EventSource, options: OpenHistoryOptions & RecorderOptions): HistorySession {
+  const opened = openHistory(options);
+  if (!opened.ok) {
+    return {
+      file: opened.problem.file,
+      queries: undefined,
+      recorder: undefined,
+      warning: () => opened.warning,
+      stats: () => undefined,
+      seed: () => ({ incidents: [], recent: new Map(), uptime: new Map() }),
+      close: () => {},
+    };
+  }
+  const { history } = opened;
+  const queries = new HistoryQueries(history.db);
+  const recorder = new HistoryRecorder(history, options);
+  recorder.attach(source);
+  let closed = false;
+  return {
+    file: history.file,
+    queries,
+    recorder,
+    warning: () => lossLine(recorder.stats()),
+    stats: () => recorder.stats(),
+    seed: (o = {}) => ({ incidents: queries.recentIncidents({ limit: o.incidents ?? 200 }), recent: queries.recentConnectTimes(o.recent ?? 120), uptime: queries.uptimes() }),
+    close: () => {
+      if (closed) return;
+      closed = true;
+      recorder.close();
+      history.close();
+    },
+  };
+}
