@@ -1,5 +1,5 @@
 import { Box } from 'ink';
-import { useMemo, useReducer, useRef } from 'react';
+import { useLayoutEffect, useMemo, useReducer, useRef } from 'react';
 import type { Defaults } from '../config/target.js';
 import type { ConsoleCommands } from './commands.js';
 import { AddEditForm } from './components/AddEditForm.js';
@@ -36,10 +36,17 @@ export interface ConsoleProps {
   uptime?: (targetId: string) => number | undefined;
   pollMs?: number;
   now?: () => number;
+  /** Instrumentation (bench): React render + commit time of each frame, ms. */
+  onFrame?: (ms: number) => void;
 }
 
 export function Console(props: ConsoleProps) {
-  const { source, incidents, commands, defaults, configFile, stateFile, color = true, uptime, pollMs = 250, now = Date.now } = props;
+  const { source, incidents, commands, defaults, configFile, stateFile, color = true, uptime, pollMs = 500, now = Date.now } = props;
+  const renderStart = performance.now();
+  const onFrame = props.onFrame;
+  useLayoutEffect(() => {
+    onFrame?.(performance.now() - renderStart);
+  });
   const size = useTerminalSize(props.size);
   const snap = useEngineSnapshot(source, incidents, pollMs, now);
   const [state, dispatch] = useReducer(uiReducer, initialUiState);
@@ -108,9 +115,9 @@ export function Console(props: ConsoleProps) {
 
   return (
     <ColorContext.Provider value={color}>
-      <Box flexDirection="column" width={layout.width} height={layout.height} overflow="hidden">
+      <Box flexDirection="column" width={layout.width} height={layout.height}>
         <Header counts={countStates(snap.views)} configFile={configFile} lastCheckAt={snap.lastCheckAt} width={layout.width} sort={state.sort} shown={visible.length} total={snap.views.length} />
-        <Box flexDirection="column" height={bodyHeight} overflow="hidden">
+        <Box flexDirection="column" height={bodyHeight}>
           {body}
         </Box>
         {footer}

@@ -18,7 +18,7 @@ export function AddEditForm({ form, width, height }: { form: FormState; width: n
   for (const p of form.problems.filter((x) => fieldOf(x) === undefined)) lines.push({ key: `other-${p.path}-${p.message}`, kind: 'error', text: `  ✗ ${sanitize(p.path, 40)}: ${sanitize(p.message, 200)}` });
   lines.push({ key: 'hint', kind: 'hint', text: '  Tab/↓ next field · ↑ previous · Enter save · Esc cancel' });
   return (
-    <Box flexDirection="column" height={height} overflow="hidden">
+    <Box flexDirection="column" height={height}>
       <Txt bold>{clip(title.padEnd(width, '─'), width)}</Txt>
       {lines.slice(0, Math.max(0, height - 1)).map((l) => (
         <Txt key={l.key} {...(l.kind === 'error' ? { color: 'red' as const } : {})} bold={l.kind === 'focus'} dim={l.kind === 'hint'}>

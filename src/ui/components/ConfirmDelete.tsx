@@ -8,7 +8,7 @@ import { Txt } from '../style.js';
 export function ConfirmDelete({ view, width }: { view: TargetView | undefined; width: number }) {
   const what = view ? `${sanitize(view.target.name, 40)} (${sanitize(formatHostPort(view.target.host, view.target.port), 60)})` : 'this target';
   return (
-    <Box height={1} overflow="hidden">
+    <Box height={1}>
       <Txt color="red" bold>
         {clip(`Delete ${what}? It stops being checked; the config file is not changed.  y delete · n/Esc keep`, width)}
       </Txt>

@@ -40,7 +40,7 @@ export function evidenceLine(v: TargetView): string {
 export function DetailPane({ view, width, height, now }: { view: TargetView | undefined; width: number; height: number; now: number }) {
   if (!view) {
     return (
-      <Box height={height} overflow="hidden">
+      <Box height={height}>
         <Txt dim>no target selected</Txt>
       </Box>
     );
@@ -56,7 +56,7 @@ export function DetailPane({ view, width, height, now }: { view: TargetView | un
   const fixed = [evidenceLine(view), statsLine, ...(evidence ? [evidence] : [])];
   const chart = chartLines(view.recent, width, height - 1 - fixed.length);
   return (
-    <Box flexDirection="column" height={height} overflow="hidden">
+    <Box flexDirection="column" height={height}>
       <Txt bold color={STATE_COLOR[view.monitor.state]}>
         {clip(title.padEnd(width, '─'), width)}
       </Txt>

@@ -7,7 +7,7 @@ export function Footer({ width, flash, filter }: { width: number; flash?: string
   const left = filter ? `filter: ${filter}  (/ edit, Esc clear)  ` : '';
   const text = flash ? `${left}${flash}` : `${left}${footerHints(Math.max(0, width - Array.from(left).length))}`;
   return (
-    <Box height={1} overflow="hidden">
+    <Box height={1}>
       <Txt dim={!flash}>{clip(text, width)}</Txt>
     </Box>
   );

@@ -24,7 +24,7 @@ export function Header({ counts, configFile, lastCheckAt, width, sort, shown, to
   const filtered = shown !== total ? ` · ${shown}/${total} shown` : '';
   const rest = ` · ${width >= 110 ? 'last check ' : ''}${clockTime(lastCheckAt)} · sort ${sort}${filtered} · ${sanitize(configFile, 200)}`;
   return (
-    <Box height={1} overflow="hidden">
+    <Box height={1}>
       {parts.map((p) => (
         <Txt key={p.s} {...(counts[p.s] > 0 ? { color: STATE_COLOR[p.s], bold: p.s === 'DOWN' } : { dim: true })}>
           {`${p.text}  `}

@@ -23,7 +23,7 @@ export function helpLines(stateFile: string, configFile: string): string[] {
 export function HelpOverlay({ width, height, stateFile, configFile }: { width: number; height: number; stateFile: string; configFile: string }) {
   const lines = helpLines(stateFile, configFile);
   return (
-    <Box flexDirection="column" height={height} overflow="hidden">
+    <Box flexDirection="column" height={height}>
       <Txt bold>{clip('─ Help · any key closes '.padEnd(width, '─'), width)}</Txt>
       {lines.slice(0, Math.max(0, height - 1)).map((l, i) => (
         <Txt key={i}>{clip(l, width)}</Txt>

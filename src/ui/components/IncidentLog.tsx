@@ -20,7 +20,7 @@ export function IncidentLog({ incidents, names, offset, height, width, now }: In
   const win = incidentWindow(incidents, offset, lines);
   const range = incidents.length > lines ? ` ${win.offset + 1}-${win.offset + win.shown.length} of ${incidents.length}, [ ] scroll` : ` ${incidents.length}`;
   return (
-    <Box flexDirection="column" height={height} overflow="hidden">
+    <Box flexDirection="column" height={height}>
       <Txt bold>{clip(`─ Incidents${range} `.padEnd(width, '─'), width)}</Txt>
       {win.shown.length === 0 ? <Txt dim>{'  no incidents'}</Txt> : null}
       {win.shown.map((inc) => (

@@ -30,7 +30,7 @@ function take(source: SnapshotSource, feed: IncidentFeed, now: () => number): Sn
  * the console renders at most 1000/pollMs times a second. A slow tick (1 s) refreshes "since" times
  * even when nothing changed.
  */
-export function useEngineSnapshot(source: SnapshotSource, feed: IncidentFeed, pollMs = 250, now: () => number = Date.now): Snapshot {
+export function useEngineSnapshot(source: SnapshotSource, feed: IncidentFeed, pollMs = 500, now: () => number = Date.now): Snapshot {
   const [snap, setSnap] = useState(() => take(source, feed, now));
   useEffect(() => {
     let seen = `${source.version}:${feed.version}`;

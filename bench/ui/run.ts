@@ -1,0 +1,152 @@
+// UI frame cost: the console rendering 1,000 and 5,000 targets that receive 1,000 results/s, beside
+// the same engine load with no UI (baseline), plus an idle console. Run: npx tsx bench/ui/run.ts
+// Probes are synthetic (no network): the load is the engine's results, not sockets.
+// Run with NODE_ENV=production (React's production build, as the CLI uses): NODE_ENV=production npx tsx bench/ui/run.ts
+import { PassThrough, Writable } from 'node:stream';
+import { createElement } from 'react';
+import { render } from 'ink';
+import { BUILTIN_DEFAULTS, type Target } from '../../src/config/target.js';
+import { Engine } from '../../src/engine/engine.js';
+import { IncidentLog } from '../../src/engine/incident-log.js';
+import type { ProbeFn } from '../../src/probe/types.js';
+import type { ConsoleCommands } from '../../src/ui/commands.js';
+import { Console } from '../../src/ui/Console.js';
+import { fmt, percentile } from '../lib/stats.js';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
+const WARMUP_MS = 1500;
+
+function targets(n: number, intervalMs: number): Target[] {
+  return Array.from({ length: n }, (_, i) => ({
+    id: `t${i}`,
+    name: `svc-${String(i).padStart(5, '0')}`,
+    host: '127.0.0.1',
+    port: 10_000 + (i % 50_000),
+    intervalMs,
+    timeoutMs: 1000,
+    retries: 1,
+    retryDelayMs: 500,
+    slowAfterMs: 50,
+    tags: [i % 2 ? 'odd' : 'even'],
+    internal: false,
+    paused: false,
+    family: 0 as const,
+  }));
+}
+
+/** Synthetic handshakes: ~1-20 ms, 2% refused, answered on the next tick. */
+const probe: ProbeFn = async (req) => {
+  await new Promise((r) => setImmediate(r));
+  const refused = Math.random() < 0.02;
+  return refused
+    ? { outcome: 'refused', startedAt: Date.now(), dnsMs: null, connectMs: null, totalMs: 0.1, errno: 'ECONNREFUSED', detail: `connect ECONNREFUSED ${req.host}:${req.port}` }
+    : { outcome: 'open', startedAt: Date.now(), dnsMs: null, connectMs: 1 + Math.random() * 19, totalMs: 1, address: req.host, family: 4 };
+};
+
+const noop: ConsoleCommands = {
+  submit: () => ({ ok: false, problems: [] }),
+  remove: () => {},
+  togglePause: () => {},
+  toggleAll: () => 'paused',
+  recheck: () => {},
+  quit: () => {},
+};
+
+function fakeTty(columns: number, rows: number): { stdout: NodeJS.WriteStream; stdin: NodeJS.ReadStream } {
+  const out = new Writable({ write: (_c, _e, cb) => cb() }) as unknown as NodeJS.WriteStream & { columns: number; rows: number; isTTY: boolean };
+  out.columns = columns;
+  out.rows = rows;
+  out.isTTY = true;
+  const inp = new PassThrough() as unknown as NodeJS.ReadStream & { isTTY: boolean; setRawMode: (b: boolean) => void; isRaw: boolean };
+  inp.isTTY = true;
+  inp.isRaw = false;
+  inp.setRawMode = () => {};
+  (inp as unknown as { ref: () => void; unref: () => void }).ref = () => {};
+  (inp as unknown as { ref: () => void; unref: () => void }).unref = () => {};
+  return { stdout: out, stdin: inp };
+}
+
+interface RunResult {
+  resultsPerSec: number;
+  cpuShare: number;
+  frames?: { count: number; perSec: number; reactP50: number; reactP95: number; inkP50: number; inkP95: number; totalP95: number };
+}
+
+async function measure(n: number, intervalMs: number, withUi: boolean, seconds = SECONDS, size = { columns: 200, rows: 50 }): Promise<RunResult> {
+  const engine = new Engine({ targets: targets(n, intervalMs), probe, startSpreadMs: intervalMs, concurrency: 512 });
+  const log = new IncidentLog(500);
+  const detach = log.attach(engine);
+  const react: number[] = [];
+  const ink: number[] = [];
+  let measuring = false;
+  let app: ReturnType<typeof render> | undefined;
+  engine.start();
+  if (withUi) {
+    const { stdout, stdin } = fakeTty(size.columns, size.rows);
+    const tree = createElement(Console, {
+      source: engine,
+      incidents: log,
+      commands: noop,
+      defaults: BUILTIN_DEFAULTS,
+      configFile: 'bench',
+      stateFile: 'bench',
+      color: true,
+      onFrame: (ms: number) => void (measuring && react.push(ms)),
+    });
+    app = render(tree, { stdout, stdin, exitOnCtrlC: false, patchConsole: false, maxFps: 20, onRender: (m) => void (measuring && ink.push(m.renderTime)) });
+    app.waitUntilExit().catch((e: unknown) => console.error("console crashed:", e));
+  }
+  await new Promise((r) => setTimeout(r, WARMUP_MS));
+  measuring = true;
+  const checks0 = engine.totalChecks;
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  await new Promise((r) => setTimeout(r, seconds * 1000));
+  const wall = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  measuring = false;
+  const checks = engine.totalChecks - checks0;
+  app?.unmount();
+  detach();
+  await engine.stop();
+  const out: RunResult = { resultsPerSec: checks / (wall / 1000), cpuShare: (cpu.user + cpu.system) / 1000 / wall };
+  if (withUi) {
+    const total = react.map((r, i) => r + (ink[i] ?? 0));
+    out.frames = {
+      count: ink.length,
+      perSec: ink.length / (wall / 1000),
+      reactP50: percentile(react, 50),
+      reactP95: percentile(react, 95),
+      inkP50: percentile(ink, 50),
+      inkP95: percentile(ink, 95),
+      totalP95: percentile(total, 95),
+    };
+  }
+  return out;
+}
+
+const pct = (x: number): string => `${fmt(x * 100)}%`;
+
+if (process.env.NODE_ENV !== 'production') console.log('note: NODE_ENV is not production: React development build, slower than the CLI');
+console.log(`porthole UI bench — ${SECONDS}s per run after ${WARMUP_MS}ms warm-up, maxFps 20, snapshot poll 500 ms, synthetic probes`);
+console.log('frame = React render+commit of the console (Ink builds its output inside the commit, so it includes "Ink output")');
+console.log('targets  terminal  mode      results/s  CPU     frames/s  frame p50/p95 ms  Ink output p50/p95 ms');
+for (const n of [1000, 5000]) {
+  const interval = n; // n targets every n ms = 1,000 results/s
+  const base = await measure(n, interval, false);
+  console.log(`${String(n).padStart(7)}  —         no UI     ${fmt(base.resultsPerSec, 0).padStart(9)}  ${pct(base.cpuShare).padStart(6)}`);
+  for (const size of [{ columns: 80, rows: 24 }, { columns: 200, rows: 50 }]) {
+    const ui = await measure(n, interval, true, SECONDS, size);
+    const f = ui.frames!;
+    console.log(
+      `${String(n).padStart(7)}  ${`${size.columns}x${size.rows}`.padEnd(8)}  console   ${fmt(ui.resultsPerSec, 0).padStart(9)}  ${pct(ui.cpuShare).padStart(6)}  ${fmt(f.perSec).padStart(8)}  ${`${fmt(f.reactP50, 1)} / ${fmt(f.reactP95, 1)}`.padStart(16)}  ${`${fmt(f.inkP50, 1)} / ${fmt(f.inkP95, 1)}`.padStart(21)}`,
+    );
+    console.log(`                             ratio console/no-UI CPU = ${fmt(ui.cpuShare / base.cpuShare, 2)}× (UI adds ${pct(ui.cpuShare - base.cpuShare)} of a core)`);
+  }
+}
+for (const size of [{ columns: 80, rows: 24 }, { columns: 200, rows: 50 }]) {
+  const idle = await measure(100, 5000, true, Math.max(SECONDS, 10), size);
+  const idleBase = await measure(100, 5000, false, Math.max(SECONDS, 10));
+  console.log(`idle console ${size.columns}x${size.rows} (100 targets, 5 s interval): CPU ${pct(idle.cpuShare)} of a core (no UI: ${pct(idleBase.cpuShare)}), ${fmt(idle.frames!.perSec)} frames/s`);
+}
+process.exit(0);
