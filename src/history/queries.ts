@@ -18,7 +18,9 @@ export interface StoredSample {
 }
 
 /** An incident as the engine describes it, plus the target's current name and the location. */
-export interface StoredIncident extends Incident {
+export interface StoredIncident extends Omit<Incident, 'endedBy'> {
+  /** 'monitor-stopped': porthole was stopped (or crashed) while it was open; it ends where the target was last seen. */
+  endedBy?: NonNullable<Incident['endedBy']> | 'monitor-stopped';
   targetName: string;
   location: string;
 }
@@ -85,7 +87,7 @@ function toIncident(r: Record<string, unknown>): StoredIncident {
     started,
     ended,
     durationMs: ended === null ? null : ended - started,
-    ...(r.ended_by ? { endedBy: r.ended_by as NonNullable<Incident['endedBy']> } : {}),
+    ...(r.ended_by ? { endedBy: r.ended_by as NonNullable<StoredIncident['endedBy']> } : {}),
     location: r.location as string,
   };
 }
