@@ -1,9 +1,6 @@
-import { render } from 'ink';
-import { createElement } from 'react';
 import { ConfigError } from '../config/problems.js';
 import { Engine } from '../engine/engine.js';
 import { IncidentLog } from '../engine/incident-log.js';
-import { Console } from '../ui/Console.js';
 import { createConsoleCommands } from './console-commands.js';
 import { EXIT_BAD_CONFIG } from './exit-codes.js';
 import { loadMerged } from './merged-config.js';
@@ -84,6 +81,11 @@ export async function runUi(argv: string[]): Promise<number> {
   process.on('SIGHUP', onSignal);
   process.on('uncaughtException', onCrash);
   process.on('unhandledRejection', onCrash);
+
+  // React's production build (its development build checks and warns on every render); it is chosen
+  // when react loads, so the UI modules load only now.
+  process.env.NODE_ENV ??= 'production';
+  const [{ render }, { createElement }, { Console }] = await Promise.all([import('ink'), import('react'), import('../ui/Console.js')]);
 
   guard.enter();
   engine.start();

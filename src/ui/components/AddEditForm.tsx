@@ -13,7 +13,8 @@ export function AddEditForm({ form, width, height }: { form: FormState; width: n
     const focused = i === form.focus;
     const value = sanitize(form.values[f.key], 80);
     lines.push({ key: f.key, kind: focused ? 'focus' : 'field', text: `${focused ? '›' : ' '} ${f.label.padEnd(9)} ${value}${focused ? '▏' : ''}${value ? '' : `   ${f.hint}`}` });
-    for (const p of form.problems.filter((x) => fieldOf(x) === f.key)) lines.push({ key: `${f.key}-${p.message}`, kind: 'error', text: `    ✗ ${sanitize(p.message, 200)}` });
+    // The first problem per field is the one to fix; the rest repeat it in other words.
+    for (const p of form.problems.filter((x) => fieldOf(x) === f.key).slice(0, 1)) lines.push({ key: `${f.key}-${p.message}`, kind: 'error', text: `    ✗ ${sanitize(p.message, 200)}` });
   });
   for (const p of form.problems.filter((x) => fieldOf(x) === undefined)) lines.push({ key: `other-${p.path}-${p.message}`, kind: 'error', text: `  ✗ ${sanitize(p.path, 40)}: ${sanitize(p.message, 200)}` });
   lines.push({ key: 'hint', kind: 'hint', text: '  Tab/↓ next field · ↑ previous · Enter save · Esc cancel' });

@@ -11,7 +11,7 @@ import { sanitize } from '../../text/sanitize.js';
 import { clip } from '../model/text.js';
 import { Txt } from '../style.js';
 
-const LABEL_WIDTH = 9;
+const LABEL_WIDTH = 10;
 
 /** The chart lines: asciichart with a labelled ms axis, never with colours (it would emit raw SGR codes). */
 export function chartLines(samples: readonly (number | null)[], width: number, height: number): string[] {
@@ -19,9 +19,12 @@ export function chartLines(samples: readonly (number | null)[], width: number, h
   const room = Math.max(2, width - LABEL_WIDTH - 3);
   const series = points.slice(-room);
   if (series.length < 2 || height < 2) return [];
+  const span = Math.max(...series) - Math.min(...series);
+  // Enough decimals that neighbouring axis labels differ.
+  const digits = span / Math.max(1, height - 1) < 0.1 ? 2 : span / Math.max(1, height - 1) < 1 ? 1 : 0;
   const plot = asciichart.plot(series, {
     height: height - 1,
-    format: (x: number) => `${formatMs(x)}ms`.padStart(LABEL_WIDTH),
+    format: (x: number) => `${x.toFixed(digits)}ms`.padStart(LABEL_WIDTH),
   });
   return plot.split('\n').map((l) => clip(l, width));
 }
