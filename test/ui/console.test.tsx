@@ -195,3 +195,13 @@ describe('console: untrusted text and colour', () => {
     assert.ok(!app.frames.join('\n').includes('\x1b['));
   });
 });
+
+describe('console: keys typed ahead', () => {
+  it('a run of j arriving in one read moves that many rows', async () => {
+    const { app, frame } = mount(STD());
+    app.stdin.write('jjj');
+    await waitFor(() => /› far/.test(frame()), 'moved three rows');
+    app.stdin.write('k');
+    await waitFor(() => /› dns-box/.test(frame()), 'moved back one');
+  });
+});

@@ -19,10 +19,31 @@ export interface KeyContext {
   incidentLines: number;
 }
 
+const NO_KEY: Key = {
+  upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageDown: false, pageUp: false, home: false, end: false,
+  return: false, escape: false, ctrl: false, shift: false, tab: false, backspace: false, delete: false, meta: false, super: false, hyper: false, capsLock: false, numLock: false,
+};
+
+/**
+ * Keys that arrive together in one read (key repeat while a frame is drawn, typing ahead) come as one
+ * string: run of j/k moves by its length, anything else is handled one character at a time.
+ */
+function handleChunk(input: string, c: KeyContext): void {
+  const run = /^(j+|k+)$/.exec(input);
+  if (run) {
+    const by = input[0] === 'j' ? input.length : -input.length;
+    const i = Math.max(0, Math.min(c.visible.length - 1, c.index + by));
+    c.dispatch({ type: 'select', id: c.visible[i]?.target.id, index: Math.max(0, i) });
+    return;
+  }
+  for (const ch of input) handleKey(ch === '\r' ? '' : ch, ch === '\r' ? { ...NO_KEY, return: true } : NO_KEY, c);
+}
+
 /** Pure: what one key press does in the current mode. */
 export function handleKey(input: string, key: Key, c: KeyContext): void {
   const { state: s, dispatch, commands, selected } = c;
   if (key.ctrl && input === 'c') return commands.quit();
+  if (s.mode === 'normal' && input.length > 1 && !key.ctrl && !key.meta && /^[\x20-\x7e\r]+$/.test(input)) return handleChunk(input, c);
   switch (s.mode) {
     case 'help':
       dispatch({ type: 'help', open: false });
