@@ -5,6 +5,7 @@ import { parseJsonText } from './json-text.js';
 import { ConfigError, formatPath, type Problem } from './problems.js';
 import { configSchema, KNOWN_KEYS, targetSchema, type ParsedConfig } from './schema.js';
 import { didYouMean } from './suggest.js';
+import { collectSecrets, notifyReferenceProblems, resolveAlerts, resolveMaintenance, type NotifyConfig } from './notify-config.js';
 import { resolveDefaults, resolveTarget, type Defaults, type Target } from './target.js';
 
 export interface LoadedConfig {
@@ -15,6 +16,8 @@ export interface LoadedConfig {
   targets: Target[];
   /** The history directory from the config, as written (relative to the config file's directory). */
   dataDir?: string;
+  /** Notifiers, alert policy and maintenance windows (empty when the config has none). */
+  notify: NotifyConfig;
 }
 
 function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
@@ -26,8 +29,14 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
   return cur;
 }
 
-function knownKeysFor(path: readonly PropertyKey[]): readonly string[] {
+function knownKeysFor(path: readonly PropertyKey[], input?: unknown): readonly string[] {
   if (path.length === 0) return KNOWN_KEYS.root;
+  if (path[0] === 'alerts') return KNOWN_KEYS.alerts;
+  if (path[0] === 'maintenance') return KNOWN_KEYS.maintenance;
+  if (path[0] === 'notifiers') {
+    const type = valueAt(input, [...path, 'type']);
+    return typeof type === 'string' ? (KNOWN_KEYS.notifier[type] ?? []) : [];
+  }
   if (path[0] === 'defaults') return KNOWN_KEYS.defaults;
   if (path[0] === 'targets') return KNOWN_KEYS.target;
   return [];
@@ -45,7 +54,7 @@ export function zodProblems(issues: readonly z.core.$ZodIssue[], input: unknown,
   for (const issue of issues) {
     const path = [...prefix, ...issue.path];
     if (issue.code === 'unrecognized_keys') {
-      const known = knownKeysFor(issue.path);
+      const known = knownKeysFor(issue.path, input);
       for (const key of issue.keys) {
         const guess = didYouMean(key, known);
         out.push({
@@ -105,7 +114,11 @@ export function validateConfig(file: string, raw: unknown, env: NodeJS.ProcessEn
   const targets = cfg.targets.map((t) => resolveTarget(t, defaults));
   const dups = duplicateProblems(targets);
   if (dups.length > 0) throw new ConfigError(file, dups);
-  return { file, raw, defaults, targets, ...(cfg.dataDir ? { dataDir: cfg.dataDir } : {}) };
+  const notifiers = cfg.notifiers ?? {};
+  const references = notifyReferenceProblems(notifiers, defaults, targets, cfg.targets.map((t) => t.notify), cfg.maintenance);
+  if (references.length > 0) throw new ConfigError(file, references);
+  const notify: NotifyConfig = { notifiers, alerts: resolveAlerts(cfg.alerts), maintenance: resolveMaintenance(cfg.maintenance), secrets: collectSecrets(notifiers, raw) };
+  return { file, raw, defaults, targets, ...(cfg.dataDir ? { dataDir: cfg.dataDir } : {}), notify };
 }
 
 export function loadConfigText(file: string, text: string, env: NodeJS.ProcessEnv = process.env): LoadedConfig {

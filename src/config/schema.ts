@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { parseDuration } from './duration.js';
 import { SERVICE_PORTS, serviceNames } from './presets.js';
 import { didYouMean } from './suggest.js';
+import { alertsSchema, maintenanceListSchema, notifiersSchema, notifyListSchema, NOTIFY_KNOWN_KEYS } from './notify-schema.js';
 
 const DURATION_HINT = 'a duration such as "500ms", "10s", "2m" or a number of seconds';
 
@@ -63,7 +64,7 @@ const timingShape = {
   family: familySchema.optional(),
 };
 
-export const defaultsSchema = z.strictObject({ ...timingShape });
+export const defaultsSchema = z.strictObject({ ...timingShape, notify: notifyListSchema.optional() });
 
 const nameSchema = z
   .string({ error: 'expected a name (text)' })
@@ -87,6 +88,8 @@ export const targetSchema = z
       .optional(),
     internal: z.boolean({ error: 'expected true or false' }).optional(),
     paused: z.boolean({ error: 'expected true or false' }).optional(),
+    /** Notifier names to alert (instead of defaults.notify). */
+    notify: notifyListSchema.optional(),
   })
   .superRefine((t, ctx) => {
     if (t.port === undefined && t.service === undefined) {
@@ -100,6 +103,9 @@ export const configSchema = z.strictObject({
   dataDir: z.string({ error: 'expected a directory path (text)' }).min(1, { error: 'expected a non-empty directory path' }).optional(),
   defaults: defaultsSchema.optional(),
   targets: z.array(targetSchema, { error: 'expected a list of targets' }),
+  notifiers: notifiersSchema.optional(),
+  alerts: alertsSchema.optional(),
+  maintenance: maintenanceListSchema.optional(),
 });
 
 export type RawTarget = z.input<typeof targetSchema>;
@@ -107,8 +113,11 @@ export type ParsedTarget = z.output<typeof targetSchema>;
 export type ParsedConfig = z.output<typeof configSchema>;
 
 /** Keys allowed at each object level, for did-you-mean on unknown keys. */
-export const KNOWN_KEYS: Readonly<Record<'root' | 'defaults' | 'target', readonly string[]>> = {
+export const KNOWN_KEYS: Readonly<Record<'root' | 'defaults' | 'target' | 'alerts' | 'maintenance', readonly string[]>> & { notifier: Readonly<Record<string, readonly string[]>> } = {
   root: Object.keys(configSchema.shape),
   defaults: Object.keys(defaultsSchema.shape),
   target: Object.keys(targetSchema.shape),
+  alerts: NOTIFY_KNOWN_KEYS.alerts,
+  maintenance: NOTIFY_KNOWN_KEYS.maintenance,
+  notifier: NOTIFY_KNOWN_KEYS.notifier,
 };

@@ -18,6 +18,8 @@ export interface Target {
   paused: boolean;
   /** 0 = whatever the resolver gives first. */
   family: 0 | 4 | 6;
+  /** Notifier names that get this target's alerts (none when absent). */
+  notify?: string[];
 }
 
 export interface Defaults {
@@ -27,6 +29,8 @@ export interface Defaults {
   retryDelayMs: number;
   slowAfterMs: number;
   family: 0 | 4 | 6;
+  /** Notifier names for targets that do not name their own. */
+  notify?: string[];
 }
 
 export const BUILTIN_DEFAULTS: Readonly<Defaults> = Object.freeze({
@@ -46,6 +50,7 @@ export function resolveDefaults(d: ParsedConfig['defaults']): Defaults {
     retryDelayMs: d?.retryDelay ?? BUILTIN_DEFAULTS.retryDelayMs,
     slowAfterMs: d?.slowAfter ?? BUILTIN_DEFAULTS.slowAfterMs,
     family: d?.family ?? BUILTIN_DEFAULTS.family,
+    ...(d?.notify ? { notify: d.notify } : {}),
   };
 }
 
@@ -57,6 +62,7 @@ export function resolveTarget(t: ParsedTarget, defaults: Defaults): Target {
   const port = t.port ?? SERVICE_PORTS[t.service ?? ''] ?? 0;
   const service = t.service ?? serviceForPort(port);
   const name = t.name ?? (t.service ? `${t.service}@${t.host}` : formatHostPort(t.host, port));
+  const notify = t.notify ?? defaults.notify;
   return {
     id: t.id ?? name,
     name,
@@ -72,5 +78,6 @@ export function resolveTarget(t: ParsedTarget, defaults: Defaults): Target {
     internal: t.internal ?? false,
     paused: t.paused ?? false,
     family: t.family ?? defaults.family,
+    ...(notify ? { notify } : {}),
   };
 }
