@@ -82,6 +82,30 @@ const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (target, bucket, location)
   ) WITHOUT ROWID;
   `,
+  // 3: the alert outbox. One row per alert and channel, written before any send; a row leaves
+  // 'pending' only as 'delivered' or (after alerts.giveUpAfter) 'failed'. Rows sent together in one
+  // message share a batch, fixed at the first attempt so a retry resends the same message.
+  `
+  CREATE TABLE outbox (
+    id INTEGER PRIMARY KEY,
+    alert_id TEXT NOT NULL,            -- in every payload, so a receiver can de-duplicate
+    channel TEXT NOT NULL,             -- the notifier's name in the config
+    kind TEXT NOT NULL,                -- down | recovery | slow | trend | reminder
+    group_key TEXT NOT NULL,           -- alerts with the same key close together go out as one message
+    payload TEXT NOT NULL,             -- the alert as JSON; never holds a secret (those stay in the config)
+    status TEXT NOT NULL DEFAULT 'pending',
+    batch TEXT,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    created INTEGER NOT NULL,
+    next_attempt INTEGER NOT NULL,
+    last_attempt INTEGER,
+    last_error TEXT,
+    delivered INTEGER,
+    UNIQUE (alert_id, channel)
+  );
+  CREATE INDEX outbox_pending ON outbox(next_attempt) WHERE status = 'pending';
+  CREATE INDEX outbox_by_channel ON outbox(channel, status);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

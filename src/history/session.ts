@@ -1,4 +1,4 @@
-import { openHistory, type OpenHistoryOptions } from './open.js';
+import { openHistory, type HistoryDb, type OpenHistoryOptions } from './open.js';
 import { HistoryQueries, type StoredIncident, type WindowName } from './queries.js';
 import { HistoryRecorder, type EventSource, type RecorderOptions, type RecorderStats } from './recorder.js';
 
@@ -14,6 +14,8 @@ export interface HistorySeed {
 
 export interface HistorySession {
   file: string;
+  /** The open database (undefined while history is off), for other stores that live in it (the alert outbox). */
+  db: HistoryDb['db'] | undefined;
   /** Undefined while history is off; the console then monitors without it. */
   queries: HistoryQueries | undefined;
   recorder: HistoryRecorder | undefined;
@@ -42,6 +44,7 @@ export function startHistory(source: EventSource, options: OpenHistoryOptions & 
   if (!opened.ok) {
     return {
       file: opened.problem.file,
+      db: undefined,
       queries: undefined,
       recorder: undefined,
       warning: () => opened.warning,
@@ -57,6 +60,7 @@ export function startHistory(source: EventSource, options: OpenHistoryOptions & 
   let closed = false;
   return {
     file: history.file,
+    db: history.db,
     queries,
     recorder,
     warning: () => lossLine(recorder.stats()),
