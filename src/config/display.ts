@@ -1,4 +1,5 @@
 import { durationToConfig } from './duration.js';
+import { probeOptionsToConfig } from './probe-options.js';
 import { BUILTIN_DEFAULTS, type Defaults, type Target } from './target.js';
 
 /** A target written back in config form, leaving out what equals the defaults. */
@@ -18,6 +19,7 @@ export function targetToConfig(t: Target, d: Defaults): Record<string, unknown> 
   if (t.tags.length) out.tags = t.tags;
   if (t.internal) out.internal = true;
   if (t.paused) out.paused = true;
+  Object.assign(out, probeOptionsToConfig(t.probe));
   return out;
 }
 

@@ -38,7 +38,7 @@ function knownKeysFor(path: readonly PropertyKey[], input?: unknown): readonly s
     return typeof type === 'string' ? (KNOWN_KEYS.notifier[type] ?? []) : [];
   }
   if (path[0] === 'defaults') return KNOWN_KEYS.defaults;
-  if (path[0] === 'targets') return KNOWN_KEYS.target;
+  if (path[0] === 'targets') return path[2] === 'http' ? KNOWN_KEYS.targetHttp : KNOWN_KEYS.target;
   return [];
 }
 

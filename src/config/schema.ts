@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { parseDuration } from './duration.js';
 import { SERVICE_PORTS, serviceNames } from './presets.js';
 import { didYouMean } from './suggest.js';
+import { httpSchema, probeShape, refineProbe } from './probe-schema.js';
 import { alertsSchema, maintenanceListSchema, notifiersSchema, notifyListSchema, NOTIFY_KNOWN_KEYS } from './notify-schema.js';
 
 const DURATION_HINT = 'a duration such as "500ms", "10s", "2m" or a number of seconds';
@@ -90,8 +91,10 @@ export const targetSchema = z
     paused: z.boolean({ error: 'expected true or false' }).optional(),
     /** Notifier names to alert (instead of defaults.notify). */
     notify: notifyListSchema.optional(),
+    ...probeShape,
   })
   .superRefine((t, ctx) => {
+    refineProbe(t, ctx);
     if (t.port === undefined && t.service === undefined) {
       ctx.addIssue({ code: 'custom', message: 'expected "port" or "service" (a target needs a port to check)' });
     }
@@ -113,10 +116,11 @@ export type ParsedTarget = z.output<typeof targetSchema>;
 export type ParsedConfig = z.output<typeof configSchema>;
 
 /** Keys allowed at each object level, for did-you-mean on unknown keys. */
-export const KNOWN_KEYS: Readonly<Record<'root' | 'defaults' | 'target' | 'alerts' | 'maintenance', readonly string[]>> & { notifier: Readonly<Record<string, readonly string[]>> } = {
+export const KNOWN_KEYS: Readonly<Record<'root' | 'defaults' | 'target' | 'targetHttp' | 'alerts' | 'maintenance', readonly string[]>> & { notifier: Readonly<Record<string, readonly string[]>> } = {
   root: Object.keys(configSchema.shape),
   defaults: Object.keys(defaultsSchema.shape),
   target: Object.keys(targetSchema.shape),
+  targetHttp: Object.keys(httpSchema.shape),
   alerts: NOTIFY_KNOWN_KEYS.alerts,
   maintenance: NOTIFY_KNOWN_KEYS.maintenance,
   notifier: NOTIFY_KNOWN_KEYS.notifier,

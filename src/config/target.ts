@@ -1,5 +1,7 @@
 import { SERVICE_PORTS, serviceForPort } from './presets.js';
 import type { ParsedConfig, ParsedTarget } from './schema.js';
+import { probeOptionsFrom } from './probe-options.js';
+import type { ProbeOptions } from '../probe/types.js';
 
 /** A target with every default applied: what the engine and the UI work with. */
 export interface Target {
@@ -20,6 +22,8 @@ export interface Target {
   family: 0 | 4 | 6;
   /** Notifier names that get this target's alerts (none when absent). */
   notify?: string[];
+  /** Layers above the handshake (banner, TLS, HTTP, every address); absent: a plain TCP check. */
+  probe?: ProbeOptions;
 }
 
 export interface Defaults {
@@ -79,5 +83,10 @@ export function resolveTarget(t: ParsedTarget, defaults: Defaults): Target {
     paused: t.paused ?? false,
     family: t.family ?? defaults.family,
     ...(notify ? { notify } : {}),
+    ...withProbe(probeOptionsFrom(t)),
   };
+}
+
+function withProbe(probe: ProbeOptions | undefined): { probe?: ProbeOptions } {
+  return probe ? { probe } : {};
 }

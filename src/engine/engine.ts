@@ -1,5 +1,6 @@
 import type { Target } from '../config/target.js';
 import { probeTcp } from '../probe/tcp.js';
+import { requestForTarget } from '../probe/request.js';
 import type { ProbeFn, ProbeResult } from '../probe/types.js';
 import { initialMonitorState, stepMonitor } from './monitor.js';
 import { Scheduler } from './scheduler.js';
@@ -219,7 +220,7 @@ export class Engine {
     let result: ProbeResult;
     this.inFlightCount++;
     try {
-      result = await this.probe({ host: target.host, port: target.port, timeoutMs: target.timeoutMs, family: target.family });
+      result = await this.probe(requestForTarget(target));
     } finally {
       if (--this.inFlightCount === 0) this.drained?.();
     }

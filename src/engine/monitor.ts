@@ -25,8 +25,10 @@ export function conditionOf(result: ProbeResult, slowAfterMs: number): { conditi
   if (result.outcome === 'open') {
     const ms = result.connectMs ?? 0;
     if (ms > slowAfterMs) return { condition: 'SLOW', cause: 'slow', evidence: `handshake ${ms.toFixed(1)}ms > ${slowAfterMs}ms` };
+    if (result.warning) return { condition: 'SLOW', cause: result.warning.cause, evidence: result.warning.evidence };
     return { condition: 'UP' };
   }
+  if (result.outcome === 'mismatch' && result.severity === 'warning') return { condition: 'SLOW', cause: 'mismatch', evidence: formatHostPortEvidence(result) };
   return { condition: 'DOWN', cause: result.outcome, evidence: formatHostPortEvidence(result) };
 }
 

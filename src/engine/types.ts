@@ -6,8 +6,11 @@ export const STATES: readonly State[] = ['UP', 'SLOW', 'RETRYING', 'DOWN', 'PAUS
 
 /** What a single result says about the target, before any confirmation. */
 export type Condition = 'UP' | 'SLOW' | 'DOWN';
-/** Why a target is not UP: a failed handshake's outcome, or a handshake over the threshold. */
-export type Cause = Exclude<Outcome, 'open'> | 'slow';
+/**
+ * Why a target is not UP: a failed check's outcome, a handshake over the threshold, a certificate
+ * near expiry ('cert'), or some addresses of a name failing while the quorum holds ('partial').
+ */
+export type Cause = Exclude<Outcome, 'open'> | 'slow' | 'cert' | 'partial';
 
 export interface Incident {
   /** Unique per engine run and target: `${targetId}#${started}`. */

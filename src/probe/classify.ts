@@ -39,5 +39,9 @@ export function describeOutcome(outcome: Outcome): string {
       return 'Name does not resolve';
     case 'error':
       return 'Connection error';
+    case 'mismatch':
+      return 'Unexpected answer';
+    case 'tls':
+      return 'TLS failure';
   }
 }

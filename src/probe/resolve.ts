@@ -1,5 +1,6 @@
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
+import type { LookupAll } from './types.js';
 
 export interface Resolved {
   address: string;
@@ -39,6 +40,41 @@ export async function resolveHost(host: string, family: 0 | 4 | 6, timeoutMs: nu
   try {
     const r = await Promise.race([lookup(host, { family, verbatim: true }), deadline]);
     return { address: r.address, family: r.family as 4 | 6, dnsMs: performance.now() - t0 };
+  } catch (err) {
+    if (err instanceof ResolveError) throw err;
+    const e = err as NodeJS.ErrnoException;
+    throw new ResolveError(e.code ?? 'ENOTFOUND', `cannot resolve ${host}: ${e.code ?? e.message}`);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Every address of a name (A and AAAA, resolver order, no duplicates); a literal is its own list. */
+export const lookupAllAddresses: LookupAll = async (host, family) => {
+  const found = await lookup(host, { all: true, family, verbatim: true });
+  return found.map((r) => ({ address: r.address, family: r.family as 4 | 6 }));
+};
+
+export interface ResolvedAll {
+  addresses: { address: string; family: 4 | 6 }[];
+  dnsMs: number | null;
+}
+
+/** Resolves a host to all its addresses within the timeout; throws ResolveError like resolveHost. */
+export async function resolveAll(host: string, family: 0 | 4 | 6, timeoutMs: number, lookupAll: LookupAll = lookupAllAddresses): Promise<ResolvedAll> {
+  const literal = literalAddress(host, family);
+  if (literal) return { addresses: [{ address: literal.address, family: literal.family }], dnsMs: null };
+  const t0 = performance.now();
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new ResolveError('EAI_AGAIN', `resolving ${host} took longer than ${timeoutMs}ms`)), timeoutMs);
+  });
+  try {
+    const found = await Promise.race([lookupAll(host, family), deadline]);
+    const seen = new Set<string>();
+    const addresses = found.filter((a) => !seen.has(a.address) && seen.add(a.address));
+    if (addresses.length === 0) throw new ResolveError('ENODATA', `${host} has no ${family ? `IPv${family} ` : ''}address`);
+    return { addresses, dnsMs: performance.now() - t0 };
   } catch (err) {
     if (err instanceof ResolveError) throw err;
     const e = err as NodeJS.ErrnoException;

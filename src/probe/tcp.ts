@@ -1,44 +1,25 @@
 import { Socket } from 'node:net';
 import { classifyErrno } from './classify.js';
+import { closePolitely } from './close.js';
+import { probeLayered } from './layered.js';
 import { literalAddress, resolveHost, ResolveError, type Resolved } from './resolve.js';
-import type { ProbeRequest, ProbeResult } from './types.js';
+import type { LookupAll, ProbeRequest, ProbeResult } from './types.js';
 
-/** How long a politely closed socket may wait for the peer's FIN before it is destroyed. */
-const CLOSE_GRACE_MS = 2_000;
-
-let closing = 0;
-/** Sockets still finishing their FIN exchange after a check (for leak tests and metrics). */
-export function socketsClosing(): number {
-  return closing;
-}
-
-/**
- * Closes an established socket the polite way: read and discard whatever the server sent (unread
- * data would turn close() into a RST), send FIN, and wait for the peer's FIN; destroy after a grace
- * period whatever happens.
- */
-function closePolitely(socket: Socket): void {
-  closing++;
-  let done = false;
-  const finish = () => {
-    if (done) return;
-    done = true;
-    closing--;
-    clearTimeout(grace);
-    socket.destroy();
-  };
-  const grace = setTimeout(finish, CLOSE_GRACE_MS);
-  grace.unref();
-  socket.on('close', finish);
-  socket.on('error', finish);
-  socket.resume();
-  socket.end();
-}
+export { socketsClosing } from './close.js';
 
 function ignore(): void {}
 
-/** One timed TCP handshake. Never throws; always releases the socket. */
-export async function probeTcp(req: ProbeRequest): Promise<ProbeResult> {
+/**
+ * One check: a timed TCP handshake, plus the layers the request asks for (banner, TLS, HTTP, every
+ * address). Never throws; always releases the socket.
+ */
+export function probeTcp(req: ProbeRequest, lookupAll?: LookupAll): Promise<ProbeResult> {
+  if (req.options) return probeLayered(req, req.options, lookupAll);
+  return probeHandshake(req);
+}
+
+/** One timed TCP handshake, closed politely as soon as it is established. */
+async function probeHandshake(req: ProbeRequest): Promise<ProbeResult> {
   const startedAt = Date.now();
   const t0 = performance.now();
   let resolved: Resolved;

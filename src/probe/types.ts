@@ -1,7 +1,42 @@
 /** What one TCP handshake attempt found. */
-export type Outcome = 'open' | 'refused' | 'timeout' | 'unreachable' | 'dns' | 'error';
+export type Outcome = 'open' | 'refused' | 'timeout' | 'unreachable' | 'dns' | 'error' | 'mismatch' | 'tls';
 
-export const FAILURE_OUTCOMES: readonly Outcome[] = ['refused', 'timeout', 'unreachable', 'dns', 'error'];
+export const FAILURE_OUTCOMES: readonly Outcome[] = ['refused', 'timeout', 'unreachable', 'dns', 'error', 'mismatch', 'tls'];
+
+/** Bytes to send: a string (backslash escapes such as \r\n and \x00 are decoded) or hex. */
+export type SendSpec = string | { hex: string };
+
+/**
+ * The layers above the handshake, as configured on a target (JSON-friendly: it is persisted with it).
+ * Absent means a plain TCP check.
+ */
+export interface ProbeOptions {
+  /** 'banner': run the service's conversation preset (see src/probe/presets.ts). */
+  check?: 'tcp' | 'banner';
+  send?: SendSpec;
+  expect?: string;
+  expectMode?: 'substring' | 'regex';
+  /** Budget for all reads of the conversation (default: the target's timeout). */
+  readTimeoutMs?: number;
+  /** Most bytes read from the server before judging (default 1024). */
+  maxBytes?: number;
+  /** What a wrong or missing answer means: critical (DOWN, default) or warning (SLOW-class). */
+  mismatch?: 'critical' | 'warning';
+  tls?: boolean;
+  starttls?: boolean;
+  /** false accepts self-signed, expired or wrong-name certificates on purpose. Default true. */
+  tlsVerify?: boolean;
+  sni?: string;
+  /** A PEM file of extra trusted CAs (an internal CA). */
+  tlsCa?: string;
+  /** A certificate expiring within this many days is a warning (default 14). */
+  certWarnDays?: number;
+  http?: { path: string; expectStatus?: number[]; host?: string };
+  /** 'all': check every A and AAAA record each round. Default 'first'. */
+  addresses?: 'first' | 'all';
+  /** With addresses "all": how many addresses must pass for the target to count as up (default: all). */
+  quorum?: number;
+}
 
 export interface ProbeRequest {
   host: string;
@@ -9,6 +44,75 @@ export interface ProbeRequest {
   timeoutMs: number;
   /** 0: the resolver's first answer; 4 or 6: that family only. */
   family: 0 | 4 | 6;
+  /** Layers above the handshake; absent for a plain TCP check. */
+  options?: ProbeOptions;
+  /** The target's service name: which conversation preset `check: "banner"` runs. */
+  service?: string;
+}
+
+/** Each phase timed on its own (ms, monotonic); null when the phase did not happen. */
+export interface Phases {
+  dnsMs: number | null;
+  connectMs: number | null;
+  tlsMs: number | null;
+  /** From ready-to-talk (connected, or TLS up) or from the request sent, to the first byte back. */
+  firstByteMs: number | null;
+  totalMs: number;
+}
+
+export interface TlsInfo {
+  protocol: string | null;
+  cipher: string | null;
+  /** Sanitized leaf certificate subject and issuer, e.g. "CN=example.com". */
+  subject: string;
+  issuer: string;
+  validFrom: string;
+  validTo: string;
+  /** Whole days until the leaf certificate expires (negative once expired). */
+  daysToExpiry: number;
+  /** The chain verified and the name matched. */
+  authorized: boolean;
+  authorizationError?: string;
+  servername?: string;
+}
+
+export interface BannerInfo {
+  /** The first bytes the server sent, sanitized and capped (binary shown as \x escapes). */
+  text: string;
+  bytes: number;
+  matched: boolean;
+  readTimedOut: boolean;
+  /** What was expected, in words ("+PONG or -NOAUTH", "/^SSH-/"). */
+  expected: string;
+  /** The preset's reading of the answer ("PONG", "MariaDB 10.11.6 (protocol 10)", "SSL: S"). */
+  note?: string;
+  preset?: string;
+}
+
+export interface HttpInfo {
+  status: number;
+  /** Request written to first response byte. */
+  ttfbMs: number;
+  matched: boolean;
+}
+
+/** One address of a name checked with addresses "all". */
+export interface AddressResult {
+  address: string;
+  family: 4 | 6;
+  outcome: Outcome;
+  connectMs: number | null;
+  tlsMs: number | null;
+  firstByteMs: number | null;
+  totalMs: number;
+  errno?: string;
+  detail?: string;
+}
+
+/** Something wrong with an open, answering target that is a warning rather than an outage. */
+export interface ProbeWarning {
+  cause: 'cert' | 'partial';
+  evidence: string;
 }
 
 export interface ProbeResult {
@@ -28,6 +132,19 @@ export interface ProbeResult {
   errno?: string;
   /** Human-readable evidence: "connect ECONNREFUSED 127.0.0.1:5432", "no SYN-ACK within 5000ms". */
   detail?: string;
+  /** Present when layers ran (or addresses "all"): every phase apart. */
+  phases?: Phases;
+  tls?: TlsInfo;
+  banner?: BannerInfo;
+  http?: HttpInfo;
+  /** With addresses "all": one entry per address, in resolver order. */
+  addresses?: AddressResult[];
+  warning?: ProbeWarning;
+  /** For a mismatch: how the target's config ranks it. */
+  severity?: 'critical' | 'warning';
 }
 
 export type ProbeFn = (req: ProbeRequest) => Promise<ProbeResult>;
+
+/** Resolver seam: every address of a name (tests inject a stub; the default is dns.lookup all). */
+export type LookupAll = (host: string, family: 0 | 4 | 6) => Promise<{ address: string; family: 4 | 6 }[]>;

@@ -1,0 +1,82 @@
+import { z } from 'zod';
+import { parseDuration } from './duration.js';
+import { presetFor, startTlsServices } from '../probe/presets.js';
+import { decodeEscapes, decodeHex } from '../probe/send-bytes.js';
+
+const bool = () => z.boolean({ error: 'expected true or false' });
+
+const sendSchema = z
+  .union([z.string(), z.strictObject({ hex: z.string() })], { error: 'expected text to send (escapes \\r \\n \\xHH) or { "hex": "..." }' })
+  .superRefine((v, ctx) => {
+    try {
+      if (typeof v === 'string') decodeEscapes(v);
+      else decodeHex(v.hex);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message });
+    }
+  });
+
+const readTimeoutSchema = z.union([z.number(), z.string()], { error: 'expected a duration such as "2s" or "500ms"' }).transform((v, ctx) => {
+  const ms = parseDuration(v);
+  if (ms === undefined || ms < 10 || ms > 120_000) {
+    ctx.addIssue({ code: 'custom', message: 'expected a duration between 10ms and 120s' });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+const statusSchema = z.number().int().min(100).max(599);
+
+export const httpSchema = z.strictObject({
+  path: z.string({ error: 'expected a request path starting with "/"' }).regex(/^\/[\x21-\x7e]*$/, { error: 'expected a request path starting with "/" (no spaces)' }),
+  expectStatus: z.union([statusSchema, z.array(statusSchema).min(1)], { error: 'expected an HTTP status (100-599) or a list of them' }).optional(),
+  host: z.string().regex(/^[A-Za-z0-9.:[\]-]{1,260}$/, { error: 'expected a Host header value' }).optional(),
+});
+
+/** Target keys for the layers above the handshake (README "Deeper checks"). */
+export const probeShape = {
+  check: z.enum(['tcp', 'banner'], { error: 'expected "tcp" (handshake only, the default) or "banner" (the service preset conversation)' }).optional(),
+  send: sendSchema.optional(),
+  expect: z.string({ error: 'expected the text (or regex with expectMode "regex") the answer must contain' }).min(1).max(1000).optional(),
+  expectMode: z.enum(['substring', 'regex'], { error: 'expected "substring" or "regex"' }).optional(),
+  readTimeout: readTimeoutSchema.optional(),
+  maxBytes: z.number({ error: 'expected a byte count from 1 to 65536' }).int().min(1).max(65536).optional(),
+  mismatch: z.enum(['critical', 'warning'], { error: 'expected "critical" (DOWN) or "warning" (SLOW-class)' }).optional(),
+  tls: bool().optional(),
+  starttls: bool().optional(),
+  tlsVerify: bool().optional(),
+  sni: z.string().regex(/^[A-Za-z0-9_.-]{1,253}$/, { error: 'expected a server name for SNI' }).optional(),
+  tlsCa: z.string({ error: 'expected a path to a PEM file of trusted CAs' }).min(1).optional(),
+  certWarnDays: z.number({ error: 'expected a number of days from 0 to 3650' }).int().min(0).max(3650).optional(),
+  http: httpSchema.optional(),
+  addresses: z.enum(['first', 'all'], { error: 'expected "first" (the default) or "all" (every A and AAAA record)' }).optional(),
+  quorum: z.number({ error: 'expected how many addresses must pass (a whole number from 1)' }).int().min(1).max(16).optional(),
+};
+
+type ProbeKeys = { [K in keyof typeof probeShape]?: z.output<(typeof probeShape)[K]> } & { service?: string; port?: number };
+
+/** Cross-key rules: what only makes sense together. */
+export function refineProbe(t: ProbeKeys, ctx: z.RefinementCtx): void {
+  const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+  if (t.check === 'banner' && t.send === undefined && t.expect === undefined && !presetFor(t.service)) {
+    issue('check', `no conversation preset for ${t.service ? `service "${t.service}"` : 'a target without "service"'}; give "send"/"expect" (presets: redis, nats, mysql, mariadb, postgres, smtp, submission, smtps, imap, imaps, pop3, pop3s, ssh, amqp, mqtt, memcached, https)`);
+  }
+  if (t.starttls) {
+    if (!t.service || !startTlsServices().includes(t.service)) issue('starttls', `expected a service that can upgrade in place (${startTlsServices().join(', ')})`);
+    if (t.tls) issue('starttls', 'expected either "tls" (TLS from the first byte) or "starttls" (upgrade in place), not both');
+    if (t.send !== undefined || t.expect !== undefined) issue('starttls', 'cannot be combined with "send"/"expect"');
+  }
+  if (t.expectMode === 'regex' && t.expect !== undefined) {
+    try {
+      new RegExp(t.expect);
+    } catch (err) {
+      issue('expect', `not a valid regular expression: ${(err as Error).message}`);
+    }
+  }
+  if (t.expectMode !== undefined && t.expect === undefined) issue('expectMode', 'expected "expect" to go with it');
+  const tlsOn = t.tls || t.starttls || presetFor(t.service)?.tlsFirst;
+  for (const key of ['tlsVerify', 'sni', 'tlsCa', 'certWarnDays'] as const) {
+    if (t[key] !== undefined && !tlsOn) issue(key, 'only applies with "tls": true, "starttls": true or a TLS service (https, imaps, smtps, pop3s)');
+  }
+  if (t.quorum !== undefined && t.addresses !== 'all') issue('quorum', 'only applies with "addresses": "all"');
+}

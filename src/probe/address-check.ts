@@ -1,0 +1,132 @@
+import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import { rootCertificates } from 'node:tls';
+import { sanitize } from '../text/sanitize.js';
+import { openConnection } from './connect.js';
+import { describeExpect, runCustom } from './conversation.js';
+import { HttpStatusMismatch, runHttp } from './http.js';
+import { presetFor, StartTlsRefused } from './presets.js';
+import { ExpectFailure, Session, TlsFailure, type Verdict } from './session.js';
+import type { AddressResult, BannerInfo, HttpInfo, Outcome, ProbeOptions, ProbeRequest, ProbeWarning, TlsInfo } from './types.js';
+
+export const DEFAULT_MAX_BYTES = 1024;
+export const DEFAULT_CERT_WARN_DAYS = 14;
+const BANNER_CHARS = 120;
+
+/** Everything one address of a layered check found. */
+export interface AddressCheck extends AddressResult {
+  tls?: TlsInfo;
+  banner?: BannerInfo;
+  http?: HttpInfo;
+  warning?: ProbeWarning;
+}
+
+const caCache = new Map<string, string[]>();
+function trustedCas(path: string): string[] {
+  let cas = caCache.get(path);
+  if (!cas) {
+    cas = [...rootCertificates, readFileSync(path, 'utf8')];
+    caCache.set(path, cas);
+  }
+  return cas;
+}
+
+function certWarning(tls: TlsInfo, warnDays: number): ProbeWarning | undefined {
+  if (!Number.isFinite(tls.daysToExpiry) || tls.daysToExpiry >= warnDays) return undefined;
+  const when = tls.daysToExpiry < 0 ? `expired ${-tls.daysToExpiry} day(s) ago` : `expires in ${tls.daysToExpiry} day(s)`;
+  return { cause: 'cert', evidence: `certificate ${tls.subject || '(no subject)'} ${when} (${tls.validTo}; warn under ${warnDays} days)` };
+}
+
+function bannerOf(s: Session, matched: boolean, readTimedOut: boolean, expected: string, note: string | undefined, preset: string | undefined): BannerInfo {
+  return {
+    text: sanitize(s.firstBytes.toString('latin1'), BANNER_CHARS),
+    bytes: s.firstBytes.length,
+    matched,
+    readTimedOut,
+    expected,
+    ...(note ? { note: sanitize(note, BANNER_CHARS) } : {}),
+    ...(preset ? { preset } : {}),
+  };
+}
+
+/** Connects to one address and runs the layers: TLS (implicit or STARTTLS), conversation, HTTP. */
+export async function checkAddress(req: ProbeRequest, o: ProbeOptions, address: string, family: 4 | 6): Promise<AddressCheck> {
+  const t0 = performance.now();
+  const c = await openConnection(address, family, req.port, req.timeoutMs);
+  if (!c.ok) {
+    return { address, family, outcome: c.outcome, connectMs: null, tlsMs: null, firstByteMs: null, totalMs: performance.now() - t0, errno: c.errno, detail: c.detail };
+  }
+  const custom = o.send !== undefined || o.expect !== undefined;
+  const presetName = o.check === 'banner' || o.starttls ? req.service : undefined;
+  const preset = presetFor(presetName);
+  const talks = custom || (preset !== undefined && o.check === 'banner') || o.starttls === true;
+  const s = new Session(c.socket, o.readTimeoutMs ?? req.timeoutMs, o.maxBytes ?? DEFAULT_MAX_BYTES);
+  const servername = o.sni ?? (isIP(req.host) ? undefined : req.host);
+  const tlsWanted = o.tls === true || o.starttls === true || preset?.tlsFirst === true;
+
+  let outcome: Outcome = 'open';
+  let errno: string | undefined;
+  let detail: string | undefined;
+  let verdict: Verdict | undefined;
+  let banner: BannerInfo | undefined;
+  let http: HttpInfo | undefined;
+  const expected = custom ? describeExpect(o) : (preset?.expected ?? '');
+  try {
+    const upgrade = () =>
+      s.upgradeTls({
+        host: req.host,
+        ...(servername ? { servername } : {}),
+        // An opportunistic upgrade (PostgreSQL answering "S" without starttls asked) verifies nothing.
+        verify: tlsWanted && o.tlsVerify !== false,
+        ...(o.tlsCa ? { ca: trustedCas(o.tlsCa) } : {}),
+        timeoutMs: req.timeoutMs,
+      });
+    if ((o.tls === true || preset?.tlsFirst === true) && !o.starttls) await upgrade();
+    if (o.starttls && preset?.starttls) verdict = await preset.starttls(s, upgrade);
+    else if (custom) verdict = await runCustom(s, o);
+    else if (preset && o.check === 'banner') verdict = await preset.run(s);
+    if (talks && verdict) banner = bannerOf(s, true, false, expected, verdict.note, custom ? undefined : presetName);
+    if (o.http) {
+      const host = o.http.host ?? (req.host.includes(':') ? `[${req.host}]` : req.host);
+      http = await runHttp(s, { path: o.http.path, host: req.port === 80 || req.port === 443 ? host : `${host}:${req.port}`, ...(o.http.expectStatus ? { expectStatus: o.http.expectStatus } : {}) });
+    }
+  } catch (err) {
+    if (err instanceof TlsFailure) {
+      outcome = 'tls';
+      errno = err.errno;
+      detail = err.message;
+    } else if (err instanceof StartTlsRefused) {
+      outcome = 'tls';
+      detail = err.message;
+    } else if (err instanceof ExpectFailure) {
+      outcome = 'mismatch';
+      detail = err.message;
+      banner = bannerOf(s, false, err.readTimedOut, err.expected, undefined, custom ? undefined : presetName);
+    } else if (err instanceof HttpStatusMismatch) {
+      outcome = 'mismatch';
+      detail = err.message;
+      http = err.info;
+    } else {
+      outcome = 'error';
+      detail = err instanceof Error ? err.message : String(err);
+    }
+  } finally {
+    s.close();
+  }
+  const warning = outcome === 'open' && s.tls && tlsWanted ? certWarning(s.tls, o.certWarnDays ?? DEFAULT_CERT_WARN_DAYS) : undefined;
+  return {
+    address,
+    family,
+    outcome,
+    connectMs: c.connectMs,
+    tlsMs: s.tlsMs,
+    firstByteMs: s.firstByteMs,
+    totalMs: performance.now() - t0,
+    ...(errno ? { errno } : {}),
+    ...(detail ? { detail: sanitize(detail) } : {}),
+    ...(s.tls ? { tls: s.tls } : {}),
+    ...(banner ? { banner } : {}),
+    ...(http ? { http } : {}),
+    ...(warning ? { warning } : {}),
+  };
+}

@@ -1,0 +1,33 @@
+import type { Socket } from 'node:net';
+
+/** How long a politely closed socket may wait for the peer's FIN before it is destroyed. */
+const CLOSE_GRACE_MS = 2_000;
+
+let closing = 0;
+/** Sockets still finishing their FIN exchange after a check (for leak tests and metrics). */
+export function socketsClosing(): number {
+  return closing;
+}
+
+/**
+ * Closes an established socket the polite way: read and discard whatever the server sent (unread
+ * data would turn close() into a RST), send FIN (after TLS close_notify on a TLS socket), and wait
+ * for the peer's FIN; destroy after a grace period whatever happens.
+ */
+export function closePolitely(socket: Socket): void {
+  closing++;
+  let done = false;
+  const finish = () => {
+    if (done) return;
+    done = true;
+    closing--;
+    clearTimeout(grace);
+    socket.destroy();
+  };
+  const grace = setTimeout(finish, CLOSE_GRACE_MS);
+  grace.unref();
+  socket.on('close', finish);
+  socket.on('error', finish);
+  socket.resume();
+  socket.end();
+}

@@ -1,0 +1,197 @@
+import type { Socket } from 'node:net';
+import { connect as tlsConnect, type TLSSocket } from 'node:tls';
+import { closePolitely } from './close.js';
+import { tlsInfoOf } from './tls-info.js';
+import type { TlsInfo } from './types.js';
+
+/** A judge reads the bytes so far: not enough yet, or a verdict (and how many bytes it used up). */
+export type Verdict = { ok: boolean; note?: string; used?: number };
+export type Judge = (buf: Buffer) => 'more' | Verdict;
+
+/** The server did not say what was expected (wrong bytes, silence, or it hung up). */
+export class ExpectFailure extends Error {
+  constructor(
+    message: string,
+    readonly expected: string,
+    readonly readTimedOut: boolean,
+  ) {
+    super(message);
+  }
+}
+
+export class TlsFailure extends Error {
+  constructor(
+    message: string,
+    readonly errno?: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface TlsUpgrade {
+  host: string;
+  servername?: string;
+  verify: boolean;
+  ca?: string[];
+  timeoutMs: number;
+}
+
+/** After the first bytes arrive, this much silence means the server has said all it will for now. */
+const QUIET_MS = 300;
+
+/**
+ * One conversation over an established connection: timed reads against a single budget and a byte
+ * cap, writes, and an in-place TLS upgrade. Every read and the TLS handshake are bounded in time.
+ */
+export class Session {
+  private buf: Buffer = Buffer.alloc(0);
+  private received = 0;
+  private ended = false;
+  private failure: Error | undefined;
+  private wake: (() => void) | undefined;
+  private readonly readyAt = performance.now();
+  private sentAt: number | undefined;
+  private lastDataAt = 0;
+  private readonly deadline: number;
+  /** The bytes of the first answer, for evidence. */
+  firstBytes: Buffer = Buffer.alloc(0);
+  firstByteMs: number | null = null;
+  /** Last write to first byte of its answer. */
+  replyMs: number | null = null;
+  tlsMs: number | null = null;
+  tls: TlsInfo | undefined;
+
+  constructor(
+    private socket: Socket,
+    readTimeoutMs: number,
+    private readonly maxBytes: number,
+  ) {
+    this.deadline = this.readyAt + readTimeoutMs;
+    this.attach(socket);
+  }
+
+  private readonly onData = (chunk: Buffer) => {
+    const now = performance.now();
+    this.lastDataAt = now;
+    if (this.firstByteMs === null) this.firstByteMs = now - this.readyAt;
+    if (this.sentAt !== undefined) {
+      this.replyMs = now - this.sentAt;
+      this.sentAt = undefined;
+    }
+    const room = this.maxBytes - this.buf.length;
+    if (room > 0) this.buf = Buffer.concat([this.buf, chunk.subarray(0, room)]);
+    if (this.firstBytes.length < this.maxBytes && this.received < this.maxBytes) {
+      this.firstBytes = Buffer.concat([this.firstBytes, chunk]).subarray(0, this.maxBytes);
+    }
+    this.received += chunk.length;
+    this.wake?.();
+  };
+  private readonly onEnd = () => {
+    this.ended = true;
+    this.wake?.();
+  };
+  private readonly onError = (err: Error) => {
+    this.failure = err;
+    this.ended = true;
+    this.wake?.();
+  };
+
+  private attach(s: Socket): void {
+    s.on('data', this.onData);
+    s.on('end', this.onEnd);
+    s.on('close', this.onEnd);
+    s.on('error', this.onError);
+  }
+
+  private detach(s: Socket): void {
+    s.removeListener('data', this.onData);
+    s.removeListener('end', this.onEnd);
+    s.removeListener('close', this.onEnd);
+    s.removeListener('error', this.onError);
+  }
+
+  send(data: Buffer | string): void {
+    if (this.ended) return;
+    this.sentAt = performance.now();
+    this.socket.write(data);
+  }
+
+  /** Reads until the judge decides, the budget or the byte cap runs out, or the server hangs up. */
+  async expect(judge: Judge, expected: string): Promise<Verdict> {
+    for (;;) {
+      const v = this.buf.length ? judge(this.buf) : 'more';
+      if (v !== 'more') {
+        if (!v.ok) throw new ExpectFailure(`unexpected answer${v.note ? ` (${v.note})` : ''}, expected ${expected}`, expected, false);
+        this.buf = this.buf.subarray(v.used ?? this.buf.length);
+        return v;
+      }
+      if (this.buf.length >= this.maxBytes) throw new ExpectFailure(`no match in the first ${this.maxBytes} bytes, expected ${expected}`, expected, false);
+      if (this.ended) {
+        const why = this.failure ? `connection failed (${(this.failure as NodeJS.ErrnoException).code ?? this.failure.message})` : 'server closed the connection';
+        throw new ExpectFailure(`${why} after ${this.received} bytes, expected ${expected}`, expected, false);
+      }
+      const now = performance.now();
+      const left = this.deadline - now;
+      if (left <= 0) throw new ExpectFailure(`no ${this.received ? 'matching ' : ''}reply within the read timeout (${this.received} bytes), expected ${expected}`, expected, true);
+      const quietLeft = this.buf.length ? this.lastDataAt + QUIET_MS - now : Infinity;
+      if (quietLeft <= 0) throw new ExpectFailure(`no match in ${this.buf.length} bytes, expected ${expected}`, expected, false);
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, Math.min(left, quietLeft));
+        this.wake = () => {
+          clearTimeout(t);
+          resolve();
+        };
+      });
+      this.wake = undefined;
+    }
+  }
+
+  /** Upgrades the connection to TLS where it stands (implicit TLS, or after a STARTTLS exchange). */
+  async upgradeTls(o: TlsUpgrade): Promise<void> {
+    const raw = this.socket;
+    this.detach(raw);
+    this.buf = Buffer.alloc(0);
+    const t0 = performance.now();
+    const secure: TLSSocket = tlsConnect({
+      socket: raw,
+      host: o.host,
+      ...(o.servername ? { servername: o.servername } : {}),
+      rejectUnauthorized: false,
+      ...(o.ca ? { ca: o.ca } : {}),
+    });
+    this.socket = secure;
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new TlsFailure(`TLS handshake did not finish within ${Math.round(o.timeoutMs)}ms`, 'ETIMEDOUT')), o.timeoutMs);
+      const done = (err?: Error) => {
+        clearTimeout(timer);
+        secure.removeListener('secureConnect', onSecure);
+        secure.removeListener('error', onFail);
+        secure.removeListener('close', onClose);
+        if (err) reject(err);
+        else resolve();
+      };
+      const onSecure = () => done();
+      const onFail = (err: NodeJS.ErrnoException) => done(new TlsFailure(`TLS handshake failed: ${err.code ? `${err.code} ` : ''}${err.message}`, err.code));
+      const onClose = () => done(new TlsFailure('server closed the connection during the TLS handshake', 'ECONNRESET'));
+      secure.once('secureConnect', onSecure);
+      secure.once('error', onFail);
+      secure.once('close', onClose);
+    }).catch((err: unknown) => {
+      secure.on('error', () => {});
+      throw err;
+    });
+    this.tlsMs = performance.now() - t0;
+    this.tls = tlsInfoOf(secure, o.servername);
+    this.attach(secure);
+    if (o.verify && !secure.authorized) {
+      throw new TlsFailure(`certificate not trusted: ${this.tls.authorizationError ?? 'unknown reason'}`, this.tls.authorizationError);
+    }
+  }
+
+  /** Hands the connection to the polite closer (FIN, or close_notify then FIN on TLS). */
+  close(): void {
+    this.detach(this.socket);
+    this.socket.on('error', () => {});
+    closePolitely(this.socket);
+  }
+}
