@@ -1,4 +1,7 @@
 import { ConfigError } from '../config/problems.js';
+import { startHistory, type HistorySession } from '../history/index.js';
+import type { WindowName } from '../history/index.js';
+import { chooseDataDir } from './history-open.js';
 import { Engine } from '../engine/engine.js';
 import { IncidentLog } from '../engine/incident-log.js';
 import { createConsoleCommands } from './console-commands.js';
@@ -7,10 +10,14 @@ import { loadMerged } from './merged-config.js';
 import { userConfigDir } from './paths.js';
 import { colorWanted, terminalGuard } from './terminal.js';
 
-export const UI_USAGE = `Usage: porthole [ui] [--config FILE] [--no-color]`;
+export const UI_USAGE = `Usage: porthole [ui] [--config FILE] [--data-dir DIR] [--no-color]`;
+
+/** How often the grid's uptime figures are recomputed from the history (they move slowly). */
+const UPTIME_REFRESH_MS = 60_000;
 
 interface UiArgs {
   config?: string;
+  dataDir?: string;
   noColor: boolean;
 }
 
@@ -24,6 +31,11 @@ function parseArgs(argv: string[]): UiArgs | string {
       if (!v) return '--config needs a file';
       out.config = v;
     } else if (a.startsWith('--config=')) out.config = a.slice('--config='.length);
+    else if (a === '--data-dir') {
+      const v = argv[++i];
+      if (!v) return '--data-dir needs a directory';
+      out.dataDir = v;
+    } else if (a.startsWith('--data-dir=')) out.dataDir = a.slice('--data-dir='.length);
     else return `unknown option "${a}"`;
   }
   return out;
@@ -60,6 +72,8 @@ export async function runUi(argv: string[]): Promise<number> {
   const engine = new Engine({ targets });
   const log = new IncidentLog(500);
   const detach = log.attach(engine);
+  const history = startHistory(engine, { dataDir: chooseDataDir(args.dataDir, args.config, (l) => process.stderr.write(`${l}\n`)).dir });
+  const uptime = seedFromHistory(history, engine, log);
   const guard = terminalGuard(process.stdout, process.stdin);
 
   let finish: (code: number) => void = () => {};
@@ -98,6 +112,9 @@ export async function runUi(argv: string[]): Promise<number> {
       configFile: cfg.file,
       stateFile: store.path,
       color: colorWanted(args.noColor),
+      uptime: (id: string) => pct(uptime.get(id)?.['24h']),
+      uptimeWindows: (id: string) => uptime.get(id),
+      notice: () => history.warning(),
     }),
     { exitOnCtrlC: false, patchConsole: true, maxFps: 20, incrementalRendering: process.env.PORTHOLE_INCREMENTAL === "1" },
   );
@@ -114,10 +131,42 @@ export async function runUi(argv: string[]): Promise<number> {
   app.unmount();
   guard.restore();
   detach();
+  uptime.stop();
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
   process.off('SIGHUP', onSignal);
   // Handshakes in flight end within their timeout; do not keep the user waiting for them.
   await Promise.race([engine.stop(), new Promise((r) => setTimeout(r, 300).unref())]);
+  history.close();
   process.exit(code);
+}
+
+function pct(ratio: number | null | undefined): number | undefined {
+  return ratio === null || ratio === undefined ? undefined : ratio * 100;
+}
+
+type UptimeCache = Map<string, Record<WindowName, number | null>> & { stop(): void };
+
+/**
+ * Picks up where the last run left off: the incident log, each target's sparkline and its uptime
+ * figures come from the history. Uptime is then recomputed now and then, outside the UI.
+ */
+function seedFromHistory(history: HistorySession, engine: Engine, log: IncidentLog): UptimeCache {
+  const seed = history.seed();
+  log.seed(seed.incidents);
+  for (const [id, recent] of seed.recent) engine.seedRecent(id, recent);
+  const cache = new Map(seed.uptime) as UptimeCache;
+  const timer = setInterval(() => {
+    try {
+      const fresh = history.queries?.uptimes();
+      if (!fresh) return;
+      cache.clear();
+      for (const [k, v] of fresh) cache.set(k, v);
+    } catch {
+      // A failed refresh keeps the last figures; the header shows history problems.
+    }
+  }, UPTIME_REFRESH_MS);
+  timer.unref();
+  cache.stop = () => clearInterval(timer);
+  return cache;
 }

@@ -106,6 +106,15 @@ export class Engine {
     return { active: this.scheduler.active, queued: this.scheduler.queued, drifts: this.scheduler.recentDrifts() };
   }
 
+  /** Fills a target's recent handshake times from before this run (history), oldest first. */
+  seedRecent(id: string, recent: readonly (number | null)[]): void {
+    const e = this.entries.get(id);
+    if (!e || recent.length === 0) return;
+    const merged = [...recent, ...e.view.recent].slice(-this.recentSize);
+    e.view = { ...e.view, recent: merged };
+    this.version++;
+  }
+
   add(target: Target): void {
     if (this.entries.has(target.id)) throw new Error(`a target with id "${target.id}" already exists`);
     const e = this.newEntry(target, Date.now());

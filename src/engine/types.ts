@@ -24,8 +24,8 @@ export interface Incident {
   started: number;
   ended: number | null;
   durationMs: number | null;
-  /** Why it ended, when it did not end by recovering. */
-  endedBy?: 'recovered' | 'paused' | 'removed' | 'changed';
+  /** How it ended: recovered, or cut short (paused, removed, its endpoint changed, or porthole stopped). */
+  endedBy?: 'recovered' | 'paused' | 'removed' | 'changed' | 'monitor-stopped';
 }
 
 export interface Pending {

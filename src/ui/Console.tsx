@@ -4,7 +4,7 @@ import type { Defaults } from '../config/target.js';
 import type { ConsoleCommands } from './commands.js';
 import { AddEditForm } from './components/AddEditForm.js';
 import { ConfirmDelete } from './components/ConfirmDelete.js';
-import { DetailPane } from './components/DetailPane.js';
+import { DetailPane, type UptimeWindows } from './components/DetailPane.js';
 import { FilterBar } from './components/FilterBar.js';
 import { Footer } from './components/Footer.js';
 import { Grid } from './components/Grid.js';
@@ -34,6 +34,10 @@ export interface ConsoleProps {
   size?: TermSize;
   /** Uptime % per target, once history provides it; "—" otherwise. */
   uptime?: (targetId: string) => number | undefined;
+  /** Uptime ratios over 24 h / 7 d / 30 d for the detail pane (null: nothing known). */
+  uptimeWindows?: (targetId: string) => UptimeWindows | undefined;
+  /** A warning for the header (history off, writes lost), read at each frame. */
+  notice?: () => string | undefined;
   pollMs?: number;
   now?: () => number;
   /** Instrumentation (bench): React render + commit time of each frame, ms. */
@@ -104,7 +108,16 @@ export function Console(props: ConsoleProps) {
           height={gridRows}
           emptyText={snap.views.length === 0 ? 'no targets: press a to add one' : 'nothing matches the filter (Esc clears)'}
         />
-        {layout.detailHeight > 0 ? <DetailPane view={selected} width={layout.width} height={layout.detailHeight} now={snap.at} /> : null}
+        {layout.detailHeight > 0 ? (
+          <DetailPane
+            view={selected}
+            width={layout.width}
+            height={layout.detailHeight}
+            now={snap.at}
+            incidents={snap.incidents}
+            {...(selected && props.uptimeWindows ? { uptime: props.uptimeWindows(selected.target.id) } : {})}
+          />
+        ) : null}
         <IncidentLog incidents={snap.incidents} names={names} offset={state.incidentOffset} height={layout.incidentHeight} width={layout.width} now={snap.at} />
       </>
     );
@@ -116,7 +129,7 @@ export function Console(props: ConsoleProps) {
   return (
     <ColorContext.Provider value={color}>
       <Box flexDirection="column" width={layout.width} height={layout.height}>
-        <Header counts={countStates(snap.views)} configFile={configFile} lastCheckAt={snap.lastCheckAt} width={layout.width} sort={state.sort} shown={visible.length} total={snap.views.length} />
+        <Header counts={countStates(snap.views)} configFile={configFile} lastCheckAt={snap.lastCheckAt} width={layout.width} sort={state.sort} shown={visible.length} total={snap.views.length} notice={props.notice?.()} />
         <Box flexDirection="column" height={bodyHeight}>
           {body}
         </Box>

@@ -2,8 +2,8 @@ import asciichart from 'asciichart';
 import { Box } from 'ink';
 import { formatDuration } from '../../config/duration.js';
 import { formatHostPort } from '../../config/target.js';
-import type { TargetView } from '../../engine/types.js';
-import { stateLabel, whyText } from '../model/rows.js';
+import type { Incident, TargetView } from '../../engine/types.js';
+import { stateLabel, uptimeText, whyText } from '../model/rows.js';
 import { formatMs, latencyStats } from '../model/stats.js';
 import { STATE_COLOR } from '../model/state-style.js';
 import { clockTime } from '../model/summary.js';
@@ -40,7 +40,34 @@ export function evidenceLine(v: TargetView): string {
   return `last error ${when}: ${r.outcome}${r.errno ? ` ${sanitize(r.errno, 20)}` : ''} — ${sanitize(r.detail ?? '', 120)} · ${dns}${addr}`;
 }
 
-export function DetailPane({ view, width, height, now }: { view: TargetView | undefined; width: number; height: number; now: number }) {
+export type UptimeWindows = Record<'24h' | '7d' | '30d', number | null>;
+
+export function uptimeLine(u: UptimeWindows | undefined): string {
+  const fmt = (r: number | null) => (r === null ? '—' : uptimeText(r * 100));
+  return u ? `uptime 24h ${fmt(u['24h'])} · 7d ${fmt(u['7d'])} · 30d ${fmt(u['30d'])}` : 'uptime: no history yet';
+}
+
+/** The selected target's latest incidents, newest first, one line each. */
+export function targetIncidentLines(incidents: readonly Incident[], targetId: string, max: number, now: number): string[] {
+  return incidents
+    .filter((i) => i.targetId === targetId)
+    .slice(0, max)
+    .map((i) => {
+      const dur = i.durationMs !== null ? formatDuration(i.durationMs) : `ongoing ${formatDuration(Math.max(0, now - i.started))}`;
+      return `  ${clockTime(i.started)} ${i.from}→${i.to} ${i.cause} ${dur}`;
+    });
+}
+
+export interface DetailPaneProps {
+  view: TargetView | undefined;
+  width: number;
+  height: number;
+  now: number;
+  incidents?: readonly Incident[];
+  uptime?: UptimeWindows | undefined;
+}
+
+export function DetailPane({ view, width, height, now, incidents = [], uptime }: DetailPaneProps) {
   if (!view) {
     return (
       <Box height={height}>
@@ -56,7 +83,11 @@ export function DetailPane({ view, width, height, now }: { view: TargetView | un
     ? `handshake ms over last ${stats.count}: min ${formatMs(stats.min)} · median ${formatMs(stats.median)} · p95 ${formatMs(stats.p95)} · max ${formatMs(stats.max)}`
     : 'no successful handshake yet';
   const evidence = view.monitor.evidence && view.monitor.state !== 'UP' ? `evidence: ${sanitize(view.monitor.evidence, 160)}` : '';
-  const fixed = [evidenceLine(view), statsLine, ...(evidence ? [evidence] : [])];
+  const head = [evidenceLine(view), statsLine, ...(evidence ? [evidence] : []), uptimeLine(uptime)];
+  // Room permitting: a chart of at least 4 lines first, then the target's last incidents.
+  const spare = height - 1 - head.length - 5;
+  const own = spare >= 2 ? targetIncidentLines(incidents, view.target.id, Math.min(5, spare - 1), now) : [];
+  const fixed = own.length ? [...head, 'incidents:', ...own] : head;
   const chart = chartLines(view.recent, width, height - 1 - fixed.length);
   return (
     <Box flexDirection="column" height={height}>

@@ -16,13 +16,15 @@ export interface HeaderProps {
   sort: string;
   shown: number;
   total: number;
+  /** Shown instead of the config path when set (history off, writes lost): it must not be missed. */
+  notice?: string | undefined;
 }
 
-export function Header({ counts, configFile, lastCheckAt, width, sort, shown, total }: HeaderProps) {
+export function Header({ counts, configFile, lastCheckAt, width, sort, shown, total, notice }: HeaderProps) {
   const parts = SHOWN.map((s) => ({ s, text: `${STATE_SYMBOL[s]} ${s} ${counts[s]}` }));
   const countsLen = parts.reduce((n, p) => n + p.text.length + 2, 0);
   const filtered = shown !== total ? ` · ${shown}/${total} shown` : '';
-  const rest = ` · ${width >= 110 ? 'last check ' : ''}${clockTime(lastCheckAt)} · sort ${sort}${filtered} · ${sanitize(configFile, 200)}`;
+  const rest = ` · ${width >= 110 ? 'last check ' : ''}${clockTime(lastCheckAt)} · sort ${sort}${filtered} · ${notice ? '' : sanitize(configFile, 200)}`;
   return (
     <Box height={1}>
       {parts.map((p) => (
@@ -31,6 +33,11 @@ export function Header({ counts, configFile, lastCheckAt, width, sort, shown, to
         </Txt>
       ))}
       <Txt dim>{clip(rest, Math.max(0, width - countsLen))}</Txt>
+      {notice ? (
+        <Txt color="yellow" bold>
+          {clip(`⚠ ${sanitize(notice, 300)}`, Math.max(0, width - countsLen - rest.length))}
+        </Txt>
+      ) : null}
     </Box>
   );
 }
