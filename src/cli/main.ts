@@ -8,6 +8,7 @@ import { runUi } from './ui-cmd.js';
 import { runReport } from './report-cmd.js';
 import { runExport } from './export-cmd.js';
 import { runHistory } from './history-cmd.js';
+import { runDiscover } from './discover-cmd.js';
 import { runNotify } from './notify-cmd.js';
 
 const USAGE = `porthole — live TCP/port monitoring console
@@ -19,6 +20,7 @@ Usage:
   porthole report [--since 24h|7d|30d] [--json]  uptime, outages, MTTR, handshake p50/p95 from history
   porthole export --format csv|json [--kind samples|incidents] [--since D] [--target T]
   porthole history prune                       apply history retention now
+  porthole discover HOST [--ports common|1-1024|22,80] [--json] [--write FILE]  find the ports that answer
   porthole notify test [CHANNEL]               send a test alert through the configured notifiers
   porthole help | --help                       this text
   porthole --version
@@ -55,6 +57,8 @@ async function main(argv: string[]): Promise<number> {
       return runReport(rest, { out: process.stdout, err: process.stderr });
     case 'export':
       return runExport(rest, { out: process.stdout, err: process.stderr });
+    case 'discover':
+      return runDiscover(rest, { out: process.stdout, err: process.stderr });
     case 'history':
       return runHistory(rest, { out: process.stdout, err: process.stderr });
     case 'notify':
