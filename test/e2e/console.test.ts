@@ -51,7 +51,7 @@ describe('the live console in a real terminal (tmux 80×24)', { skip }, () => {
       JSON.stringify({ defaults: { interval: '1s', timeout: '1s', retries: 1, retryDelay: '1s' }, targets: [target('svc-a', a.port), target('svc-b', b.port)] }),
     );
     // A plain shell with a recognisable prompt; CI removed so Ink renders every frame, not only the last.
-    tmux('new-session', '-d', '-s', session, '-x', '80', '-y', '24', 'env', '-u', 'CI', `PORTHOLE_CONFIG_DIR=${stateDir}`, `PS1=${PROMPT}`, 'bash', '--norc', '--noprofile');
+    tmux('new-session', '-d', '-s', session, '-x', '80', '-y', '24', 'env', '-u', 'CI', `PORTHOLE_CONFIG_DIR=${stateDir}`, `PORTHOLE_DATA_DIR=${join(dir, 'data')}`, `PS1=${PROMPT}`, 'bash', '--norc', '--noprofile');
     await see('the shell prompt', (s) => s.includes(PROMPT_SEEN));
   });
 
@@ -121,9 +121,12 @@ describe('the live console in a real terminal (tmux 80×24)', { skip }, () => {
     assert.ok(!after.includes('svc-new'), 'the alternate screen is gone');
   });
 
-  it('after a restart, targets added and paused in the console are still there', async () => {
+  it('after a restart, targets added and paused in the console are still there, and the history with them', async () => {
     await start();
     await see('svc-new UP and svc-b still paused', (s) => /● UP/.test(line(s, 'svc-new')) && /‖ PAUSED/.test(line(s, 'svc-b')));
+    // The outage from before the restart comes back from the history, closed when svc-b was paused.
+    await see("svc-b's incident from the last run", (s) => /svc-b +UP→DOWN refused +\d+s/.test(s));
+    assert.match(line(screen(), 'svc-a'), /[▁▂▃▄▅▆▇█].*[▁▂▃▄▅▆▇█]/, 'the sparkline is filled from history');
     key('q');
     await see('the shell prompt back', (s) => (s.trimEnd().split('\n').pop() ?? '').startsWith(PROMPT_SEEN));
   });
