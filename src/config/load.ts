@@ -117,7 +117,7 @@ export function validateConfig(file: string, raw: unknown, env: NodeJS.ProcessEn
   const notifiers = cfg.notifiers ?? {};
   const references = notifyReferenceProblems(notifiers, defaults, targets, cfg.targets.map((t) => t.notify), cfg.maintenance);
   if (references.length > 0) throw new ConfigError(file, references);
-  const notify: NotifyConfig = { notifiers, alerts: resolveAlerts(cfg.alerts), maintenance: resolveMaintenance(cfg.maintenance), secrets: collectSecrets(notifiers, raw) };
+  const notify: NotifyConfig = { notifiers, alerts: resolveAlerts(cfg.alerts), maintenance: resolveMaintenance(cfg.maintenance), secrets: collectSecrets(notifiers, raw, env) };
   return { file, raw, defaults, targets, ...(cfg.dataDir ? { dataDir: cfg.dataDir } : {}), notify };
 }
 

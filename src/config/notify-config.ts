@@ -86,12 +86,22 @@ function urlSecrets(url: string): string[] {
   return out;
 }
 
+function envRefsIn(value: unknown, out: Set<string>): void {
+  if (typeof value === 'string') for (const m of value.matchAll(/\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}/g)) out.add(m[1]!);
+  else if (Array.isArray(value)) value.forEach((v) => envRefsIn(v, out));
+  else if (value !== null && typeof value === 'object') Object.values(value).forEach((v) => envRefsIn(v, out));
+}
+
 /** Everything in the notifiers that must not be shown, as the program sees it (after ${env:}). */
-export function collectSecrets(notifiers: Record<string, NotifierConfig>, raw: unknown): string[] {
+export function collectSecrets(notifiers: Record<string, NotifierConfig>, raw: unknown, env: NodeJS.ProcessEnv = {}): string[] {
   const secrets = new Set<string>();
   const add = (s: string | undefined) => {
     if (s && s.length >= 4) secrets.add(s);
   };
+  // A variable used inside a longer string (a key in a URL) is a secret on its own too: a receiver may echo it back.
+  const names = new Set<string>();
+  envRefsIn(valueAt(raw, ['notifiers']), names);
+  for (const name of names) add(env[name]);
   for (const [name, n] of Object.entries(notifiers)) {
     const rawNotifier = valueAt(raw, ['notifiers', name]);
     if (rawNotifier && typeof rawNotifier === 'object') {
