@@ -1,6 +1,7 @@
 import { ConfigError } from '../config/problems.js';
 import { startHistory, type HistorySession } from '../history/index.js';
 import type { WindowName } from '../history/index.js';
+import { startNotifications } from '../notify/index.js';
 import { chooseDataDir } from './history-open.js';
 import { Engine } from '../engine/engine.js';
 import { IncidentLog } from '../engine/incident-log.js';
@@ -74,6 +75,7 @@ export async function runUi(argv: string[]): Promise<number> {
   const detach = log.attach(engine);
   const history = startHistory(engine, { dataDir: chooseDataDir(args.dataDir, args.config, (l) => process.stderr.write(`${l}\n`)).dir });
   const uptime = seedFromHistory(history, engine, log);
+  const notify = startNotifications(engine, cfg, history);
   const guard = terminalGuard(process.stdout, process.stdin);
 
   let finish: (code: number) => void = () => {};
@@ -114,7 +116,8 @@ export async function runUi(argv: string[]): Promise<number> {
       color: colorWanted(args.noColor),
       uptime: (id: string) => pct(uptime.get(id)?.['24h']),
       uptimeWindows: (id: string) => uptime.get(id),
-      notice: () => history.warning(),
+      notice: () => joinNotices(history.warning(), notify.warning()),
+      channels: () => notify.health(),
     }),
     { exitOnCtrlC: false, patchConsole: true, maxFps: 20, incrementalRendering: process.env.PORTHOLE_INCREMENTAL === "1" },
   );
@@ -137,6 +140,8 @@ export async function runUi(argv: string[]): Promise<number> {
   process.off('SIGHUP', onSignal);
   // Handshakes in flight end within their timeout; do not keep the user waiting for them.
   await Promise.race([engine.stop(), new Promise((r) => setTimeout(r, 300).unref())]);
+  // Alerts not yet delivered stay in the outbox and go out at the next start.
+  await Promise.race([notify.close(), new Promise((r) => setTimeout(r, 1000).unref())]);
   history.close();
   process.exit(code);
 }
@@ -156,7 +161,7 @@ function seedFromHistory(history: HistorySession, engine: Engine, log: IncidentL
   log.seed(seed.incidents);
   for (const [id, recent] of seed.recent) engine.seedRecent(id, recent);
   const cache = new Map(seed.uptime) as UptimeCache;
-  const timer = setInterval(() => {
+  const refresh = () => {
     try {
       const fresh = history.queries?.uptimes();
       if (!fresh) return;
@@ -165,8 +170,20 @@ function seedFromHistory(history: HistorySession, engine: Engine, log: IncidentL
     } catch {
       // A failed refresh keeps the last figures; the header shows history problems.
     }
-  }, UPTIME_REFRESH_MS);
+  };
+  // A first refresh soon, so targets new to the history get a figure without a minute's wait.
+  const first = setTimeout(refresh, 10_000);
+  const timer = setInterval(refresh, UPTIME_REFRESH_MS);
+  first.unref();
   timer.unref();
-  cache.stop = () => clearInterval(timer);
+  cache.stop = () => {
+    clearTimeout(first);
+    clearInterval(timer);
+  };
   return cache;
+}
+
+function joinNotices(...lines: (string | undefined)[]): string | undefined {
+  const present = lines.filter((l): l is string => Boolean(l));
+  return present.length ? present.join(' · ') : undefined;
 }

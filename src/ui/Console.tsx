@@ -1,6 +1,7 @@
 import { Box } from 'ink';
 import { useLayoutEffect, useMemo, useReducer, useRef } from 'react';
 import type { Defaults } from '../config/target.js';
+import type { ChannelHealth } from '../notify/index.js';
 import type { ConsoleCommands } from './commands.js';
 import { AddEditForm } from './components/AddEditForm.js';
 import { ConfirmDelete } from './components/ConfirmDelete.js';
@@ -38,6 +39,8 @@ export interface ConsoleProps {
   uptimeWindows?: (targetId: string) => UptimeWindows | undefined;
   /** A warning for the header (history off, writes lost), read at each frame. */
   notice?: () => string | undefined;
+  /** Alert channels' health, for the help overlay (`?`). */
+  channels?: () => readonly ChannelHealth[];
   pollMs?: number;
   now?: () => number;
   /** Instrumentation (bench): React render + commit time of each frame, ms. */
@@ -94,7 +97,7 @@ export function Console(props: ConsoleProps) {
   const bodyHeight = layout.height - 2;
   const shown = visible.slice(offset, offset + gridRows);
   let body;
-  if (state.mode === 'help') body = <HelpOverlay width={layout.width} height={bodyHeight} stateFile={stateFile} configFile={configFile} />;
+  if (state.mode === 'help') body = <HelpOverlay width={layout.width} height={bodyHeight} stateFile={stateFile} configFile={configFile} channels={props.channels?.() ?? []} now={snap.at} />;
   else if (state.mode === 'form' && state.form) body = <AddEditForm form={state.form} width={layout.width} height={bodyHeight} />;
   else
     body = (

@@ -1,5 +1,8 @@
 import { Box } from 'ink';
+import { formatDuration } from '../../config/duration.js';
 import type { State } from '../../engine/types.js';
+import type { ChannelHealth } from '../../notify/index.js';
+import { clockTime } from '../model/summary.js';
 import { KEYMAP } from '../model/keymap.js';
 import { STATE_SYMBOL } from '../model/state-style.js';
 import { sanitize } from '../../text/sanitize.js';
@@ -8,7 +11,20 @@ import { Txt } from '../style.js';
 
 const ORDER: readonly State[] = ['UP', 'SLOW', 'RETRYING', 'DOWN', 'PAUSED', 'UNKNOWN'];
 
-export function helpLines(stateFile: string, configFile: string): string[] {
+/** One line per alert channel: where it sends, how it last went and why, what waits. */
+export function channelLines(channels: readonly ChannelHealth[], now: number): string[] {
+  if (channels.length === 0) return ['  alert channels: none configured (see "notifiers" in the README)'];
+  const ago = (t: number | undefined) => (t === undefined ? 'never' : `${clockTime(t)} (${formatDuration(Math.max(0, now - t))} ago)`);
+  return [
+    '  alert channels:',
+    ...channels.map((c) => {
+      const status = c.status === 'failing' ? `FAILING: ${sanitize(c.lastError ?? 'unknown error', 80)}` : c.status;
+      return `    ${sanitize(c.name, 20).padEnd(12)} ${c.type.padEnd(8)} ${sanitize(c.destination, 40)} · ${status} · last ok ${ago(c.lastSuccessAt)}${c.lastFailureAt ? ` · last failure ${ago(c.lastFailureAt)}` : ''} · ${c.pending} pending`;
+    }),
+  ];
+}
+
+export function helpLines(stateFile: string, configFile: string, channels: readonly ChannelHealth[] = [], now = Date.now()): string[] {
   return [
     ...KEYMAP.map((k) => `  ${k.keys.padEnd(11)} ${k.what}`),
     '',
@@ -17,11 +33,21 @@ export function helpLines(stateFile: string, configFile: string): string[] {
     `    ${sanitize(configFile, 200)}`,
     '  changes made here (add, edit, delete, pause) are kept in:',
     `    ${sanitize(stateFile, 200)}`,
+    ...channelLines(channels, now),
   ];
 }
 
-export function HelpOverlay({ width, height, stateFile, configFile }: { width: number; height: number; stateFile: string; configFile: string }) {
-  const lines = helpLines(stateFile, configFile);
+export interface HelpOverlayProps {
+  width: number;
+  height: number;
+  stateFile: string;
+  configFile: string;
+  channels?: readonly ChannelHealth[];
+  now?: number;
+}
+
+export function HelpOverlay({ width, height, stateFile, configFile, channels = [], now = Date.now() }: HelpOverlayProps) {
+  const lines = helpLines(stateFile, configFile, channels, now);
   return (
     <Box flexDirection="column" height={height}>
       <Txt bold>{clip('─ Help · any key closes '.padEnd(width, '─'), width)}</Txt>
