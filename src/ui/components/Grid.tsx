@@ -17,6 +17,27 @@ interface RowMeta {
 const RowContext = createContext<RowMeta | undefined>(undefined);
 const ColumnsContext = createContext<readonly ColumnKey[]>([]);
 
+/** Columns whose text usually has non-ASCII symbols (state marks, arrows, sparkline bars, "—"). */
+const SYMBOL_COLUMNS: ReadonlySet<ColumnKey> = new Set<ColumnKey>(['STATE', 'WHY', 'MS', 'TREND', 'UP%']);
+
+/**
+ * Runs of neighbouring columns of the same kind, [from, to) indices. Each run is one Ink <Text>: Ink
+ * measures every text node's width each frame, and a node of plain ASCII takes string-width's fast
+ * path, while a single symbol sends the whole node through grapheme segmentation. Keeping names,
+ * hosts and "since" apart from the symbol columns makes most of a row cheap to measure.
+ */
+export function columnRuns(keys: readonly ColumnKey[]): [number, number][] {
+  const runs: [number, number][] = [];
+  keys.forEach((k, i) => {
+    const last = runs.at(-1);
+    const prev = keys[i - 1];
+    if (last && prev !== undefined && SYMBOL_COLUMNS.has(prev) === SYMBOL_COLUMNS.has(k)) last[1] = i + 1;
+    else runs.push([i, i + 1]);
+  });
+  return runs;
+}
+
+
 /** Cells of the state and why columns carry the state's colour; the selected row is inverse. */
 function GridCell({ column, children }: CellProps) {
   const row = useContext(RowContext);
@@ -58,7 +79,11 @@ function place(value: string, width: number, align: 'left' | 'right' | 'center',
  * hidden keys (not columns), read by the cells through context.
  */
 class GridTable extends Table<GridRow> {
+  static override contextType = ColumnsContext;
+  declare context: readonly ColumnKey[];
+
   override render() {
+    const runs = columnRuns(this.context);
     const columns = this.getColumns();
     const headings = this.getHeadings();
     const { cell: CellComponent, header: HeaderComponent, padding } = this.getConfig();
@@ -74,13 +99,17 @@ class GridTable extends Table<GridRow> {
           const id = row[META_KEY] ?? '';
           return (
             <RowContext.Provider key={id} value={meta}>
-              <Text wrap="truncate-end">
-                {columns.map((c, i) => (
-                  <CellComponent key={c.key} column={i}>
-                    {place(String(row[c.column] ?? ''), c.width, c.align, padding)}
-                  </CellComponent>
+              <Box height={1}>
+                {runs.map(([from, to]) => (
+                  <Text key={from} wrap="truncate-end">
+                    {columns.slice(from, to).map((c, j) => (
+                      <CellComponent key={c.key} column={from + j}>
+                        {place(String(row[c.column] ?? ''), c.width, c.align, padding)}
+                      </CellComponent>
+                    ))}
+                  </Text>
                 ))}
-              </Text>
+              </Box>
             </RowContext.Provider>
           );
         })}

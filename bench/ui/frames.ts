@@ -1,0 +1,133 @@
+// Deterministic frame cost and heap growth of the console: no engine, no timers racing the clock.
+// Each frame advances a fake clock by 500 ms and gives `changing` visible rows a new result, the way a
+// busy console sees it. Run: NODE_ENV=production node --expose-gc --import tsx bench/ui/frames.ts
+// Env: FRAMES (default 300), TARGETS (1000), SIZE (80x24,200x50).
+import { PassThrough, Writable } from 'node:stream';
+import { createElement } from 'react';
+import { render } from 'ink';
+import { BUILTIN_DEFAULTS, type Target } from '../../src/config/target.js';
+import type { Incident, TargetView } from '../../src/engine/types.js';
+import type { ConsoleCommands } from '../../src/ui/commands.js';
+import { Console } from '../../src/ui/Console.js';
+import { fmt, percentile } from '../lib/stats.js';
+
+const FRAMES = Number(process.env.FRAMES ?? 300);
+const TARGETS = Number(process.env.TARGETS ?? 1000);
+const SIZES = (process.env.SIZE ?? '80x24,200x50').split(',').map((s) => {
+  const [c, r] = s.split('x').map(Number);
+  return { columns: c ?? 80, rows: r ?? 24 };
+});
+const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
+
+function target(i: number): Target {
+  return {
+    id: `t${i}`,
+    name: `svc-${String(i).padStart(5, '0')}`,
+    host: '127.0.0.1',
+    port: 10_000 + i,
+    intervalMs: 1000,
+    timeoutMs: 1000,
+    retries: 2,
+    retryDelayMs: 500,
+    slowAfterMs: 50,
+    tags: [],
+    internal: false,
+    paused: false,
+    family: 0,
+  };
+}
+
+function view(i: number, frame: number, now: number): TargetView {
+  const down = i % 37 === 0;
+  const ms = 1 + ((i * 7 + frame * 13) % 190) / 10;
+  const recent = Array.from({ length: 60 }, (_, k) => (down && k > 55 ? null : 1 + ((i + k + frame) % 17)));
+  return {
+    target: target(i),
+    monitor: { state: down ? 'DOWN' : 'UP', since: T0 - 3_600_000 + i * 1000, confirmed: down ? 'DOWN' : 'UP', trend: { samples: [], rising: false }, ...(down ? { cause: 'refused' as const } : {}) },
+    lastResult: down
+      ? { outcome: 'refused', startedAt: now, dnsMs: null, connectMs: null, totalMs: 0.1, errno: 'ECONNREFUSED', detail: 'connect ECONNREFUSED' }
+      : { outcome: 'open', startedAt: now, dnsMs: null, connectMs: ms, totalMs: ms, address: '127.0.0.1', family: 4 },
+    recent,
+    checks: frame,
+    failures: 0,
+    inFlight: false,
+  };
+}
+
+const noop: ConsoleCommands = {
+  submit: () => ({ ok: false, problems: [] }),
+  remove: () => {},
+  togglePause: () => {},
+  toggleAll: () => 'paused',
+  recheck: () => {},
+  quit: () => {},
+};
+
+function fakeTty(columns: number, rows: number): { stdout: NodeJS.WriteStream; stdin: NodeJS.ReadStream } {
+  const out = new Writable({ write: (_c, _e, cb) => cb() }) as unknown as NodeJS.WriteStream & { columns: number; rows: number; isTTY: boolean };
+  Object.assign(out, { columns, rows, isTTY: true });
+  const inp = new PassThrough() as unknown as NodeJS.ReadStream;
+  Object.assign(inp, { isTTY: true, isRaw: false, setRawMode: () => {}, ref: () => {}, unref: () => {} });
+  return { stdout: out, stdin: inp };
+}
+
+const gc = (globalThis as { gc?: () => void }).gc;
+function heapMb(): number {
+  gc?.();
+  return process.memoryUsage().heapUsed / 1_048_576;
+}
+
+async function run(size: { columns: number; rows: number }, frames: number) {
+  let now = T0;
+  let frame = 0;
+  const views = Array.from({ length: TARGETS }, (_, i) => view(i, 0, now));
+  const incidents: Incident[] = [];
+  const source = { version: 1, lastCheckAt: now as number | undefined, snapshot: () => views.slice() };
+  const feed = { version: 1, list: () => incidents };
+  const times: number[] = [];
+  let framed: (() => void) | undefined;
+  const { stdout, stdin } = fakeTty(size.columns, size.rows);
+  const app = render(
+    createElement(Console, {
+      source,
+      incidents: feed,
+      commands: noop,
+      defaults: BUILTIN_DEFAULTS,
+      configFile: 'bench',
+      stateFile: 'bench',
+      color: true,
+      pollMs: 1,
+      now: () => now,
+      onFrame: (ms: number) => {
+        times.push(ms);
+        framed?.();
+      },
+    }),
+    { stdout, stdin, exitOnCtrlC: false, patchConsole: false, maxFps: 1000 },
+  );
+  const step = async (): Promise<void> => {
+    frame++;
+    now += 500;
+    // The rows on screen get new results (ms, sparkline); the clock moves every "since".
+    for (let i = 0; i < 60; i++) views[i] = view(i, frame, now);
+    source.version++;
+    source.lastCheckAt = now;
+    await new Promise<void>((r) => (framed = r));
+  };
+  for (let i = 0; i < 50; i++) await step();
+  times.length = 0;
+  const heap0 = heapMb();
+  for (let i = 0; i < frames; i++) await step();
+  const heap1 = heapMb();
+  app.unmount();
+  return { p50: percentile(times, 50), p95: percentile(times, 95), heapGrowthMb: heap1 - heap0 };
+}
+
+if (process.env.NODE_ENV !== 'production') console.log('note: NODE_ENV is not production: React development build');
+if (!gc) console.log('note: run with --expose-gc for stable heap figures');
+console.log(`frames: ${TARGETS} targets, ${FRAMES} frames, 60 rows change per frame, clock +500 ms per frame`);
+for (const size of SIZES) {
+  const r = await run(size, FRAMES);
+  console.log(`${`${size.columns}x${size.rows}`.padEnd(8)} frame p50/p95 ${fmt(r.p50, 1)} / ${fmt(r.p95, 1)} ms   heap growth ${fmt(r.heapGrowthMb, 2)} MB over ${FRAMES} frames`);
+}
+process.exit(0);
