@@ -4,6 +4,7 @@ import { formatDuration } from '../../config/duration.js';
 import { formatHostPort } from '../../config/target.js';
 import type { Incident, TargetView } from '../../engine/types.js';
 import { stateLabel, uptimeText, whyText } from '../model/rows.js';
+import { addressLines, layerLines, phasesLine } from '../model/probe-lines.js';
 import { formatMs, latencyStats } from '../model/stats.js';
 import { STATE_COLOR } from '../model/state-style.js';
 import { clockTime } from '../model/summary.js';
@@ -33,11 +34,9 @@ export function evidenceLine(v: TargetView): string {
   const r = v.lastResult;
   if (!r) return 'no check yet';
   const when = clockTime(r.startedAt);
-  const dns = r.dnsMs === null ? 'dns — (IP literal)' : `dns ${formatMs(r.dnsMs)}ms`;
-  const connect = `connect ${formatMs(r.connectMs)}ms`;
   const addr = r.address ? ` via ${sanitize(r.address, 60)}` : '';
-  if (r.outcome === 'open') return `last check ${when}: open · ${dns} · ${connect}${addr}`;
-  return `last error ${when}: ${r.outcome}${r.errno ? ` ${sanitize(r.errno, 20)}` : ''} — ${sanitize(r.detail ?? '', 120)} · ${dns}${addr}`;
+  if (r.outcome === 'open') return `last check ${when}: open · ${phasesLine(r)}${addr}`;
+  return `last error ${when}: ${r.outcome}${r.errno ? ` ${sanitize(r.errno, 20)}` : ''} — ${sanitize(r.detail ?? '', 120)} · ${phasesLine(r)}${addr}`;
 }
 
 export type UptimeWindows = Record<'24h' | '7d' | '30d', number | null>;
@@ -83,7 +82,9 @@ export function DetailPane({ view, width, height, now, incidents = [], uptime }:
     ? `handshake ms over last ${stats.count}: min ${formatMs(stats.min)} · median ${formatMs(stats.median)} · p95 ${formatMs(stats.p95)} · max ${formatMs(stats.max)}`
     : 'no successful handshake yet';
   const evidence = view.monitor.evidence && view.monitor.state !== 'UP' ? `evidence: ${sanitize(view.monitor.evidence, 160)}` : '';
-  const head = [evidenceLine(view), statsLine, ...(evidence ? [evidence] : []), uptimeLine(uptime)];
+  const r = view.lastResult;
+  const layers = r ? [...layerLines(r), ...addressLines(r)] : [];
+  const head = [evidenceLine(view), ...layers, statsLine, ...(evidence ? [evidence] : []), uptimeLine(uptime)];
   // Room permitting: a chart of at least 4 lines first, then the target's last incidents.
   const spare = height - 1 - head.length - 5;
   const own = spare >= 2 ? targetIncidentLines(incidents, view.target.id, Math.min(5, spare - 1), now) : [];
