@@ -21,27 +21,45 @@ export interface Snapshot {
   at: number;
 }
 
+/** Results that change no state (new ms, a sparkline bar) are shown at most this often. */
+export const QUIET_FRAME_MS = 1000;
+
 function take(source: SnapshotSource, feed: IncidentFeed, now: () => number): Snapshot {
   return { views: source.snapshot(), incidents: feed.list(), lastCheckAt: source.lastCheckAt, at: now() };
 }
 
+/** Every target's state in one string: a new value means a state changed somewhere. */
+export function statesKey(views: readonly TargetView[]): string {
+  let key = '';
+  for (const v of views) key += v.monitor.state.charAt(0) + v.monitor.state.length;
+  return key;
+}
+
 /**
- * Polls `version` at a fixed rate and re-snapshots only when it moved: however many results arrive,
- * the console renders at most 1000/pollMs times a second. A slow tick (1 s) refreshes "since" times
- * even when nothing changed.
+ * Polls `version` at a fixed rate and decides whether a new frame is worth it. Each frame costs Ink a
+ * full layout and output pass, so: a state change or a new incident is shown at the next poll; results
+ * that only move ms columns and sparklines, and the ticking "since" column, at most once per
+ * QUIET_FRAME_MS.
  */
 export function useEngineSnapshot(source: SnapshotSource, feed: IncidentFeed, pollMs = 500, now: () => number = Date.now): Snapshot {
   const [snap, setSnap] = useState(() => take(source, feed, now));
   useEffect(() => {
-    let seen = `${source.version}:${feed.version}`;
+    let seenSource = source.version;
+    let seenFeed = feed.version;
+    let seenStates = statesKey(source.snapshot());
     let lastAt = now();
     const timer = setInterval(() => {
-      const v = `${source.version}:${feed.version}`;
       const t = now();
-      if (v === seen && t - lastAt < 1000) return;
-      seen = v;
+      const quietDue = t - lastAt >= QUIET_FRAME_MS;
+      if (source.version === seenSource && feed.version === seenFeed && !quietDue) return;
+      const urgent = feed.version !== seenFeed || (source.version !== seenSource && statesKey(source.snapshot()) !== seenStates);
+      if (!urgent && !quietDue) return;
+      const next = take(source, feed, now);
+      seenSource = source.version;
+      seenFeed = feed.version;
+      seenStates = statesKey(next.views);
       lastAt = t;
-      setSnap(take(source, feed, now));
+      setSnap(next);
     }, pollMs);
     return () => clearInterval(timer);
   }, [source, feed, pollMs, now]);

@@ -1,0 +1,61 @@
+import assert from 'node:assert/strict';
+import { afterEach, describe, it } from 'node:test';
+import React from 'react';
+
+const { Text } = await import('ink');
+const { render, cleanup } = await import('ink-testing-library');
+const { useEngineSnapshot } = await import('../../src/ui/hooks/useEngineSnapshot.js');
+const { FakeFeed, FakeSource, NOW, view, waitFor } = await import('./fixtures.js');
+type SnapshotSource = import('../../src/ui/hooks/useEngineSnapshot.js').SnapshotSource;
+type IncidentFeed = import('../../src/ui/hooks/useEngineSnapshot.js').IncidentFeed;
+
+/** Counts the snapshots the hook hands out, on a clock the test moves. */
+function Probe({ source, feed, now, seen }: { source: SnapshotSource; feed: IncidentFeed; now: () => number; seen: number[] }) {
+  const snap = useEngineSnapshot(source, feed, 5, now);
+  seen.push(snap.at);
+  return <Text>{String(snap.views.length)}</Text>;
+}
+
+const settle = () => new Promise((r) => setTimeout(r, 40));
+
+describe('useEngineSnapshot pacing', () => {
+  afterEach(() => cleanup());
+
+  it('shows a state change at the next poll, but ms-only results at most once a second', async () => {
+    let clock = NOW;
+    const source = new FakeSource([view('web', 'UP'), view('db', 'UP')]);
+    const feed = new FakeFeed();
+    const seen: number[] = [];
+    render(<Probe source={source} feed={feed} now={() => clock} seen={seen} />);
+    await settle();
+    const base = seen.length;
+
+    clock += 100;
+    source.set([view('web', 'UP', { lastResult: { connectMs: 9 } }), view('db', 'UP')]);
+    await settle();
+    assert.equal(seen.length, base, 'a new ms alone waits for the quiet frame');
+
+    clock += 100;
+    source.set([view('web', 'UP'), view('db', 'DOWN')]);
+    await waitFor(() => seen.length > base, 'the state change');
+    const afterState = seen.length;
+
+    await settle();
+    assert.equal(seen.length, afterState, 'nothing moved: no frame');
+    clock += 1000;
+    await waitFor(() => seen.length > afterState, 'the once-a-second frame ("since" ticks)');
+  });
+
+  it('a new incident is shown at once', async () => {
+    let clock = NOW;
+    const source = new FakeSource([view('web', 'UP')]);
+    const feed = new FakeFeed();
+    const seen: number[] = [];
+    render(<Probe source={source} feed={feed} now={() => clock} seen={seen} />);
+    await settle();
+    const base = seen.length;
+    clock += 10;
+    feed.version++;
+    await waitFor(() => seen.length > base, 'the incident frame');
+  });
+});
