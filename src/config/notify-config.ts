@@ -44,7 +44,7 @@ export function resolveAlerts(a: ParsedAlerts | undefined): AlertSettings {
     trend: a?.trend ?? DEFAULT_ALERTS.trend,
     remindEveryMs: a?.remindEvery ?? DEFAULT_ALERTS.remindEveryMs,
     groupWithinMs: a?.groupWithin ?? DEFAULT_ALERTS.groupWithinMs,
-    giveUpAfterMs: a?.giveUpAfter || DEFAULT_ALERTS.giveUpAfterMs,
+    giveUpAfterMs: a?.giveUpAfter ?? DEFAULT_ALERTS.giveUpAfterMs,
   };
 }
 

@@ -1,30 +1,11 @@
 import { z } from 'zod';
-import { parseDuration } from './duration.js';
+import { durationSchema } from './duration-schema.js';
 
 /**
  * Config for alerts: `notifiers` (named channels), `alerts` (policy) and `maintenance` (windows when a
  * target's alerts are held back). Kept apart from schema.ts so the target schema stays small; schema.ts
  * only plugs these in.
  */
-
-const DURATION_HINT = 'a duration such as "30s", "15m", "1h" or a number of seconds';
-
-function duration(minMs: number, maxMs: number) {
-  return z
-    .union([z.number(), z.string()], { error: `expected ${DURATION_HINT}` })
-    .transform((value, ctx) => {
-      const ms = parseDuration(value);
-      if (ms === undefined) {
-        ctx.addIssue({ code: 'custom', message: `expected ${DURATION_HINT}` });
-        return z.NEVER;
-      }
-      if (ms !== 0 && (ms < minMs || ms > maxMs)) {
-        ctx.addIssue({ code: 'custom', message: `expected 0 (off) or a duration between ${minMs / 1000}s and ${maxMs / 3_600_000}h` });
-        return z.NEVER;
-      }
-      return ms;
-    });
-}
 
 const text = (what: string) => z.string({ error: `expected ${what} (text)` }).min(1, { error: `expected a non-empty ${what}` });
 
@@ -41,7 +22,7 @@ const httpUrl = (what: string) =>
     { error: `expected ${what}: an http:// or https:// URL` },
   );
 
-const timeout = duration(100, 300_000).optional();
+const timeout = durationSchema(100, 300_000).optional();
 
 export const webhookNotifierSchema = z.strictObject({
   type: z.literal('webhook'),
@@ -111,11 +92,11 @@ export const alertsSchema = z.strictObject({
   /** Alert when a target's handshake time trends well above its baseline (off by default). */
   trend: z.boolean({ error: 'expected true or false' }).optional(),
   /** Repeat a DOWN alert this often while the target stays down (0 or absent: never). */
-  remindEvery: duration(60_000, 7 * 86_400_000).optional(),
+  remindEvery: durationSchema(60_000, 7 * 86_400_000, { zeroMeansOff: true }).optional(),
   /** Failures on one host within this window go out as one message (default 5s; 0: never group). */
-  groupWithin: duration(100, 60_000).optional(),
+  groupWithin: durationSchema(100, 60_000, { zeroMeansOff: true }).optional(),
   /** A channel still failing after this long gives the alert up, marked failed (default 24h). */
-  giveUpAfter: duration(60_000, 30 * 86_400_000).optional(),
+  giveUpAfter: durationSchema(60_000, 30 * 86_400_000).optional(),
 });
 
 const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseDuration } from './duration.js';
+import { durationSchema } from './duration-schema.js';
 import { presetFor, startTlsServices } from '../probe/presets.js';
 import { decodeEscapes, decodeHex } from '../probe/send-bytes.js';
 
@@ -16,14 +16,7 @@ const sendSchema = z
     }
   });
 
-const readTimeoutSchema = z.union([z.number(), z.string()], { error: 'expected a duration such as "2s" or "500ms"' }).transform((v, ctx) => {
-  const ms = parseDuration(v);
-  if (ms === undefined || ms < 10 || ms > 120_000) {
-    ctx.addIssue({ code: 'custom', message: 'expected a duration between 10ms and 120s' });
-    return z.NEVER;
-  }
-  return ms;
-});
+const readTimeoutSchema = durationSchema(10, 120_000);
 
 const statusSchema = z.number().int().min(100).max(599);
 

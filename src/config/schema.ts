@@ -1,28 +1,9 @@
 import { z } from 'zod';
-import { parseDuration } from './duration.js';
+import { durationSchema } from './duration-schema.js';
 import { SERVICE_PORTS, serviceNames } from './presets.js';
 import { didYouMean } from './suggest.js';
 import { httpSchema, probeShape, refineProbe } from './probe-schema.js';
 import { alertsSchema, maintenanceListSchema, notifiersSchema, notifyListSchema, NOTIFY_KNOWN_KEYS } from './notify-schema.js';
-
-const DURATION_HINT = 'a duration such as "500ms", "10s", "2m" or a number of seconds';
-
-function duration(minMs: number, maxMs: number) {
-  return z
-    .union([z.number(), z.string()], { error: `expected ${DURATION_HINT}` })
-    .transform((value, ctx) => {
-      const ms = parseDuration(value);
-      if (ms === undefined) {
-        ctx.addIssue({ code: 'custom', message: `expected ${DURATION_HINT}` });
-        return z.NEVER;
-      }
-      if (ms < minMs || ms > maxMs) {
-        ctx.addIssue({ code: 'custom', message: `expected a duration between ${minMs}ms and ${maxMs / 1000}s` });
-        return z.NEVER;
-      }
-      return ms;
-    });
-}
 
 export const portSchema = z
   .number({ error: 'expected a port number (an integer from 1 to 65535)' })
@@ -57,11 +38,11 @@ const retriesSchema = z
 
 /** Timing knobs shared by `defaults` and each target. */
 const timingShape = {
-  interval: duration(500, 86_400_000).optional(),
-  timeout: duration(50, 120_000).optional(),
+  interval: durationSchema(500, 86_400_000).optional(),
+  timeout: durationSchema(50, 120_000).optional(),
   retries: retriesSchema.optional(),
-  retryDelay: duration(0, 3_600_000).optional(),
-  slowAfter: duration(1, 120_000).optional(),
+  retryDelay: durationSchema(0, 3_600_000).optional(),
+  slowAfter: durationSchema(1, 120_000).optional(),
   family: familySchema.optional(),
 };
 

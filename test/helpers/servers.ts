@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { connect } from 'node:net';
 import { waitFor } from './net.js';
 
-function accepts(port: number): Promise<boolean> {
+/** True when something accepts a TCP connection on 127.0.0.1:port (closed again at once). */
+export function accepts(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const s = connect({ host: '127.0.0.1', port });
     s.once('connect', () => {

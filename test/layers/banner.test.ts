@@ -5,23 +5,11 @@ import { conditionOf } from '../../src/engine/monitor.js';
 import { probeTcp } from '../../src/probe/tcp.js';
 import type { ProbeOptions } from '../../src/probe/types.js';
 import { freePort, listen, waitFor } from '../helpers/net.js';
-import { RedisServer } from '../helpers/servers.js';
+import { accepts, RedisServer } from '../helpers/servers.js';
 import { which } from '../helpers/system.js';
-import { connect } from 'node:net';
 
 const banner = (port: number, service: string | undefined, o: ProbeOptions = { check: 'banner' }) =>
   probeTcp({ host: '127.0.0.1', port, timeoutMs: 2000, family: 0, ...(service ? { service } : {}), options: o });
-
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect({ host: '127.0.0.1', port });
-    s.once('connect', () => {
-      s.end();
-      resolve(true);
-    });
-    s.once('error', () => resolve(false));
-  });
-}
 
 describe('presets against our own redis-server', { skip: which('redis-server') ? false : 'redis-server not installed' }, () => {
   let redis: RedisServer;
