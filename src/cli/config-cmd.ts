@@ -31,7 +31,7 @@ export function runConfigShow(args: string[], out: NodeJS.WritableStream, err: N
   try {
     const { cfg, targets, warnings } = loadMerged(choice.file);
     for (const w of warnings) err.write(`${w}\n`);
-    out.write(`${JSON.stringify(configForDisplay(cfg.defaults, targets), null, 2)}\n`);
+    out.write(`${JSON.stringify(configForDisplay(cfg.defaults, targets, cfg.raw), null, 2)}\n`);
     return 0;
   } catch (e) {
     if (e instanceof ConfigError) {

@@ -19,7 +19,10 @@ export function targetToConfig(t: Target, d: Defaults): Record<string, unknown> 
   if (t.tags.length) out.tags = t.tags;
   if (t.internal) out.internal = true;
   if (t.paused) out.paused = true;
-  Object.assign(out, probeOptionsToConfig(t.probe));
+  if (t.notify && t.notify.join('\0') !== (d.notify ?? []).join('\0')) out.notify = t.notify;
+  const probe = probeOptionsToConfig(t.probe);
+  if (probe.certWarnDays === d.certWarnDays) delete probe.certWarnDays;
+  Object.assign(out, probe);
   return out;
 }
 
@@ -31,10 +34,39 @@ export function defaultsToConfig(d: Defaults): Record<string, unknown> {
   if (d.retryDelayMs !== BUILTIN_DEFAULTS.retryDelayMs) out.retryDelay = durationToConfig(d.retryDelayMs);
   if (d.slowAfterMs !== BUILTIN_DEFAULTS.slowAfterMs) out.slowAfter = durationToConfig(d.slowAfterMs);
   if (d.family !== BUILTIN_DEFAULTS.family) out.family = d.family;
+  if (d.notify) out.notify = d.notify;
+  if (d.certWarnDays !== undefined) out.certWarnDays = d.certWarnDays;
   return out;
 }
 
-export function configForDisplay(d: Defaults, targets: readonly Target[]): Record<string, unknown> {
+/** Notifier fields that hold secrets: shown only as the `${env:NAME}` the user wrote, never as a value. */
+const SECRET_FIELDS = new Set(['token', 'password', 'url', 'user', 'headers']);
+
+function hideSecret(value: unknown): unknown {
+  if (typeof value === 'string') return value.includes('${env:') ? value : '<hidden: write it as ${env:NAME}>';
+  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, hideSecret(v)]));
+  return value;
+}
+
+/** The sections other than defaults and targets, as written in the file, secrets hidden. */
+export function otherSectionsForDisplay(raw: unknown): Record<string, unknown> {
+  if (raw === null || typeof raw !== 'object') return {};
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(raw)) {
+    if (key === 'defaults' || key === 'targets' || key === '$schema') continue;
+    if (key === 'notifiers' && value !== null && typeof value === 'object') {
+      out.notifiers = Object.fromEntries(
+        Object.entries(value).map(([name, n]) => [
+          name,
+          n !== null && typeof n === 'object' ? Object.fromEntries(Object.entries(n).map(([k, v]) => [k, SECRET_FIELDS.has(k) ? hideSecret(v) : v])) : n,
+        ]),
+      );
+    } else out[key] = value;
+  }
+  return out;
+}
+
+export function configForDisplay(d: Defaults, targets: readonly Target[], raw?: unknown): Record<string, unknown> {
   const defaults = defaultsToConfig(d);
-  return { ...(Object.keys(defaults).length ? { defaults } : {}), targets: targets.map((t) => targetToConfig(t, d)) };
+  return { ...(Object.keys(defaults).length ? { defaults } : {}), targets: targets.map((t) => targetToConfig(t, d)), ...otherSectionsForDisplay(raw) };
 }

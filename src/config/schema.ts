@@ -46,7 +46,7 @@ const timingShape = {
   family: familySchema.optional(),
 };
 
-export const defaultsSchema = z.strictObject({ ...timingShape, notify: notifyListSchema.optional() });
+export const defaultsSchema = z.strictObject({ ...timingShape, notify: notifyListSchema.optional(), certWarnDays: probeShape.certWarnDays });
 
 const nameSchema = z
   .string({ error: 'expected a name (text)' })

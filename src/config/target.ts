@@ -35,6 +35,8 @@ export interface Defaults {
   family: 0 | 4 | 6;
   /** Notifier names for targets that do not name their own. */
   notify?: string[];
+  /** For TLS targets that set none: warn when the certificate expires within this many days (else 14). */
+  certWarnDays?: number;
 }
 
 export const BUILTIN_DEFAULTS: Readonly<Defaults> = Object.freeze({
@@ -55,6 +57,7 @@ export function resolveDefaults(d: ParsedConfig['defaults']): Defaults {
     slowAfterMs: d?.slowAfter ?? BUILTIN_DEFAULTS.slowAfterMs,
     family: d?.family ?? BUILTIN_DEFAULTS.family,
     ...(d?.notify ? { notify: d.notify } : {}),
+    ...(d?.certWarnDays !== undefined ? { certWarnDays: d.certWarnDays } : {}),
   };
 }
 
@@ -83,10 +86,13 @@ export function resolveTarget(t: ParsedTarget, defaults: Defaults): Target {
     paused: t.paused ?? false,
     family: t.family ?? defaults.family,
     ...(notify ? { notify } : {}),
-    ...withProbe(probeOptionsFrom(t)),
+    ...withProbe(probeOptionsFrom(t), defaults),
   };
 }
 
-function withProbe(probe: ProbeOptions | undefined): { probe?: ProbeOptions } {
-  return probe ? { probe } : {};
+/** The target's layers, with the defaults' certWarnDays where the target sets none. */
+function withProbe(probe: ProbeOptions | undefined, defaults: Defaults): { probe?: ProbeOptions } {
+  if (!probe) return {};
+  if (probe.certWarnDays === undefined && defaults.certWarnDays !== undefined) return { probe: { ...probe, certWarnDays: defaults.certWarnDays } };
+  return { probe };
 }
