@@ -1,5 +1,5 @@
 // Deterministic frame cost and heap growth of the console: no engine, no timers racing the clock.
-// Each frame advances a fake clock by 500 ms and gives `changing` visible rows a new result, the way a
+// Each frame advances a fake clock by 1 s (the console shows ms-only changes at most once a second) and gives `changing` visible rows a new result, the way a
 // busy console sees it. Run: NODE_ENV=production node --expose-gc --import tsx bench/ui/frames.ts
 // Env: FRAMES (default 300), TARGETS (1000), SIZE (80x24,200x50).
 import { PassThrough, Writable } from 'node:stream';
@@ -107,7 +107,7 @@ async function run(size: { columns: number; rows: number }, frames: number) {
   );
   const step = async (): Promise<void> => {
     frame++;
-    now += 500;
+    now += 1000;
     // The rows on screen get new results (ms, sparkline); the clock moves every "since".
     for (let i = 0; i < 60; i++) views[i] = view(i, frame, now);
     source.version++;
@@ -125,7 +125,7 @@ async function run(size: { columns: number; rows: number }, frames: number) {
 
 if (process.env.NODE_ENV !== 'production') console.log('note: NODE_ENV is not production: React development build');
 if (!gc) console.log('note: run with --expose-gc for stable heap figures');
-console.log(`frames: ${TARGETS} targets, ${FRAMES} frames, 60 rows change per frame, clock +500 ms per frame`);
+console.log(`frames: ${TARGETS} targets, ${FRAMES} frames, 60 rows change per frame, clock +1 s per frame`);
 for (const size of SIZES) {
   const r = await run(size, FRAMES);
   console.log(`${`${size.columns}x${size.rows}`.padEnd(8)} frame p50/p95 ${fmt(r.p50, 1)} / ${fmt(r.p95, 1)} ms   heap growth ${fmt(r.heapGrowthMb, 2)} MB over ${FRAMES} frames`);
