@@ -1,4 +1,5 @@
 import { ConfigError } from '../config/problems.js';
+import type { Target } from '../config/target.js';
 import { startHistory, type HistorySession } from '../history/index.js';
 import type { WindowName } from '../history/index.js';
 import { startNotifications } from '../notify/index.js';
@@ -118,6 +119,7 @@ export async function runUi(argv: string[]): Promise<number> {
       uptimeWindows: (id: string) => uptime.get(id),
       notice: () => joinNotices(history.warning(), notify.warning()),
       channels: () => notify.health(),
+      maintenance: (t: Target) => notify.maintenanceName(t),
     }),
     { exitOnCtrlC: false, patchConsole: true, maxFps: 20, incrementalRendering: process.env.PORTHOLE_INCREMENTAL === "1" },
   );

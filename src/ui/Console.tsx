@@ -1,6 +1,6 @@
 import { Box } from 'ink';
 import { useLayoutEffect, useMemo, useReducer, useRef } from 'react';
-import type { Defaults } from '../config/target.js';
+import type { Defaults, Target } from '../config/target.js';
 import type { ChannelHealth } from '../notify/index.js';
 import type { ConsoleCommands } from './commands.js';
 import { AddEditForm } from './components/AddEditForm.js';
@@ -41,6 +41,8 @@ export interface ConsoleProps {
   notice?: () => string | undefined;
   /** Alert channels' health, for the help overlay (`?`). */
   channels?: () => readonly ChannelHealth[];
+  /** The maintenance window a target is in, if any: marked in the grid (its alerts are held back). */
+  maintenance?: (target: Target) => string | undefined;
   pollMs?: number;
   now?: () => number;
   /** Instrumentation (bench): React render + commit time of each frame, ms. */
@@ -108,6 +110,7 @@ export function Console(props: ConsoleProps) {
           selectedId={selected?.target.id}
           now={snap.at}
           {...(uptime ? { uptime } : {})}
+          {...(props.maintenance ? { maintenance: props.maintenance } : {})}
           height={gridRows}
           emptyText={snap.views.length === 0 ? 'no targets: press a to add one' : 'nothing matches the filter (Esc clears)'}
         />

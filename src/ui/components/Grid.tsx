@@ -1,6 +1,7 @@
 import { Table, type CellProps } from '@alcalzone/ink-table';
 import { Box, Text } from 'ink';
 import { createContext, useContext, type PropsWithChildren } from 'react';
+import type { Target } from '../../config/target.js';
 import type { State, TargetView } from '../../engine/types.js';
 import { headingLabel, formatRow } from '../model/rows.js';
 import type { ColumnKey, GridColumn } from '../model/layout.js';
@@ -124,15 +125,18 @@ export interface GridProps {
   selectedId: string | undefined;
   now: number;
   uptime?: (targetId: string) => number | undefined;
+  /** The maintenance window a target is in (its alerts are held back), if any. */
+  maintenance?: (target: Target) => string | undefined;
   /** Lines the grid may use below its heading. */
   height: number;
   emptyText: string;
 }
 
-export function Grid({ rows, columns, selectedId, now, uptime, height, emptyText }: GridProps) {
+export function Grid({ rows, columns, selectedId, now, uptime, maintenance, height, emptyText }: GridProps) {
   const data: GridRow[] = rows.map((v) => {
     const selected = v.target.id === selectedId;
-    const cells = formatRow(v, columns, { now, selected, ...(uptime ? { uptime: uptime(v.target.id) } : {}) });
+    const maint = maintenance?.(v.target);
+    const cells = formatRow(v, columns, { now, selected, ...(uptime ? { uptime: uptime(v.target.id) } : {}), ...(maint ? { maintenance: maint } : {}) });
     const row: GridRow = { [META_STATE]: v.monitor.state, [META_SELECTED]: selected ? '1' : '0', [META_KEY]: v.target.id };
     for (const c of columns) row[headingLabel(c.key)] = cells[c.key] ?? '';
     return row;

@@ -25,8 +25,40 @@ export function retryCounter(v: TargetView, compact = false): string {
   return `${p.count}/${v.target.retries + 1}${arrow}${p.to}`;
 }
 
-/** Why the target is not plainly UP: the cause first thing an on-call engineer needs. */
-export function whyText(v: TargetView, width = 30): string {
+/**
+ * With addresses "all", how the addresses of the name fare, when some fail: "v4 up / v6 refused" for
+ * a dual-stack name, "1 of 4 refused" for a pool of backends. Each address has its own line in the
+ * detail pane.
+ */
+export function addressSummary(v: TargetView): string | undefined {
+  const all = v.lastResult?.addresses;
+  if (!all || all.length < 2) return undefined;
+  const failing = all.filter((a) => a.outcome !== 'open');
+  if (failing.length === 0) return undefined;
+  if (all.length === 2) return all.map((a) => `v${a.family} ${a.outcome === 'open' ? 'up' : a.outcome}`).join(' / ');
+  return `${failing.length} of ${all.length} ${failing[0]!.outcome}`;
+}
+
+/** A SLOW-class warning that is not about handshake time: a certificate near expiry, some addresses failing, a wrong answer. */
+function warningText(v: TargetView): string {
+  const m = v.monitor;
+  const r = v.lastResult;
+  if (m.cause === 'cert') return r?.tls ? `cert expires in ${r.tls.daysToExpiry}d` : 'cert expiring';
+  if (m.cause === 'partial') return `partial: ${addressSummary(v) ?? 'some addresses failing'}`;
+  if (m.cause === 'mismatch') return 'mismatch (warning)';
+  return `slow >${formatMs(v.target.slowAfterMs)}ms`;
+}
+
+/**
+ * Why the target is not plainly UP: the cause first thing an on-call engineer needs. Inside a
+ * maintenance window it says so first: the state is shown, but no alert goes out.
+ */
+export function whyText(v: TargetView, width = 30, maintenance?: string): string {
+  const text = whyOnly(v, width);
+  return maintenance ? `[maint] ${text}`.trim() : text;
+}
+
+function whyOnly(v: TargetView, width: number): string {
   const m = v.monitor;
   switch (m.state) {
     case 'RETRYING': {
@@ -36,11 +68,12 @@ export function whyText(v: TargetView, width = 30): string {
     }
     case 'DOWN': {
       const recovering = m.pending ? ` ${retryCounter(v, true)}` : '';
-      return `${causeText(m.cause)}${recovering}`;
+      const addresses = addressSummary(v);
+      return `${causeText(m.cause)}${addresses ? ` (${addresses})` : ''}${recovering}`;
     }
     case 'SLOW': {
       const recovering = m.pending ? ` ${retryCounter(v, true)}` : '';
-      return `slow >${formatMs(v.target.slowAfterMs)}ms${recovering}`;
+      return `${warningText(v)}${recovering}`;
     }
     case 'UP':
       return m.trend.rising ? 'rising ↗' : '';
@@ -65,7 +98,7 @@ export function uptimeText(pct: number | undefined): string {
 export type RowCells = Record<ColumnKey, string>;
 
 /** One grid row as fixed-width strings. Every untrusted string goes through `safe` (the sanitizer). */
-export function formatRow(v: TargetView, cols: readonly GridColumn[], opts: { now: number; selected: boolean; uptime?: number }): Partial<RowCells> {
+export function formatRow(v: TargetView, cols: readonly GridColumn[], opts: { now: number; selected: boolean; uptime?: number; maintenance?: string }): Partial<RowCells> {
   const out: Partial<RowCells> = {};
   const t = v.target;
   for (const c of cols) {
@@ -85,7 +118,7 @@ export function formatRow(v: TargetView, cols: readonly GridColumn[], opts: { no
         s = fit(stateLabel(v), w);
         break;
       case 'WHY':
-        s = safe(whyText(v, w), w);
+        s = safe(whyText(v, w, opts.maintenance), w);
         break;
       case 'MS':
         s = fit(lastMsText(v), w, 'right');
