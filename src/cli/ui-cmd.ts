@@ -11,6 +11,7 @@ import { EXIT_BAD_CONFIG } from './exit-codes.js';
 import { loadMerged } from './merged-config.js';
 import { userConfigDir } from './paths.js';
 import { colorWanted, terminalGuard } from './terminal.js';
+import { registerInkPatch } from '../ui/ink-patch/register.js';
 
 export const UI_USAGE = `Usage: porthole [ui] [--config FILE] [--data-dir DIR] [--no-color]`;
 
@@ -102,6 +103,7 @@ export async function runUi(argv: string[]): Promise<number> {
   // React's production build (its development build checks and warns on every render); it is chosen
   // when react loads, so the UI modules load only now.
   process.env.NODE_ENV ??= 'production';
+  registerInkPatch();
   const [{ render }, { createElement }, { Console }] = await Promise.all([import('ink'), import('react'), import('../ui/Console.js')]);
 
   guard.enter();
