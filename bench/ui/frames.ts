@@ -1,15 +1,18 @@
 // Deterministic frame cost and heap growth of the console: no engine, no timers racing the clock.
 // Each frame advances a fake clock by 1 s (the console shows ms-only changes at most once a second) and gives `changing` visible rows a new result, the way a
 // busy console sees it. Run: NODE_ENV=production node --expose-gc --import tsx bench/ui/frames.ts
-// Env: FRAMES (default 300), TARGETS (1000), SIZE (80x24,200x50).
+// Env: FRAMES (default 300), TARGETS (1000), SIZE (80x24,200x50). Runs patched and stock Ink (see ink-mode.ts).
 import { PassThrough, Writable } from 'node:stream';
 import { createElement } from 'react';
-import { render } from 'ink';
 import { BUILTIN_DEFAULTS, type Target } from '../../src/config/target.js';
 import type { Incident, TargetView } from '../../src/engine/types.js';
 import type { ConsoleCommands } from '../../src/ui/commands.js';
-import { Console } from '../../src/ui/Console.js';
+import { inkMode } from './ink-mode.js';
 import { fmt, percentile } from '../lib/stats.js';
+
+// Ink is imported only after inkMode() has (or has not) registered the ink-patch load hook.
+inkMode();
+const [{ render }, { Console }] = await Promise.all([import('ink'), import('../../src/ui/Console.js')]);
 
 const FRAMES = Number(process.env.FRAMES ?? 300);
 const TARGETS = Number(process.env.TARGETS ?? 1000);

@@ -2,16 +2,21 @@
 // the same engine load with no UI (baseline), plus an idle console. Run: npx tsx bench/ui/run.ts
 // Probes are synthetic (no network): the load is the engine's results, not sockets.
 // Run with NODE_ENV=production (React's production build, as the CLI uses): NODE_ENV=production npx tsx bench/ui/run.ts
+// Runs patched and stock Ink in turn (BENCH_INK=patched|stock for one; see ink-mode.ts).
 import { PassThrough, Writable } from 'node:stream';
 import { createElement } from 'react';
-import { render } from 'ink';
+import type { render as inkRender } from 'ink';
 import { BUILTIN_DEFAULTS, type Target } from '../../src/config/target.js';
 import { Engine } from '../../src/engine/engine.js';
 import { IncidentLog } from '../../src/engine/incident-log.js';
 import type { ProbeFn } from '../../src/probe/types.js';
 import type { ConsoleCommands } from '../../src/ui/commands.js';
-import { Console } from '../../src/ui/Console.js';
+import { inkMode } from './ink-mode.js';
 import { fmt, percentile } from '../lib/stats.js';
+
+// Ink is imported only after inkMode() has (or has not) registered the ink-patch load hook.
+inkMode();
+const [{ render }, { Console }] = await Promise.all([import('ink'), import('../../src/ui/Console.js')]);
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
 const WARMUP_MS = 1500;
@@ -79,7 +84,7 @@ async function measure(n: number, intervalMs: number, withUi: boolean, seconds =
   const react: number[] = [];
   const ink: number[] = [];
   let measuring = false;
-  let app: ReturnType<typeof render> | undefined;
+  let app: ReturnType<typeof inkRender> | undefined;
   engine.start();
   if (withUi) {
     const { stdout, stdin } = fakeTty(size.columns, size.rows);
