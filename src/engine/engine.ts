@@ -243,32 +243,35 @@ export class Engine {
   private record(e: Entry, result: ProbeResult): void {
     const now = Date.now();
     const failed = result.outcome !== 'open';
-    const sample = failed ? null : result.connectMs;
-    const recent = e.view.recent.length >= this.recentSize ? [...e.view.recent.slice(1), sample] : [...e.view.recent, sample];
+    const prev = e.view;
+    const recent = prev.recent.length >= this.recentSize ? prev.recent.slice(1) : prev.recent.slice();
+    recent.push(failed ? null : result.connectMs);
+    const t = prev.target;
+    const step = stepMonitor(t.id, prev.monitor, { kind: 'result', result }, now, { retries: t.retries, slowAfterMs: t.slowAfterMs });
+    // One new view per result (the UI compares views by identity to know what changed).
     e.view = {
-      ...e.view,
+      ...prev,
+      monitor: step.state,
       inFlight: false,
       lastResult: result,
       recent,
-      checks: e.view.checks + 1,
-      failures: e.view.failures + (failed ? 1 : 0),
+      checks: prev.checks + 1,
+      failures: prev.failures + (failed ? 1 : 0),
       lastCheckAt: now,
     };
     this.lastCheckAt = now;
     this.totalChecks++;
-    const events = this.apply(e, { kind: 'result', result }, false);
-    this.emit({ type: 'result', targetId: e.view.target.id, result, state: e.view.monitor.state, at: now });
-    for (const ev of events) this.emit(ev);
+    this.emit({ type: 'result', targetId: t.id, result, state: step.state.state, at: now });
+    for (const ev of step.events) this.emit(ev);
   }
 
-  /** Runs the monitor for one input; emits its events unless the caller wants to order them. */
-  private apply(e: Entry, input: MonitorInput, emitNow = true): EngineEvent[] {
+  /** Runs the monitor for a pause, resume or end, and emits what it says. */
+  private apply(e: Entry, input: Exclude<MonitorInput, { kind: 'result' }>): void {
     const t = e.view.target;
     const step = stepMonitor(t.id, e.view.monitor, input, Date.now(), { retries: t.retries, slowAfterMs: t.slowAfterMs });
-    e.view = { ...e.view, monitor: step.state, ...(input.kind === 'result' ? {} : { inFlight: false }) };
+    e.view = { ...e.view, monitor: step.state, inFlight: false };
     this.version++;
-    if (emitNow) for (const ev of step.events) this.emit(ev);
-    return step.events;
+    for (const ev of step.events) this.emit(ev);
   }
 
   private emit(event: EngineEvent): void {
