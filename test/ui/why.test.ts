@@ -34,3 +34,15 @@ describe('the WHY column for the deeper checks and maintenance', () => {
     assert.equal(whyText(view('ok', 'UP'), 30, 'db upgrade'), '[maint]');
   });
 });
+
+describe('the help overlay at 80×24', () => {
+  it('still says where the config and the console state live, keys packed two a line', async () => {
+    const { helpLines } = await import('../../src/ui/components/HelpOverlay.js');
+    const lines = helpLines('/home/op/.config/porthole/console-state.json', '/etc/porthole.json', [], Date.now(), { width: 80, height: 20 });
+    assert.ok(lines.length <= 20, `${lines.length} lines`);
+    assert.ok(lines.some((l) => l.includes('/home/op/.config/porthole/console-state.json')));
+    assert.ok(lines.some((l) => l.includes('/etc/porthole.json')));
+    for (const l of lines) assert.ok(Array.from(l).length <= 80, l);
+    assert.ok(lines.some((l) => /\bq +Ctrl-C/.test(l)), 'every key is still listed');
+  });
+});

@@ -24,9 +24,27 @@ export function channelLines(channels: readonly ChannelHealth[], now: number): s
   ];
 }
 
-export function helpLines(stateFile: string, configFile: string, channels: readonly ChannelHealth[] = [], now = Date.now()): string[] {
+/** The key list, two keys a line when the whole help would not fit one a line (an 80×24 window). */
+function keyLines(width: number, twoColumns: boolean): string[] {
+  const one = KEYMAP.map((k) => `  ${k.keys.padEnd(11)} ${k.what}`);
+  if (!twoColumns) return one;
+  const half = Math.floor(width / 2);
+  const out: string[] = [];
+  for (let i = 0; i < one.length; i += 2) {
+    const left = clip(one[i] ?? '', half - 1).padEnd(half);
+    out.push(`${left}${clip(one[i + 1] ?? '', width - half)}`.trimEnd());
+  }
+  return out;
+}
+
+export function helpLines(stateFile: string, configFile: string, channels: readonly ChannelHealth[] = [], now = Date.now(), fit?: { width: number; height: number }): string[] {
+  const rest = helpFooterLines(stateFile, configFile, channels, now);
+  const twoColumns = fit !== undefined && KEYMAP.length + rest.length > fit.height;
+  return [...keyLines(fit?.width ?? 80, twoColumns), ...rest];
+}
+
+function helpFooterLines(stateFile: string, configFile: string, channels: readonly ChannelHealth[], now: number): string[] {
   return [
-    ...KEYMAP.map((k) => `  ${k.keys.padEnd(11)} ${k.what}`),
     '',
     `  states: ${ORDER.map((s) => `${STATE_SYMBOL[s]} ${s}`).join('  ')}`,
     '  config file (read, never rewritten):',
@@ -47,7 +65,7 @@ export interface HelpOverlayProps {
 }
 
 export function HelpOverlay({ width, height, stateFile, configFile, channels = [], now = Date.now() }: HelpOverlayProps) {
-  const lines = helpLines(stateFile, configFile, channels, now);
+  const lines = helpLines(stateFile, configFile, channels, now, { width, height: Math.max(0, height - 1) });
   return (
     <Box flexDirection="column" height={height}>
       <Txt bold>{clip('─ Help · any key closes '.padEnd(width, '─'), width)}</Txt>
