@@ -2,11 +2,10 @@
 // Each frame advances a fake clock by 1 s (the console shows ms-only changes at most once a second) and gives `changing` visible rows a new result, the way a
 // busy console sees it. Run: NODE_ENV=production node --expose-gc --import tsx bench/ui/frames.ts
 // Env: FRAMES (default 300), TARGETS (1000), SIZE (80x24,200x50). Runs patched and stock Ink (see ink-mode.ts).
-import { PassThrough, Writable } from 'node:stream';
 import { createElement } from 'react';
 import { BUILTIN_DEFAULTS, type Target } from '../../src/config/target.js';
 import type { Incident, TargetView } from '../../src/engine/types.js';
-import type { ConsoleCommands } from '../../src/ui/commands.js';
+import { fakeTty, noopCommands } from './fake-terminal.js';
 import { inkMode } from './ink-mode.js';
 import { fmt, percentile } from '../lib/stats.js';
 
@@ -57,22 +56,7 @@ function view(i: number, frame: number, now: number): TargetView {
   };
 }
 
-const noop: ConsoleCommands = {
-  submit: () => ({ ok: false, problems: [] }),
-  remove: () => {},
-  togglePause: () => {},
-  toggleAll: () => 'paused',
-  recheck: () => {},
-  quit: () => {},
-};
 
-function fakeTty(columns: number, rows: number): { stdout: NodeJS.WriteStream; stdin: NodeJS.ReadStream } {
-  const out = new Writable({ write: (_c, _e, cb) => cb() }) as unknown as NodeJS.WriteStream & { columns: number; rows: number; isTTY: boolean };
-  Object.assign(out, { columns, rows, isTTY: true });
-  const inp = new PassThrough() as unknown as NodeJS.ReadStream;
-  Object.assign(inp, { isTTY: true, isRaw: false, setRawMode: () => {}, ref: () => {}, unref: () => {} });
-  return { stdout: out, stdin: inp };
-}
 
 const gc = (globalThis as { gc?: () => void }).gc;
 function heapMb(): number {
@@ -94,7 +78,7 @@ async function run(size: { columns: number; rows: number }, frames: number) {
     createElement(Console, {
       source,
       incidents: feed,
-      commands: noop,
+      commands: noopCommands,
       defaults: BUILTIN_DEFAULTS,
       configFile: 'bench',
       stateFile: 'bench',

@@ -3,14 +3,13 @@
 // Probes are synthetic (no network): the load is the engine's results, not sockets.
 // Run with NODE_ENV=production (React's production build, as the CLI uses): NODE_ENV=production npx tsx bench/ui/run.ts
 // Runs patched and stock Ink in turn (BENCH_INK=patched|stock for one; see ink-mode.ts).
-import { PassThrough, Writable } from 'node:stream';
 import { createElement } from 'react';
 import type { render as inkRender } from 'ink';
 import { BUILTIN_DEFAULTS, type Target } from '../../src/config/target.js';
 import { Engine } from '../../src/engine/engine.js';
 import { IncidentLog } from '../../src/engine/incident-log.js';
 import type { ProbeFn } from '../../src/probe/types.js';
-import type { ConsoleCommands } from '../../src/ui/commands.js';
+import { fakeTty, noopCommands } from './fake-terminal.js';
 import { inkMode } from './ink-mode.js';
 import { fmt, percentile } from '../lib/stats.js';
 
@@ -48,28 +47,7 @@ const probe: ProbeFn = async (req) => {
     : { outcome: 'open', startedAt: Date.now(), dnsMs: null, connectMs: 1 + Math.random() * 19, totalMs: 1, address: req.host, family: 4 };
 };
 
-const noop: ConsoleCommands = {
-  submit: () => ({ ok: false, problems: [] }),
-  remove: () => {},
-  togglePause: () => {},
-  toggleAll: () => 'paused',
-  recheck: () => {},
-  quit: () => {},
-};
 
-function fakeTty(columns: number, rows: number): { stdout: NodeJS.WriteStream; stdin: NodeJS.ReadStream } {
-  const out = new Writable({ write: (_c, _e, cb) => cb() }) as unknown as NodeJS.WriteStream & { columns: number; rows: number; isTTY: boolean };
-  out.columns = columns;
-  out.rows = rows;
-  out.isTTY = true;
-  const inp = new PassThrough() as unknown as NodeJS.ReadStream & { isTTY: boolean; setRawMode: (b: boolean) => void; isRaw: boolean };
-  inp.isTTY = true;
-  inp.isRaw = false;
-  inp.setRawMode = () => {};
-  (inp as unknown as { ref: () => void; unref: () => void }).ref = () => {};
-  (inp as unknown as { ref: () => void; unref: () => void }).unref = () => {};
-  return { stdout: out, stdin: inp };
-}
 
 interface RunResult {
   resultsPerSec: number;
@@ -91,7 +69,7 @@ async function measure(n: number, intervalMs: number, withUi: boolean, seconds =
     const tree = createElement(Console, {
       source: engine,
       incidents: log,
-      commands: noop,
+      commands: noopCommands,
       defaults: BUILTIN_DEFAULTS,
       configFile: 'bench',
       stateFile: 'bench',
