@@ -14,7 +14,7 @@ import { runNotify } from './notify-cmd.js';
 const USAGE = `porthole — live TCP/port monitoring console
 
 Usage:
-  porthole [ui] [--config FILE] [--no-color]   open the live console (the default)
+  porthole [ui] [--config FILE] [--data-dir DIR] [--no-color]   open the live console (the default)
   porthole check HOST:PORT ...                 check once, Nagios plugin output and exit codes
   porthole config validate|show|path           work with the config
   porthole report [--since 24h|7d|30d] [--json]  uptime, outages, MTTR, handshake p50/p95 from history
