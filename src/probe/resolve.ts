@@ -28,18 +28,17 @@ export function literalAddress(host: string, family: 0 | 4 | 6): Resolved | unde
   return { address: host, family: literal as 4 | 6, dnsMs: null };
 }
 
-/** Resolves a host to one address (the resolver's first, or the first of the family asked for). */
-export async function resolveHost(host: string, family: 0 | 4 | 6, timeoutMs: number): Promise<Resolved> {
-  const literal = literalAddress(host, family);
-  if (literal) return literal;
-  const t0 = performance.now();
+/**
+ * Runs one resolver call against the check's deadline and turns whatever goes wrong into a
+ * ResolveError (a timeout reads as EAI_AGAIN, the resolver's own errno is kept).
+ */
+async function resolveWithin<T>(host: string, timeoutMs: number, call: () => Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new ResolveError('EAI_AGAIN', `resolving ${host} took longer than ${timeoutMs}ms`)), timeoutMs);
   });
   try {
-    const r = await Promise.race([lookup(host, { family, verbatim: true }), deadline]);
-    return { address: r.address, family: r.family as 4 | 6, dnsMs: performance.now() - t0 };
+    return await Promise.race([call(), deadline]);
   } catch (err) {
     if (err instanceof ResolveError) throw err;
     const e = err as NodeJS.ErrnoException;
@@ -47,6 +46,15 @@ export async function resolveHost(host: string, family: 0 | 4 | 6, timeoutMs: nu
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** Resolves a host to one address (the resolver's first, or the first of the family asked for). */
+export async function resolveHost(host: string, family: 0 | 4 | 6, timeoutMs: number): Promise<Resolved> {
+  const literal = literalAddress(host, family);
+  if (literal) return literal;
+  const t0 = performance.now();
+  const r = await resolveWithin(host, timeoutMs, () => lookup(host, { family, verbatim: true }));
+  return { address: r.address, family: r.family as 4 | 6, dnsMs: performance.now() - t0 };
 }
 
 /** Every address of a name (A and AAAA, resolver order, no duplicates); a literal is its own list. */
@@ -65,21 +73,9 @@ export async function resolveAll(host: string, family: 0 | 4 | 6, timeoutMs: num
   const literal = literalAddress(host, family);
   if (literal) return { addresses: [{ address: literal.address, family: literal.family }], dnsMs: null };
   const t0 = performance.now();
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new ResolveError('EAI_AGAIN', `resolving ${host} took longer than ${timeoutMs}ms`)), timeoutMs);
-  });
-  try {
-    const found = await Promise.race([lookupAll(host, family), deadline]);
-    const seen = new Set<string>();
-    const addresses = found.filter((a) => !seen.has(a.address) && seen.add(a.address));
-    if (addresses.length === 0) throw new ResolveError('ENODATA', `${host} has no ${family ? `IPv${family} ` : ''}address`);
-    return { addresses, dnsMs: performance.now() - t0 };
-  } catch (err) {
-    if (err instanceof ResolveError) throw err;
-    const e = err as NodeJS.ErrnoException;
-    throw new ResolveError(e.code ?? 'ENOTFOUND', `cannot resolve ${host}: ${e.code ?? e.message}`);
-  } finally {
-    clearTimeout(timer);
-  }
+  const found = await resolveWithin(host, timeoutMs, () => lookupAll(host, family));
+  const seen = new Set<string>();
+  const addresses = found.filter((a) => !seen.has(a.address) && seen.add(a.address));
+  if (addresses.length === 0) throw new ResolveError('ENODATA', `${host} has no ${family ? `IPv${family} ` : ''}address`);
+  return { addresses, dnsMs: performance.now() - t0 };
 }
