@@ -75,7 +75,7 @@ export async function runUi(argv: string[]): Promise<number> {
   const engine = new Engine({ targets });
   const log = new IncidentLog(500);
   const detach = log.attach(engine);
-  const history = startHistory(engine, { dataDir: chooseDataDir(args.dataDir, args.config, (l) => process.stderr.write(`${l}\n`)).dir });
+  const history = startHistory(engine, { dataDir: chooseDataDir(args.dataDir, cfg, (l) => process.stderr.write(`${l}\n`)).dir });
   const uptime = seedFromHistory(history, engine, log);
   const notify = startNotifications(engine, cfg, history);
   const guard = terminalGuard(process.stdout, process.stdin);
