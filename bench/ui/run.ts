@@ -18,6 +18,12 @@ inkMode();
 const [{ render }, { Console }] = await Promise.all([import('ink'), import('../../src/ui/Console.js')]);
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
+// Narrow a run (profiling): TARGETS=1000, SIZE=80x24, IDLE=0 skips the idle runs.
+const COUNTS = (process.env.TARGETS ?? '1000,5000').split(',').map(Number);
+const SIZES = (process.env.SIZE ?? '80x24,200x50').split(',').map((s) => {
+  const [columns, rows] = s.split('x').map(Number);
+  return { columns: columns ?? 80, rows: rows ?? 24 };
+});
 const WARMUP_MS = 1500;
 
 function targets(n: number, intervalMs: number): Target[] {
@@ -115,11 +121,11 @@ if (process.env.NODE_ENV !== 'production') console.log('note: NODE_ENV is not pr
 console.log(`porthole UI bench — ${SECONDS}s per run after ${WARMUP_MS}ms warm-up, maxFps 20, snapshot poll 500 ms, synthetic probes`);
 console.log('frame = React render+commit of the console (Ink builds its output inside the commit, so it includes "Ink output")');
 console.log('targets  terminal  mode      results/s  CPU     frames/s  frame p50/p95 ms  Ink output p50/p95 ms');
-for (const n of [1000, 5000]) {
+for (const n of COUNTS) {
   const interval = n; // n targets every n ms = 1,000 results/s
   const base = await measure(n, interval, false);
   console.log(`${String(n).padStart(7)}  —         no UI     ${fmt(base.resultsPerSec, 0).padStart(9)}  ${pct(base.cpuShare).padStart(6)}`);
-  for (const size of [{ columns: 80, rows: 24 }, { columns: 200, rows: 50 }]) {
+  for (const size of SIZES) {
     const ui = await measure(n, interval, true, SECONDS, size);
     const f = ui.frames!;
     console.log(
@@ -128,7 +134,7 @@ for (const n of [1000, 5000]) {
     console.log(`                             ratio console/no-UI CPU = ${fmt(ui.cpuShare / base.cpuShare, 2)}× (UI adds ${pct(ui.cpuShare - base.cpuShare)} of a core)`);
   }
 }
-for (const size of [{ columns: 80, rows: 24 }, { columns: 200, rows: 50 }]) {
+for (const size of process.env.IDLE === '0' ? [] : SIZES) {
   for (const [label, share] of [['all healthy', 0], ['2% refused', 0.02]] as const) {
     const idle = await measure(100, 5000, true, Math.max(SECONDS, 10), size, share);
     const idleBase = await measure(100, 5000, false, Math.max(SECONDS, 10), size, share);
