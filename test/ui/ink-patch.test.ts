@@ -13,7 +13,7 @@ import { PassThrough, Writable } from 'node:stream';
 import { describe, it } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { load } from '../../src/ui/ink-patch/hook.js';
-import { type InkFile, patchInkSource } from '../../src/ui/ink-patch/patch.js';
+import { type InkFile, NARROW_CLASS, patchInkSource } from '../../src/ui/ink-patch/patch.js';
 import { registerInkPatch } from '../../src/ui/ink-patch/register.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -62,6 +62,20 @@ async function child(mode: string): Promise<void> {
         ),
       ),
       h(Text, { wrap: 'wrap' }, `status ${f} ${'word '.repeat((f % 30) + 1)}`),
+      // The console's own shape: one Text per row, coloured cells nested in it, the selected row
+      // inverse, every symbol the grid draws (the narrow fast paths), and neighbours that must take the
+      // stock paths: a combining accent, an emoji-capable symbol, an 8-bit colour, a link.
+      ...Array.from({ length: 6 }, (_, r) =>
+        h(
+          Text,
+          { key: `g${r}`, wrap: 'truncate-end', inverse: (f + r) % 6 === 0 },
+          `› svc-${r} 127.0.0.1:${6000 + f} `,
+          h(Text, { color: ['green', 'red', 'magenta', 'yellow'][r % 4] as 'green', bold: r % 4 === 1 }, `${'●✗↻◐‖?'[r % 6]} ${['UP', 'DOWN', 'RETRYING', 'SLOW'][r % 4]}`),
+          h(Text, { color: 'red', dimColor: r === 2 }, ` ${(f + r) % 3}/3 → DOWN refused ↗ × — … · − ⚠ `),
+          ` ${((f * 7 + r) % 200) / 10} ${'▁▂▃▄▅▆▇█'.repeat(2).slice((f + r) % 8, ((f + r) % 8) + 8)} ${r === 3 ? 'e\u0301 ‼ \u2764\ufe0f' : ''}`,
+          r === 4 ? '\x1b[38;5;208morange\x1b[39m \x1b]8;;https://example.invalid\x07link\x1b]8;;\x07' : '',
+        ),
+      ),
     );
   const frames = Number(process.env.INK_PATCH_FRAMES ?? 3000);
   const gc = (globalThis as { gc?: () => void }).gc;
@@ -109,6 +123,39 @@ if (CHILD) {
       const output = patchInkSource('output', readFileSync(join(INK_BUILD, 'output.js'), 'utf8')) ?? '';
       assert.match(output, /caches = sharedOutputCaches;/);
       assert.doesNotMatch(output, /new Map\(\);\n\s+(widths|blockWidths|styledChars)/);
+    });
+
+    it('patches the installed string-width 8.3.0 and ansi-tokenize 0.2.5, and no other version', async () => {
+      const stringWidth = join(ROOT, 'node_modules/string-width/index.js');
+      assert.match(patchInkSource('string-width', readFileSync(stringWidth, 'utf8')) ?? '', /portholeNarrow/);
+      const tokenizer = join(ROOT, 'node_modules/@alcalzone/ansi-tokenize/build');
+      assert.match(patchInkSource('tokenize', readFileSync(join(tokenizer, 'tokenize.js'), 'utf8')) ?? '', /portholeTokenizeNarrow\(str, endChar\)/);
+      assert.match(patchInkSource('styledChars', readFileSync(join(tokenizer, 'styledChars.js'), 'utf8')) ?? '', /styles: codes,/);
+      // wrap-ansi carries its own string-width 7: the hook must leave it as it is.
+      const nested = join(ROOT, 'node_modules/wrap-ansi/node_modules/string-width/index.js');
+      const source = readFileSync(nested, 'utf8');
+      const result = await load(pathToFileURL(nested).href, {}, async () => ({ format: 'module', source }));
+      assert.equal(result.source, source);
+      const top = await load(pathToFileURL(stringWidth).href, {}, async () => ({ format: 'module', source: readFileSync(stringWidth, 'utf8') }));
+      assert.match(String(top.source), /portholeNarrow/);
+    });
+
+    it('the one-column class is one column, one grapheme and not full-width by every stock measure', async () => {
+      const { default: stringWidth } = (await import('string-width')) as { default: (s: string) => number };
+      const { default: isFullwidthCodePoint } = (await import('is-fullwidth-code-point')) as { default: (cp: number) => boolean };
+      const segmenter = new Intl.Segmenter();
+      const narrow = new RegExp(`^[${NARROW_CLASS}]$`);
+      let count = 0;
+      for (let cp = 0; cp <= 0xffff; cp++) {
+        const c = String.fromCharCode(cp);
+        if (!narrow.test(c)) continue;
+        count++;
+        assert.equal(stringWidth(c), 1, `U+${cp.toString(16)} width`);
+        assert.equal(isFullwidthCodePoint(cp), false, `U+${cp.toString(16)} full-width`);
+        assert.equal([...segmenter.segment(`a${c}${c}a`)].length, 4, `U+${cp.toString(16)} joins a neighbour`);
+      }
+      assert.ok(count > 1000, `${count} code points in the class`);
+      for (const outside of ['\u0301', '\u00AD', '\u200D', '\uFE0F', '\u25FD', '\u231A', '\u2705', '日']) assert.equal(narrow.test(outside), false, outside);
     });
 
     it('returns undefined when an anchor is missing or not unique', () => {

@@ -1,12 +1,17 @@
-// Node module load hook (registered by register.ts) that bounds Ink 6.8.0's text caches and shares
-// its per-frame output caches; see patch.ts for why. Only ink 6.8.0 is touched; any other version,
-// or any anchor missing, loads stock Ink. Runs on Node's hooks thread: it must never throw.
+// Node module load hook (registered by register.ts) that bounds Ink 6.8.0's text caches, shares its
+// per-frame output caches and gives string-width 8.3.0 a fast path for one-column symbols; see
+// patch.ts for why. Only those exact versions are touched; any other version, or any anchor missing,
+// loads the file as it is. Runs on Node's hooks thread: it must never throw.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { type InkFile, patchInkSource } from './patch.js';
+import { type PatchedFile, patchInkSource } from './patch.js';
 
-const INK_VERSION = '6.8.0';
-const TARGET = /\/ink\/build\/(measure-text|wrap-text|output|render-node-to-output)\.js$/;
+/** Which files, found how, and the one version of their package each patch was written against. */
+const TARGETS: readonly { file: RegExp; packageJson: string; version: string }[] = [
+  { file: /\/ink\/build\/(measure-text|wrap-text|output|render-node-to-output)\.js$/, packageJson: '../package.json', version: '6.8.0' },
+  { file: /\/node_modules\/(string-width)\/index\.js$/, packageJson: './package.json', version: '8.3.0' },
+  { file: /\/@alcalzone\/ansi-tokenize\/build\/(tokenize|styledChars)\.js$/, packageJson: '../package.json', version: '0.2.5' },
+];
 
 interface LoadResult {
   format?: string | null;
@@ -16,8 +21,8 @@ interface LoadResult {
 type NextLoad = (url: string, context?: unknown) => Promise<LoadResult>;
 
 const versions = new Map<string, string | undefined>();
-function inkVersion(url: string): string | undefined {
-  const pkg = new URL('../package.json', url).href;
+function packageVersion(url: string, packageJson: string): string | undefined {
+  const pkg = new URL(packageJson, url).href;
   if (!versions.has(pkg)) {
     try {
       const v: unknown = JSON.parse(readFileSync(fileURLToPath(pkg), 'utf8')).version;
@@ -38,10 +43,12 @@ function text(source: LoadResult['source']): string | undefined {
 
 export async function load(url: string, context: unknown, nextLoad: NextLoad): Promise<LoadResult> {
   const result = await nextLoad(url, context);
-  const file = TARGET.exec(url.split(/[?#]/)[0] ?? '')?.[1] as InkFile | undefined;
-  if (!file) return result;
+  const path = url.split(/[?#]/)[0] ?? '';
+  const target = TARGETS.find((t) => t.file.test(path));
+  const file = target?.file.exec(path)?.[1] as PatchedFile | undefined;
+  if (!target || !file) return result;
   try {
-    if (inkVersion(url) !== INK_VERSION) return result;
+    if (packageVersion(url, target.packageJson) !== target.version) return result;
     const source = text(result.source);
     const patched = source === undefined ? undefined : patchInkSource(file, source);
     return patched === undefined ? result : { ...result, source: patched };
