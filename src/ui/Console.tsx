@@ -16,9 +16,8 @@ import { TooSmall } from './components/TooSmall.js';
 import { useEngineSnapshot, type IncidentFeed, type SnapshotSource } from './hooks/useEngineSnapshot.js';
 import { useKeys } from './hooks/useKeys.js';
 import { useTerminalSize, type TermSize } from './hooks/useTerminalSize.js';
-import { computeLayout, gridColumns, scrollOffset } from './model/layout.js';
-import { filterViews, sortViews } from './model/sort-filter.js';
-import { countStates } from './model/summary.js';
+import { computeLayout, gridColumns, MIN_COLUMNS, scrollOffset } from './model/layout.js';
+import { filterViews, NameRanks, sortViews } from './model/sort-filter.js';
 import { initialUiState, uiReducer } from './model/ui-state.js';
 import { ColorContext } from './style.js';
 
@@ -60,7 +59,8 @@ export function Console(props: ConsoleProps) {
   const snap = useEngineSnapshot(source, incidents, pollMs, now);
   const [state, dispatch] = useReducer(uiReducer, initialUiState);
 
-  const visible = useMemo(() => sortViews(filterViews(snap.views, state.filter), state.sort), [snap.views, state.filter, state.sort]);
+  const ranks = useRef(new NameRanks()).current;
+  const visible = useMemo(() => sortViews(filterViews(snap.views, state.filter), state.sort, ranks), [snap.views, state.filter, state.sort, ranks]);
   let index = state.selectedId ? visible.findIndex((v) => v.target.id === state.selectedId) : -1;
   if (index < 0) index = Math.min(state.index, Math.max(0, visible.length - 1));
   const selected = visible[index];
@@ -86,7 +86,10 @@ export function Console(props: ConsoleProps) {
     incidentLines: Math.max(1, (layout?.incidentHeight ?? 2) - 1),
   });
 
-  const names = useMemo(() => new Map(snap.views.map((v) => [v.target.id, v.target.name])), [snap.views]);
+  // The incident log names a few targets: looked up one by one, not a map of every target per frame.
+  const nameOf = (id: string): string | undefined => (source.get ? source.get(id) : snap.views.find((v) => v.target.id === id))?.target.name;
+  // The same array while the width holds: the grid's rows compare their columns by identity.
+  const columns = useMemo(() => gridColumns(layout?.width ?? MIN_COLUMNS), [layout?.width]);
 
   if (!layout) {
     return (
@@ -95,7 +98,6 @@ export function Console(props: ConsoleProps) {
       </ColorContext.Provider>
     );
   }
-  const columns = gridColumns(layout.width);
   const bodyHeight = layout.height - 2;
   const shown = visible.slice(offset, offset + gridRows);
   let body;
@@ -124,7 +126,7 @@ export function Console(props: ConsoleProps) {
             {...(selected && props.uptimeWindows ? { uptime: props.uptimeWindows(selected.target.id) } : {})}
           />
         ) : null}
-        <IncidentLog incidents={snap.incidents} names={names} offset={state.incidentOffset} height={layout.incidentHeight} width={layout.width} now={snap.at} />
+        <IncidentLog incidents={snap.incidents} nameOf={nameOf} offset={state.incidentOffset} height={layout.incidentHeight} width={layout.width} now={snap.at} />
       </>
     );
   let footer;
@@ -135,7 +137,7 @@ export function Console(props: ConsoleProps) {
   return (
     <ColorContext.Provider value={color}>
       <Box flexDirection="column" width={layout.width} height={layout.height}>
-        <Header counts={countStates(snap.views)} configFile={configFile} lastCheckAt={snap.lastCheckAt} width={layout.width} sort={state.sort} shown={visible.length} total={snap.views.length} notice={props.notice?.()} />
+        <Header counts={snap.counts} configFile={configFile} lastCheckAt={snap.lastCheckAt} width={layout.width} sort={state.sort} shown={visible.length} total={snap.views.length} notice={props.notice?.()} />
         <Box flexDirection="column" height={bodyHeight}>
           {body}
         </Box>

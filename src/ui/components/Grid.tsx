@@ -1,6 +1,6 @@
 import { Table, type CellProps } from '@alcalzone/ink-table';
 import { Box, Text } from 'ink';
-import { createContext, useContext, type PropsWithChildren } from 'react';
+import { createContext, memo, useContext, useMemo, type ComponentType, type PropsWithChildren, type ReactNode } from 'react';
 import type { Target } from '../../config/target.js';
 import type { State, TargetView } from '../../engine/types.js';
 import { headingLabel, formatRow } from '../model/rows.js';
@@ -10,44 +10,19 @@ import { Txt } from '../style.js';
 
 type GridRow = Record<string, string>;
 
-interface RowMeta {
-  state: State;
-  selected: boolean;
-}
-
-const RowContext = createContext<RowMeta | undefined>(undefined);
+const StateContext = createContext<State | undefined>(undefined);
 const ColumnsContext = createContext<readonly ColumnKey[]>([]);
 
-/** Columns whose text usually has non-ASCII symbols (state marks, arrows, sparkline bars, "—"). */
-const SYMBOL_COLUMNS: ReadonlySet<ColumnKey> = new Set<ColumnKey>(['STATE', 'WHY', 'MS', 'TREND', 'UP%']);
+/** Columns drawn in the row's state colour; every other cell is plain text. */
+const STYLED_COLUMNS: ReadonlySet<ColumnKey> = new Set<ColumnKey>(['STATE', 'WHY']);
 
-/**
- * Runs of neighbouring columns of the same kind, [from, to) indices. Each run is one Ink <Text>: Ink
- * measures every text node's width each frame, and a node of plain ASCII takes string-width's fast
- * path, while a single symbol sends the whole node through grapheme segmentation. Keeping names,
- * hosts and "since" apart from the symbol columns makes most of a row cheap to measure.
- */
-export function columnRuns(keys: readonly ColumnKey[]): [number, number][] {
-  const runs: [number, number][] = [];
-  keys.forEach((k, i) => {
-    const last = runs.at(-1);
-    const prev = keys[i - 1];
-    if (last && prev !== undefined && SYMBOL_COLUMNS.has(prev) === SYMBOL_COLUMNS.has(k)) last[1] = i + 1;
-    else runs.push([i, i + 1]);
-  });
-  return runs;
-}
-
-
-/** Cells of the state and why columns carry the state's colour; the selected row is inverse. */
+/** The state and why cells carry the state's colour (the row around them is inverse when selected). */
 function GridCell({ column, children }: CellProps) {
-  const row = useContext(RowContext);
-  const keys = useContext(ColumnsContext);
-  const key = keys[column];
-  const coloured = key === 'STATE' || key === 'WHY';
-  const color = row && coloured ? STATE_COLOR[row.state] : undefined;
+  const state = useContext(StateContext);
+  const key = useContext(ColumnsContext)[column];
+  const color = state && key !== undefined && STYLED_COLUMNS.has(key) ? STATE_COLOR[state] : undefined;
   return (
-    <Txt {...(color ? { color } : {})} inverse={row?.selected ?? false} bold={coloured && row?.state === 'DOWN'}>
+    <Txt {...(color ? { color } : {})} bold={color !== undefined && state === 'DOWN'}>
       {children}
     </Txt>
   );
@@ -72,22 +47,67 @@ function place(value: string, width: number, align: 'left' | 'right' | 'center',
   return ' '.repeat(Math.max(0, left)) + value + ' '.repeat(Math.max(0, spaces - left));
 }
 
+interface GridRowProps {
+  keys: readonly ColumnKey[];
+  /** Each cell already placed in its column (padded to its width). */
+  cells: readonly string[];
+  state: State;
+  selected: boolean;
+  cell: ComponentType<CellProps>;
+}
+
+const sameRow = (a: GridRowProps, b: GridRowProps): boolean =>
+  a.state === b.state &&
+  a.selected === b.selected &&
+  a.keys === b.keys &&
+  a.cell === b.cell &&
+  a.cells.length === b.cells.length &&
+  a.cells.every((c, i) => c === b.cells[i]);
+
+/**
+ * One grid row: a single Ink <Text> in which each run of plain cells is one string and only the
+ * coloured cells are components. Ink lays out, measures and squashes every text node every frame, so
+ * one node per row (not one per cell) keeps a frame cheap; a row whose text did not change is not
+ * rendered again (memo), so its layout stays clean and only changed rows are measured.
+ */
+const GridRowLine = memo(function GridRowLine({ keys, cells, state, selected, cell: CellComponent }: GridRowProps) {
+  const parts: ReactNode[] = [];
+  let plain = '';
+  keys.forEach((key, i) => {
+    if (!STYLED_COLUMNS.has(key)) {
+      plain += cells[i] ?? '';
+      return;
+    }
+    if (plain) parts.push(plain);
+    plain = '';
+    parts.push(
+      <CellComponent key={key} column={i}>
+        {cells[i] ?? ''}
+      </CellComponent>,
+    );
+  });
+  if (plain) parts.push(plain);
+  return (
+    <StateContext.Provider value={state}>
+      <Txt inverse={selected}>{parts}</Txt>
+    </StateContext.Provider>
+  );
+}, sameRow);
+
 /**
  * ink-table, thinly extended: its column model (getColumns, getHeadings, alignment, padding) and its
- * cell/header components, but no box-drawing and no per-row separator lines, and each row is one Ink
- * <Text> with the cells nested in it (one layout node per row instead of a dozen: at 50 rows that is
- * the difference between a cheap frame and a slow one). Rows carry their state and selection in
- * hidden keys (not columns), read by the cells through context.
+ * cell/header components, but no box-drawing and no per-row separator lines. Rows carry their state
+ * and selection in hidden keys (not columns).
  */
 class GridTable extends Table<GridRow> {
   static override contextType = ColumnsContext;
   declare context: readonly ColumnKey[];
 
   override render() {
-    const runs = columnRuns(this.context);
+    const keys = this.context;
     const columns = this.getColumns();
     const headings = this.getHeadings();
-    const { cell: CellComponent, header: HeaderComponent, padding } = this.getConfig();
+    const { cell, header: HeaderComponent, padding } = this.getConfig();
     return (
       <Box flexDirection="column">
         <Text wrap="truncate-end">
@@ -95,25 +115,16 @@ class GridTable extends Table<GridRow> {
             <HeaderComponent key={c.key}>{place(String(headings[c.column] ?? ''), c.width, c.align, padding)}</HeaderComponent>
           ))}
         </Text>
-        {this.props.data.map((row) => {
-          const meta: RowMeta = { state: (row[META_STATE] ?? 'UNKNOWN') as State, selected: row[META_SELECTED] === '1' };
-          const id = row[META_KEY] ?? '';
-          return (
-            <RowContext.Provider key={id} value={meta}>
-              <Box height={1}>
-                {runs.map(([from, to]) => (
-                  <Text key={from} wrap="truncate-end">
-                    {columns.slice(from, to).map((c, j) => (
-                      <CellComponent key={c.key} column={from + j}>
-                        {place(String(row[c.column] ?? ''), c.width, c.align, padding)}
-                      </CellComponent>
-                    ))}
-                  </Text>
-                ))}
-              </Box>
-            </RowContext.Provider>
-          );
-        })}
+        {this.props.data.map((row) => (
+          <GridRowLine
+            key={row[META_KEY] ?? ''}
+            keys={keys}
+            cells={columns.map((c) => place(String(row[c.column] ?? ''), c.width, c.align, padding))}
+            state={(row[META_STATE] ?? 'UNKNOWN') as State}
+            selected={row[META_SELECTED] === '1'}
+            cell={cell}
+          />
+        ))}
       </Box>
     );
   }
@@ -142,9 +153,10 @@ export function Grid({ rows, columns, selectedId, now, uptime, maintenance, heig
     return row;
   });
   const tableColumns = columns.map((c) => ({ key: headingLabel(c.key), align: c.align }));
+  const keys = useMemo(() => columns.map((c) => c.key), [columns]);
   return (
     <Box flexDirection="column" height={height + 1}>
-      <ColumnsContext.Provider value={columns.map((c) => c.key)}>
+      <ColumnsContext.Provider value={keys}>
         <GridTable data={data} columns={tableColumns} cell={GridCell} header={GridHeader} padding={1} />
       </ColumnsContext.Provider>
       {rows.length === 0 ? <Txt dim>{`  ${emptyText}`}</Txt> : null}
