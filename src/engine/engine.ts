@@ -4,7 +4,7 @@ import { requestForTarget } from '../probe/request.js';
 import type { ProbeFn, ProbeResult } from '../probe/types.js';
 import { initialMonitorState, stepMonitor } from './monitor.js';
 import { Scheduler } from './scheduler.js';
-import type { EngineEvent, MonitorInput, TargetView } from './types.js';
+import type { EngineEvent, MonitorInput, State, StateCounts, TargetView } from './types.js';
 
 export interface EngineOptions {
   targets: readonly Target[];
@@ -51,6 +51,9 @@ export class Engine {
   private drained: (() => void) | undefined;
   /** Bumped on every change; the UI polls it to know when a new snapshot is worth taking. */
   version = 0;
+  /** Bumped when a target changes state, comes or goes: the changes the UI shows at once. */
+  stateVersion = 0;
+  private readonly counts: StateCounts = { UNKNOWN: 0, UP: 0, SLOW: 0, RETRYING: 0, DOWN: 0, PAUSED: 0 };
   lastCheckAt: number | undefined;
   totalChecks = 0;
 
@@ -60,7 +63,7 @@ export class Engine {
     this.startSpreadMs = options.startSpreadMs ?? 1000;
     this.scheduler = new Scheduler((id) => this.check(id), { concurrency: options.concurrency ?? 256 });
     const now = Date.now();
-    for (const t of options.targets) this.entries.set(t.id, this.newEntry(t, now));
+    for (const t of options.targets) this.insert(this.newEntry(t, now));
   }
 
   subscribe(listener: EngineListener): () => void {
@@ -94,6 +97,11 @@ export class Engine {
     return Array.from(this.entries.values(), (e) => e.view);
   }
 
+  /** Targets per state, kept as states change (no pass over every target). */
+  stateCounts(): StateCounts {
+    return { ...this.counts };
+  }
+
   get(id: string): TargetView | undefined {
     return this.entries.get(id)?.view;
   }
@@ -118,7 +126,7 @@ export class Engine {
   add(target: Target): void {
     if (this.entries.has(target.id)) throw new Error(`a target with id "${target.id}" already exists`);
     const e = this.newEntry(target, Date.now());
-    this.entries.set(target.id, e);
+    this.insert(e);
     this.emit({ type: 'targets', at: Date.now() });
     if (this.started && !target.paused) this.plan(e, performance.now());
   }
@@ -129,6 +137,7 @@ export class Engine {
     this.apply(e, { kind: 'end', reason: 'removed' });
     this.scheduler.cancel(id);
     this.entries.delete(id);
+    this.counted(e.view.monitor.state, undefined);
     this.emit({ type: 'targets', at: Date.now() });
     return true;
   }
@@ -141,7 +150,9 @@ export class Engine {
     const sameEndpoint = old.host === target.host && old.port === target.port && old.family === target.family;
     if (!sameEndpoint) {
       this.apply(e, { kind: 'end', reason: 'changed' });
-      e.view = { ...this.newEntry(target, Date.now()).view };
+      const fresh = this.newEntry(target, Date.now()).view;
+      this.counted(e.view.monitor.state, fresh.monitor.state);
+      e.view = { ...fresh };
     } else {
       e.view = { ...e.view, target };
     }
@@ -176,6 +187,19 @@ export class Engine {
     if (!e || e.view.target.paused || !this.started) return;
     if (e.view.inFlight) e.recheckRequested = true;
     else this.plan(e, performance.now());
+  }
+
+  private insert(e: Entry): void {
+    this.entries.set(e.view.target.id, e);
+    this.counted(undefined, e.view.monitor.state);
+  }
+
+  /** Keeps the per-state counts and stateVersion: a target moved from one state to another (or came or went). */
+  private counted(from: State | undefined, to: State | undefined): void {
+    if (from === to) return;
+    if (from) this.counts[from]--;
+    if (to) this.counts[to]++;
+    this.stateVersion++;
   }
 
   private newEntry(target: Target, now: number): Entry {
@@ -248,6 +272,7 @@ export class Engine {
     recent.push(failed ? null : result.connectMs);
     const t = prev.target;
     const step = stepMonitor(t.id, prev.monitor, { kind: 'result', result }, now, { retries: t.retries, slowAfterMs: t.slowAfterMs });
+    this.counted(prev.monitor.state, step.state.state);
     // One new view per result (the UI compares views by identity to know what changed).
     e.view = {
       ...prev,
@@ -269,6 +294,7 @@ export class Engine {
   private apply(e: Entry, input: Exclude<MonitorInput, { kind: 'result' }>): void {
     const t = e.view.target;
     const step = stepMonitor(t.id, e.view.monitor, input, Date.now(), { retries: t.retries, slowAfterMs: t.slowAfterMs });
+    this.counted(e.view.monitor.state, step.state.state);
     e.view = { ...e.view, monitor: step.state, inFlight: false };
     this.version++;
     for (const ev of step.events) this.emit(ev);

@@ -2,6 +2,9 @@ import type { Target } from '../config/target.js';
 import type { Outcome, ProbeResult } from '../probe/types.js';
 
 export type State = 'UNKNOWN' | 'UP' | 'SLOW' | 'RETRYING' | 'DOWN' | 'PAUSED';
+
+/** How many targets are in each state. */
+export type StateCounts = Record<State, number>;
 export const STATES: readonly State[] = ['UP', 'SLOW', 'RETRYING', 'DOWN', 'PAUSED', 'UNKNOWN'];
 
 /** What a single result says about the target, before any confirmation. */

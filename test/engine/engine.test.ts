@@ -116,4 +116,27 @@ describe('engine scheduling on real sockets', () => {
     await waitFor('results keep coming', () => e.get('x')!.checks >= 3);
     assert.ok(seen > 3);
   });
+
+  it('keeps per-state counts and a state version in step with the targets, without a pass over them', async () => {
+    const e = make([t('open', l.port), t('shut', closed), t('held', l.port, { paused: true })]);
+    const counted = () => Object.fromEntries(Object.entries(e.stateCounts()).filter(([, n]) => n > 0));
+    assert.deepEqual(counted(), { UNKNOWN: 2, PAUSED: 1 });
+    const v0 = e.stateVersion;
+    e.start();
+    await waitFor('open UP, shut DOWN', () => e.get('open')?.monitor.state === 'UP' && e.get('shut')?.monitor.state === 'DOWN');
+    assert.deepEqual(counted(), { UP: 1, DOWN: 1, PAUSED: 1 });
+    const v1 = e.stateVersion;
+    assert.ok(v1 > v0);
+    const checks = e.get('open')!.checks;
+    await waitFor('more checks of open', () => e.get('open')!.checks >= checks + 2);
+    assert.equal(e.stateVersion, v1, 'results that change no state leave the state version alone');
+    e.resume('held');
+    e.remove('shut');
+    e.add(t('late', l.port));
+    await waitFor('held and late UP', () => e.get('held')?.monitor.state === 'UP' && e.get('late')?.monitor.state === 'UP');
+    assert.deepEqual(counted(), { UP: 3 });
+    const tally: Record<string, number> = {};
+    for (const v of e.snapshot()) tally[v.monitor.state] = (tally[v.monitor.state] ?? 0) + 1;
+    assert.deepEqual(counted(), tally);
+  });
 });

@@ -6,7 +6,7 @@ import { incidentWindow } from '../../src/ui/model/incidents.js';
 import { footerHints, KEYMAP } from '../../src/ui/model/keymap.js';
 import { computeLayout, gridColumns, gridWidth, MIN_COLUMNS, MIN_ROWS, scrollOffset } from '../../src/ui/model/layout.js';
 import { formatRow, retryCounter, whyText } from '../../src/ui/model/rows.js';
-import { filterViews, matchesFilter, sortViews } from '../../src/ui/model/sort-filter.js';
+import { filterViews, matchesFilter, NameRanks, sortViews } from '../../src/ui/model/sort-filter.js';
 import { FAIL_MARK, sparkline } from '../../src/ui/model/sparkline.js';
 import { latencyStats } from '../../src/ui/model/stats.js';
 import { initialUiState, printable, uiReducer } from '../../src/ui/model/ui-state.js';
@@ -105,6 +105,22 @@ describe('sort and filter', () => {
     assert.deepEqual(sortViews(views, 'state').map((v) => v.target.name), ['db', 'cache', 'web', 'old']);
     assert.deepEqual(sortViews(views, 'latency').map((v) => v.target.name), ['cache', 'web', 'old', 'db']);
   });
+
+  it('sorts numbers in names numerically, and keeps the name order while only results change', () => {
+    const named = ['web-10', 'web-2', 'Web-1', 'db'].map((name) => view(name, 'UP'));
+    const ranks = new NameRanks();
+    assert.deepEqual(sortViews(named, 'name', ranks).map((v) => v.target.name), ['db', 'Web-1', 'web-2', 'web-10']);
+    // New views for the same targets (new results) reuse the ranks; a subset (a filter) too.
+    const again = named.map((v) => ({ ...v, checks: v.checks + 1 }));
+    const kept = ranks.of(again);
+    assert.equal(ranks.of(again.slice(1)), kept);
+    assert.deepEqual(sortViews(again.slice(0, 2), 'name', ranks).map((v) => v.target.name), ['web-2', 'web-10']);
+    // An edited target is a new Target object: the order is worked out afresh.
+    const renamed = [...again.slice(1), { ...again[0]!, target: { ...again[0]!.target, name: 'a-first' } }];
+    assert.notEqual(ranks.of(renamed), kept);
+    assert.deepEqual(sortViews(renamed, 'name', ranks).map((v) => v.target.name), ['a-first', 'db', 'Web-1', 'web-2']);
+  });
+
   it('filters by name, host, tag, state and cause; field prefixes narrow it', () => {
     assert.deepEqual(filterViews(views, 'web').map((v) => v.target.name), ['web']);
     assert.deepEqual(filterViews(views, '10.0.0').map((v) => v.target.name), ['web']);

@@ -1,7 +1,7 @@
 import { Box } from 'ink';
-import type { State } from '../../engine/types.js';
+import type { State, StateCounts } from '../../engine/types.js';
 import { STATE_COLOR, STATE_SYMBOL } from '../model/state-style.js';
-import { clockTime, type Counts } from '../model/summary.js';
+import { clockTime } from '../model/summary.js';
 import { sanitize } from '../../text/sanitize.js';
 import { clip } from '../model/text.js';
 import { Txt } from '../style.js';
@@ -9,7 +9,7 @@ import { Txt } from '../style.js';
 const SHOWN: readonly State[] = ['UP', 'SLOW', 'RETRYING', 'DOWN', 'PAUSED'];
 
 export interface HeaderProps {
-  counts: Counts;
+  counts: StateCounts;
   configFile: string;
   lastCheckAt: number | undefined;
   width: number;

@@ -6,7 +6,7 @@ import { Txt } from '../style.js';
 
 export interface IncidentLogProps {
   incidents: readonly Incident[];
-  names: ReadonlyMap<string, string>;
+  nameOf: (targetId: string) => string | undefined;
   offset: number;
   /** Lines including the title. */
   height: number;
@@ -15,7 +15,7 @@ export interface IncidentLogProps {
 }
 
 /** A bounded window on the newest-first incident list, scrolled with [ and ]: never an ever-growing <Static>. */
-export function IncidentLog({ incidents, names, offset, height, width, now }: IncidentLogProps) {
+export function IncidentLog({ incidents, nameOf, offset, height, width, now }: IncidentLogProps) {
   const lines = Math.max(0, height - 1);
   const win = incidentWindow(incidents, offset, lines);
   const range = incidents.length > lines ? ` ${win.offset + 1}-${win.offset + win.shown.length} of ${incidents.length}, [ ] scroll` : ` ${incidents.length}`;
@@ -25,7 +25,7 @@ export function IncidentLog({ incidents, names, offset, height, width, now }: In
       {win.shown.length === 0 ? <Txt dim>{'  no incidents'}</Txt> : null}
       {win.shown.map((inc) => (
         <Txt key={inc.id} {...(inc.ended === null ? { color: 'red' as const } : { dim: false })}>
-          {incidentLine(inc, names.get(inc.targetId), now, width)}
+          {incidentLine(inc, nameOf(inc.targetId), now, width)}
         </Txt>
       ))}
     </Box>

@@ -1,11 +1,19 @@
 import { useEffect, useState } from 'react';
-import type { Incident, TargetView } from '../../engine/types.js';
+import type { Incident, StateCounts, TargetView } from '../../engine/types.js';
+import { countStates } from '../model/summary.js';
 
 /** What the console reads from the engine: a version to poll and a cheap snapshot. */
 export interface SnapshotSource {
   readonly version: number;
   readonly lastCheckAt: number | undefined;
   snapshot(): readonly TargetView[];
+  /**
+   * The engine keeps these as states change; without them (test sources) the hook derives them with
+   * a pass over every view, which at thousands of targets is work on every poll and frame.
+   */
+  readonly stateVersion?: number;
+  stateCounts?(): StateCounts;
+  get?(id: string): TargetView | undefined;
 }
 
 export interface IncidentFeed {
@@ -15,6 +23,7 @@ export interface IncidentFeed {
 
 export interface Snapshot {
   views: readonly TargetView[];
+  counts: StateCounts;
   incidents: readonly Incident[];
   lastCheckAt: number | undefined;
   /** Wall time the snapshot was taken: "since" columns count from it. */
@@ -25,7 +34,8 @@ export interface Snapshot {
 export const QUIET_FRAME_MS = 1000;
 
 function take(source: SnapshotSource, feed: IncidentFeed, now: () => number): Snapshot {
-  return { views: source.snapshot(), incidents: feed.list(), lastCheckAt: source.lastCheckAt, at: now() };
+  const views = source.snapshot();
+  return { views, counts: source.stateCounts?.() ?? countStates(views), incidents: feed.list(), lastCheckAt: source.lastCheckAt, at: now() };
 }
 
 /** Every target's state in one string: a new value means a state changed somewhere. */
@@ -33,6 +43,11 @@ export function statesKey(views: readonly TargetView[]): string {
   let key = '';
   for (const v of views) key += v.monitor.state.charAt(0) + v.monitor.state.length;
   return key;
+}
+
+/** What changes when some target's state does: the engine's counter, else the states themselves. */
+function statesOf(source: SnapshotSource): number | string {
+  return source.stateVersion ?? statesKey(source.snapshot());
 }
 
 /**
@@ -46,18 +61,18 @@ export function useEngineSnapshot(source: SnapshotSource, feed: IncidentFeed, po
   useEffect(() => {
     let seenSource = source.version;
     let seenFeed = feed.version;
-    let seenStates = statesKey(source.snapshot());
+    let seenStates = statesOf(source);
     let lastAt = now();
     const timer = setInterval(() => {
       const t = now();
       const quietDue = t - lastAt >= QUIET_FRAME_MS;
       if (source.version === seenSource && feed.version === seenFeed && !quietDue) return;
-      const urgent = feed.version !== seenFeed || (source.version !== seenSource && statesKey(source.snapshot()) !== seenStates);
+      const urgent = feed.version !== seenFeed || (source.version !== seenSource && statesOf(source) !== seenStates);
       if (!urgent && !quietDue) return;
       const next = take(source, feed, now);
       seenSource = source.version;
       seenFeed = feed.version;
-      seenStates = statesKey(next.views);
+      seenStates = source.stateVersion ?? statesKey(next.views);
       lastAt = t;
       setSnap(next);
     }, pollMs);

@@ -1,3 +1,4 @@
+import type { Target } from '../../config/target.js';
 import type { TargetView } from '../../engine/types.js';
 import { formatHostPort } from '../../config/target.js';
 import { STATE_SEVERITY } from './state-style.js';
@@ -14,20 +15,41 @@ function lastMs(v: TargetView): number {
   return ms ?? Number.POSITIVE_INFINITY;
 }
 
-const byName = (a: TargetView, b: TargetView): number => a.target.name.localeCompare(b.target.name) || a.target.id.localeCompare(b.target.id);
+// Numeric, so web-2 comes before web-10; a shared collator, not localeCompare on each comparison.
+const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
+const byName = (a: Target, b: Target): number => collator.compare(a.name, b.name) || collator.compare(a.id, b.id);
 
-/** name: A→Z; state: worst first, then name; latency: slowest handshake first, failed/unchecked last. */
-export function sortViews(views: readonly TargetView[], mode: SortMode): TargetView[] {
+/**
+ * Every target's place in name order. Collation is the costly comparison and the order only changes
+ * when targets come, go or are edited (a new Target object), not when results arrive: so it is kept
+ * and reused while every target shown has a rank, and the sorts below compare numbers.
+ */
+export class NameRanks {
+  private ranks = new Map<Target, number>();
+
+  of(views: readonly TargetView[]): ReadonlyMap<Target, number> {
+    // A filtered subset orders correctly by the ranks of the whole set.
+    if (views.every((v) => this.ranks.has(v.target))) return this.ranks;
+    const sorted = views.map((v) => v.target).sort(byName);
+    this.ranks = new Map(sorted.map((t, i) => [t, i]));
+    return this.ranks;
+  }
+}
+
+/** name: A→Z (numbers in names in numeric order); state: worst first, then name; latency: slowest handshake first, failed/unchecked last. */
+export function sortViews(views: readonly TargetView[], mode: SortMode, ranks: NameRanks = new NameRanks()): TargetView[] {
+  const rank = ranks.of(views);
+  const nameOrder = (a: TargetView, b: TargetView): number => (rank.get(a.target) ?? 0) - (rank.get(b.target) ?? 0);
   const out = views.slice();
-  if (mode === 'name') return out.sort(byName);
-  if (mode === 'state') return out.sort((a, b) => STATE_SEVERITY[a.monitor.state] - STATE_SEVERITY[b.monitor.state] || byName(a, b));
+  if (mode === 'name') return out.sort(nameOrder);
+  if (mode === 'state') return out.sort((a, b) => STATE_SEVERITY[a.monitor.state] - STATE_SEVERITY[b.monitor.state] || nameOrder(a, b));
   return out.sort((a, b) => {
     const x = lastMs(a);
     const y = lastMs(b);
     const fx = Number.isFinite(x);
     const fy = Number.isFinite(y);
     if (fx !== fy) return fx ? -1 : 1;
-    return (fx ? y - x : 0) || byName(a, b);
+    return (fx ? y - x : 0) || nameOrder(a, b);
   });
 }
 

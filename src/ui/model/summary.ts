@@ -1,9 +1,7 @@
-import type { State, TargetView } from '../../engine/types.js';
+import type { StateCounts, TargetView } from '../../engine/types.js';
 
-export type Counts = Record<State, number>;
-
-export function countStates(views: readonly TargetView[]): Counts {
-  const c: Counts = { UP: 0, SLOW: 0, RETRYING: 0, DOWN: 0, PAUSED: 0, UNKNOWN: 0 };
+export function countStates(views: readonly TargetView[]): StateCounts {
+  const c: StateCounts = { UP: 0, SLOW: 0, RETRYING: 0, DOWN: 0, PAUSED: 0, UNKNOWN: 0 };
   for (const v of views) c[v.monitor.state]++;
   return c;
 }
