@@ -12,6 +12,7 @@ import { loadMerged } from './merged-config.js';
 import { userConfigDir } from './paths.js';
 import { colorWanted, terminalGuard } from './terminal.js';
 import { registerInkPatch } from '../ui/ink-patch/register.js';
+import { incrementalRenderingFixed } from '../ui/ink-patch/status.js';
 
 export const UI_USAGE = `Usage: porthole [ui] [--config FILE] [--data-dir DIR] [--no-color]`;
 
@@ -105,6 +106,9 @@ export async function runUi(argv: string[]): Promise<number> {
   process.env.NODE_ENV ??= 'production';
   registerInkPatch();
   const [{ render }, { createElement }, { Console }] = await Promise.all([import('ink'), import('react'), import('../ui/Console.js')]);
+  // Only the lines that changed are rewritten (less to send over SSH, no repaint of a still screen);
+  // stock Ink 6.8.0 draws incremental frames one line low, so only with the fix (PORTHOLE_INCREMENTAL=0 turns it off).
+  const incremental = process.env.PORTHOLE_INCREMENTAL !== '0' && (await incrementalRenderingFixed());
 
   guard.enter();
   engine.start();
@@ -123,7 +127,7 @@ export async function runUi(argv: string[]): Promise<number> {
       channels: () => notify.health(),
       maintenance: (t: Target) => notify.maintenanceName(t),
     }),
-    { exitOnCtrlC: false, patchConsole: true, maxFps: 20, incrementalRendering: process.env.PORTHOLE_INCREMENTAL === "1" },
+    { exitOnCtrlC: false, patchConsole: true, maxFps: 20, incrementalRendering: incremental },
   );
   app.waitUntilExit().then(
     () => quit(0),

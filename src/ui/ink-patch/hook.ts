@@ -8,7 +8,7 @@ import { type PatchedFile, patchInkSource } from './patch.js';
 
 /** Which files, found how, and the one version of their package each patch was written against. */
 const TARGETS: readonly { file: RegExp; packageJson: string; version: string }[] = [
-  { file: /\/ink\/build\/(measure-text|wrap-text|output|render-node-to-output)\.js$/, packageJson: '../package.json', version: '6.8.0' },
+  { file: /\/ink\/build\/(measure-text|wrap-text|output|render-node-to-output|log-update)\.js$/, packageJson: '../package.json', version: '6.8.0' },
   { file: /\/node_modules\/(string-width)\/index\.js$/, packageJson: './package.json', version: '8.3.0' },
   { file: /\/@alcalzone\/ansi-tokenize\/build\/(tokenize|styledChars)\.js$/, packageJson: '../package.json', version: '0.2.5' },
 ];

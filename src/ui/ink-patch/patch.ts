@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import { ROW_CACHE_METHOD, ROW_CACHED_GET, STOCK_GET_END, STOCK_GET_SHA256, STOCK_GET_START } from './output-rows.js';
 
-export type InkFile = 'measure-text' | 'wrap-text' | 'output' | 'render-node-to-output';
+export type InkFile = 'measure-text' | 'wrap-text' | 'output' | 'render-node-to-output' | 'log-update';
 /**
  * Every file the hook may patch: Ink's own, string-width (Ink measures every text node with it) and
  * @alcalzone/ansi-tokenize (Ink turns every written line into styled characters and back with it).
@@ -127,6 +127,18 @@ function portholeSameCodes(a, b) {
 `;
 
 const EDITS: Record<PatchedFile, readonly Edit[]> = {
+  // incrementalRendering rewrites only the lines that changed, after moving the cursor back to the
+  // top of the previous frame. Ink writes every non-fullscreen frame with a trailing newline, so the
+  // cursor sits one line below the frame, but 6.8.0 moves up as if it were on the last line: every
+  // frame lands one line low and lines repeat down the screen. The move must count that extra line.
+  'log-update': [
+    ['const createStandard = (stream,', '/* porthole ink-patch */\nexport const portholeIncrementalFix = true;\nconst createStandard = (stream,'],
+    [
+      '            buffer.push(ansiEscapes.cursorUp(previousVisible - 1));',
+      // (And never CUU 0: terminals read a count of 0 as 1.)
+      "            const portholeUp = previousVisible - (previousOutput.endsWith('\\n') ? 0 : 1);\n            if (portholeUp > 0)\n                buffer.push(ansiEscapes.cursorUp(portholeUp));",
+    ],
+  ],
   tokenize: [
     ['export function tokenize(str, endChar = Number.POSITIVE_INFINITY) {\n', `${NARROW_TOKENIZE}export function tokenize(str, endChar = Number.POSITIVE_INFINITY) {\n    if (portholeNarrowOrEsc.test(str))\n        return portholeTokenizeNarrow(str, endChar);\n`],
   ],
