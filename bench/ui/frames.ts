@@ -1,21 +1,26 @@
 // Deterministic frame cost and heap growth of the console: no engine, no timers racing the clock.
 // Each frame advances a fake clock by 1 s (the console shows ms-only changes at most once a second) and gives `changing` visible rows a new result, the way a
 // busy console sees it. Run: NODE_ENV=production node --expose-gc --import tsx bench/ui/frames.ts
-// Env: FRAMES (default 300), TARGETS (1000), SIZE (80x24,200x50). Runs patched and stock Ink (see ink-mode.ts).
+// Env: FRAMES (default 300), TARGETS (1000), SIZE (80x24,200x50), GAP_MS (0), CHANGING (60). Runs patched and stock Ink (see ink-mode.ts).
 import { createElement } from 'react';
 import { BUILTIN_DEFAULTS, type Target } from '../../src/config/target.js';
 import type { Incident, TargetView } from '../../src/engine/types.js';
 import { fakeTty, noopCommands } from './fake-terminal.js';
 import { inkMode } from './ink-mode.js';
+import { incrementalRenderingFixed } from '../../src/ui/ink-patch/status.js';
 import { fmt, percentile } from '../lib/stats.js';
 
 // Ink is imported only after inkMode() has (or has not) registered the ink-patch load hook.
 inkMode();
 const [{ render }, { Console }] = await Promise.all([import('ink'), import('../../src/ui/Console.js')]);
+// As the console runs: only changed lines rewritten, when the patched Ink allows it.
+const incrementalRendering = await incrementalRenderingFixed();
 
 const FRAMES = Number(process.env.FRAMES ?? 300);
 // Idle time between frames (a live console renders 1-2 a second; back-to-back frames run with hot caches).
 const GAP_MS = Number(process.env.GAP_MS ?? 0);
+// Rows (from the top) that get a new result each frame: 60 covers every visible row.
+const CHANGING = Number(process.env.CHANGING ?? 60);
 const TARGETS = Number(process.env.TARGETS ?? 1000);
 const SIZES = (process.env.SIZE ?? '80x24,200x50').split(',').map((s) => {
   const [c, r] = s.split('x').map(Number);
@@ -23,8 +28,12 @@ const SIZES = (process.env.SIZE ?? '80x24,200x50').split(',').map((s) => {
 });
 const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
 
+// One Target object per target, as the engine keeps them (a new one only when the target is edited).
+const targetsMade = new Map<number, Target>();
 function target(i: number): Target {
-  return {
+  const made = targetsMade.get(i);
+  if (made) return made;
+  const t: Target = {
     id: `t${i}`,
     name: `svc-${String(i).padStart(5, '0')}`,
     host: '127.0.0.1',
@@ -39,6 +48,8 @@ function target(i: number): Target {
     paused: false,
     family: 0,
   };
+  targetsMade.set(i, t);
+  return t;
 }
 
 /** Deterministic pseudo-random numbers (mulberry32), so every run renders the same frames. */
@@ -111,13 +122,13 @@ async function run(size: { columns: number; rows: number }, frames: number) {
         framed?.();
       },
     }),
-    { stdout, stdin, exitOnCtrlC: false, patchConsole: false, maxFps: 1000 },
+    { stdout, stdin, exitOnCtrlC: false, patchConsole: false, incrementalRendering, maxFps: 1000 },
   );
   const step = async (): Promise<void> => {
     frame++;
     now += 1000;
     // The rows on screen get new results (ms, sparkline); the clock moves every "since".
-    for (let i = 0; i < 60; i++) views[i] = view(i, frame, now);
+    for (let i = 0; i < CHANGING; i++) views[i] = view(i, frame, now);
     source.version++;
     source.lastCheckAt = now;
     await new Promise<void>((r) => (framed = r));
@@ -134,7 +145,7 @@ async function run(size: { columns: number; rows: number }, frames: number) {
 
 if (process.env.NODE_ENV !== 'production') console.log('note: NODE_ENV is not production: React development build');
 if (!gc) console.log('note: run with --expose-gc for stable heap figures');
-console.log(`frames: ${TARGETS} targets, ${FRAMES} frames, 60 rows change per frame, clock +1 s per frame`);
+console.log(`frames: ${TARGETS} targets, ${FRAMES} frames, ${CHANGING} rows change per frame, clock +1 s per frame, ${GAP_MS} ms between frames`);
 for (const size of SIZES) {
   const r = await run(size, FRAMES);
   console.log(`${`${size.columns}x${size.rows}`.padEnd(8)} frame p50/p95 ${fmt(r.p50, 1)} / ${fmt(r.p95, 1)} ms   heap growth ${fmt(r.heapGrowthMb, 2)} MB over ${FRAMES} frames`);

@@ -93,15 +93,8 @@ export const ROW_CACHED_GET = String.raw`    get() {
         };
     }
     buildRow(width, writes) {
-        const currentLine = [];
-        for (let x = 0; x < width; x++) {
-            currentLine.push({
-                type: 'char',
-                value: ' ',
-                fullWidth: false,
-                styles: [],
-            });
-        }
+        // One blank cell object for every empty cell (nothing writes to a cell object; it is replaced).
+        const currentLine = new Array(width).fill(PORTHOLE_BLANK_CELL);
         for (let w = 0; w < writes.length; w += 2) {
             const characters = this.caches.getStyledChars(writes[w + 1]);
             let offsetX = writes[w];
@@ -125,6 +118,9 @@ export const ROW_CACHED_GET = String.raw`    get() {
         return styledCharsToString(lineWithoutEmptyItems).trimEnd();
     }
 `;
+
+/** The empty cell buildRow fills a row with (stock makes one object per cell, with the same fields). */
+export const BLANK_CELL = "const PORTHOLE_BLANK_CELL = Object.freeze({ type: 'char', value: ' ', fullWidth: false, styles: Object.freeze([]) });\n";
 
 /** Added to OutputCaches: the row strings, keyed by width and the writes that made them. */
 export const ROW_CACHE_METHOD = String.raw`    rows = new PortholeBoundedCache(${ROW_CACHE_LIMIT});

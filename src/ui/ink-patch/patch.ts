@@ -7,7 +7,7 @@
 // each occur exactly once; if any is missing the file is left as it is (stock Ink).
 
 import { createHash } from 'node:crypto';
-import { ROW_CACHE_METHOD, ROW_CACHED_GET, STOCK_GET_END, STOCK_GET_SHA256, STOCK_GET_START } from './output-rows.js';
+import { BLANK_CELL, ROW_CACHE_METHOD, ROW_CACHED_GET, STOCK_GET_END, STOCK_GET_SHA256, STOCK_GET_START } from './output-rows.js';
 
 export type InkFile = 'measure-text' | 'wrap-text' | 'output' | 'render-node-to-output' | 'log-update';
 /**
@@ -144,7 +144,9 @@ const EDITS: Record<PatchedFile, readonly Edit[]> = {
   ],
   styledChars: [
     ['export function styledCharsFromTokens(tokens) {', `${SAME_CODES}export function styledCharsFromTokens(tokens) {`],
-    ['                styles: [...codes],', '                styles: codes,'],
+    // An object literal of the token's own fields (type, value, fullWidth) instead of a spread: same
+    // object, several times faster on a cold frame.
+    ['                ...token,\n                styles: [...codes],', '                type: token.type,\n                value: token.value,\n                fullWidth: token.fullWidth,\n                styles: codes,'],
     [
       '            ret += ansiCodesToString(diffAnsiCodes(chars[i - 1].styles, char.styles));',
       '            if (!portholeSameCodes(chars[i - 1].styles, char.styles))\n                ret += ansiCodesToString(diffAnsiCodes(chars[i - 1].styles, char.styles));',
@@ -167,7 +169,7 @@ const EDITS: Record<PatchedFile, readonly Edit[]> = {
     ['    styledChars = new Map();', `    styledChars = ${cache(LIMITS.styledChars)};`],
     // One OutputCaches for every frame instead of one per Output (= per frame). Its values are
     // strings, numbers and styled-char arrays that Output only reads, so sharing them is safe.
-    ['export default class Output {', 'const sharedOutputCaches = new OutputCaches();\nexport default class Output {'],
+    ['export default class Output {', `const sharedOutputCaches = new OutputCaches();\n${BLANK_CELL}export default class Output {`],
     ['    caches = new OutputCaches();', '    caches = sharedOutputCaches;'],
     ['    getStringWidth(text) {', `${ROW_CACHE_METHOD}    getStringWidth(text) {`],
   ],
