@@ -77,7 +77,7 @@ export function DetailPane({ view, width, height, now, incidents = [], uptime }:
   const t = view.target;
   const stats = latencyStats(view.recent);
   const why = whyText(view);
-  const title = `─ ${sanitize(t.name, 40)} ${sanitize(formatHostPort(t.host, t.port), 60)}${t.service ? ` (${sanitize(t.service, 20)})` : ''} · ${stateLabel(view)}${why ? ` ${sanitize(why, 40)}` : ''} · since ${formatDuration(Math.max(0, now - view.monitor.since))} · ${view.checks} checks, ${view.failures} failed `;
+  const title = `─ ${sanitize(t.name, 40)} ${sanitize(formatHostPort(t.host, t.port), 60)}${t.service ? ` (${sanitize(t.service, 20)})` : ''} · ${stateLabel(view)}${why ? ` ${sanitize(why, 40)}` : ''} · since ${formatDuration(Math.max(0, now - view.monitor.since))} · ${view.checks} ${view.checks === 1 ? 'check' : 'checks'}, ${view.failures} failed `;
   const statsLine = stats
     ? `handshake ms over last ${stats.count}: min ${formatMs(stats.min)} · median ${formatMs(stats.median)} · p95 ${formatMs(stats.p95)} · max ${formatMs(stats.max)}`
     : 'no successful handshake yet';
