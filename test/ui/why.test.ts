@@ -44,5 +44,9 @@ describe('the help overlay at 80×24', () => {
     assert.ok(lines.some((l) => l.includes('/etc/porthole.json')));
     for (const l of lines) assert.ok(Array.from(l).length <= 80, l);
     assert.ok(lines.some((l) => /\bq +Ctrl-C/.test(l)), 'every key is still listed');
+    // Two a line, no description is cut off with "…": a long one gives way to its brief form.
+    const keys = lines.slice(0, lines.indexOf(''));
+    for (const l of keys) assert.doesNotMatch(l, /…/, l);
+    assert.ok(keys.some((l) => l.includes('detail pane on / off')));
   });
 });

@@ -3,7 +3,7 @@ import { formatDuration } from '../../config/duration.js';
 import type { State } from '../../engine/types.js';
 import type { ChannelHealth } from '../../notify/index.js';
 import { clockTime } from '../model/summary.js';
-import { KEYMAP } from '../model/keymap.js';
+import { KEYMAP, type KeyHelp } from '../model/keymap.js';
 import { STATE_SYMBOL } from '../model/state-style.js';
 import { sanitize } from '../../text/sanitize.js';
 import { clip } from '../model/text.js';
@@ -26,13 +26,20 @@ export function channelLines(channels: readonly ChannelHealth[], now: number): s
 
 /** The key list, two keys a line when the whole help would not fit one a line (an 80×24 window). */
 function keyLines(width: number, twoColumns: boolean): string[] {
-  const one = KEYMAP.map((k) => `  ${k.keys.padEnd(11)} ${k.what}`);
-  if (!twoColumns) return one;
+  const line = (k: KeyHelp, room = Number.POSITIVE_INFINITY): string => {
+    const lead = `  ${k.keys.padEnd(11)} `;
+    // In a narrow column a description that would be cut short gives way to its brief form.
+    const what = Array.from(lead + k.what).length <= room ? k.what : (k.brief ?? k.what);
+    return `${lead}${what}`;
+  };
+  if (!twoColumns) return KEYMAP.map((k) => line(k));
   const half = Math.floor(width / 2);
   const out: string[] = [];
-  for (let i = 0; i < one.length; i += 2) {
-    const left = clip(one[i] ?? '', half - 1).padEnd(half);
-    out.push(`${left}${clip(one[i + 1] ?? '', width - half)}`.trimEnd());
+  for (let i = 0; i < KEYMAP.length; i += 2) {
+    const a = KEYMAP[i];
+    const b = KEYMAP[i + 1];
+    const left = clip(a ? line(a, half - 1) : '', half - 1).padEnd(half);
+    out.push(`${left}${clip(b ? line(b, width - half) : '', width - half)}`.trimEnd());
   }
   return out;
 }
