@@ -9,6 +9,7 @@ import { formatRow, retryCounter, whyText } from '../../src/ui/model/rows.js';
 import { filterViews, matchesFilter, NameRanks, sortViews } from '../../src/ui/model/sort-filter.js';
 import { FAIL_MARK, sparkline } from '../../src/ui/model/sparkline.js';
 import { latencyStats } from '../../src/ui/model/stats.js';
+import { dateTime } from '../../src/ui/model/summary.js';
 import { initialUiState, printable, uiReducer } from '../../src/ui/model/ui-state.js';
 import { NOW, target, view } from './fixtures.js';
 
@@ -19,6 +20,18 @@ describe('sparkline', () => {
     assert.equal(sparkline([5, 5, 5], 3), '▂▂▂');
     assert.equal(sparkline([1, 2, 3, 4, 5], 2), '▁█', 'only the newest samples that fit');
     assert.equal(sparkline([], 0), '');
+  });
+});
+
+describe('dateTime', () => {
+  it('shows the clock time for today and the date before that, across local midnight', () => {
+    const at = (d: number, h: number, m: number, sec = 0): number => new Date(2026, 10, d, h, m, sec).getTime();
+    assert.equal(dateTime(at(25, 9, 5, 7), at(25, 23, 59)), '09:05:07');
+    assert.equal(dateTime(at(25, 23, 59, 59), at(26, 0, 0, 1)), '11-25 23:59');
+    assert.equal(dateTime(at(26, 0, 0, 0), at(26, 0, 0, 1)), '00:00:00');
+    // Back to an earlier day (the cached day must not leak across calls).
+    assert.equal(dateTime(at(24, 12, 0), at(24, 13, 0)), '12:00:00');
+    assert.equal(dateTime(at(25, 12, 0), at(24, 13, 0)), '11-25 12:00');
   });
 });
 

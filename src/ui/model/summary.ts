@@ -13,10 +13,21 @@ export function clockTime(at: number | undefined): string {
   return `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
 }
 
+/** [start, end) of the local day `now` falls in; the last one is kept (every incident line of a frame asks). */
+let today = { start: 0, end: 0 };
+function localDay(now: number): { start: number; end: number } {
+  if (now >= today.start && now < today.end) return today;
+  const start = new Date(now).setHours(0, 0, 0, 0);
+  const next = new Date(start);
+  next.setDate(next.getDate() + 1);
+  today = { start, end: next.getTime() };
+  return today;
+}
+
 export function dateTime(at: number, now: number): string {
   const d = new Date(at);
-  const sameDay = new Date(now).toDateString() === d.toDateString();
-  if (sameDay) return clockTime(at);
+  const day = localDay(now);
+  if (at >= day.start && at < day.end) return clockTime(at);
   const p = (n: number): string => String(n).padStart(2, '0');
   return `${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
 }
