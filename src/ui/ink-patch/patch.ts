@@ -1,10 +1,13 @@
-// Source transform for Ink 6.8.0's build files. WHY this exists: Ink 6.8.0 (a) keeps every text it
-// ever measured or wrapped in module-level caches that never evict (measure-text.js, wrap-text.js) —
-// a console that renders new row strings every second all night grows without bound — and (b) builds
-// a fresh OutputCaches per frame (output.js) and calls widestLine() uncached on every text node
-// (render-node-to-output.js), so each frame re-tokenises and re-measures every line. Ink 7 changes
-// this area but needs Node 22. Each patch is a set of exact string replacements whose anchors must
-// each occur exactly once; if any is missing the file is left as it is (stock Ink).
+// Source transforms for Ink 6.8.0 and two of its helpers, applied by hook.ts as the files load.
+// WHY: Ink 6.8.0 (a) keeps every text it ever measured or wrapped in module-level caches that never
+// evict (measure-text.js, wrap-text.js) — a console that renders new row strings every second all
+// night grows without bound; (b) builds fresh output caches per frame, calls widestLine() uncached on
+// every text node and rebuilds every row of the screen cell by cell each frame (output.js,
+// render-node-to-output.js; see output-rows.ts); (c) sends any line with a non-ASCII symbol through
+// Intl.Segmenter twice (string-width, ansi-tokenize) and diffs styles per character; (d) draws
+// incremental frames one line low (log-update.js). Ink 7 changes this area but needs Node 22. Each
+// patch is a set of exact string replacements whose anchors must each occur exactly once (a replaced
+// method is also checked by its SHA-256); if any is missing the file is left as it is.
 
 import { createHash } from 'node:crypto';
 import { BLANK_CELL, ROW_CACHE_METHOD, ROW_CACHED_GET, STOCK_GET_END, STOCK_GET_SHA256, STOCK_GET_START } from './output-rows.js';
