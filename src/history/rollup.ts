@@ -66,6 +66,8 @@ function* minuteSteps(db: Database.Database, now: number, options: RollupOptions
   const before = db.prepare('SELECT location, at, outcome, state, connect_us FROM samples WHERE target = ? AND at < ? ORDER BY at DESC LIMIT 1');
   // Per target, so each read is a range on the (target, at) index whatever the table's size.
   const inRange = db.prepare('SELECT location, at, outcome, state, connect_us FROM samples WHERE target = ? AND at >= ? AND at < ? ORDER BY at');
+  // Where a sequence starts inside a RETRYING run: the state the target was in before that run.
+  const settledBefore = db.prepare("SELECT state FROM samples WHERE target = ? AND location = ? AND at < ? AND state != 'RETRYING' ORDER BY at DESC LIMIT 1").pluck();
   let buckets = 0;
   for (const part of chunks([...gapLimits.keys()], Math.min(slice, 1_000_000))) {
     const sequences = new Map<string, RawRow[]>();
@@ -84,7 +86,8 @@ function* minuteSteps(db: Database.Database, now: number, options: RollupOptions
     for (const seq of sequences.values()) {
       const head = seq[0]!;
       const observations: Observation[] = seq.map((r) => ({ at: r.at, state: r.state }));
-      const time = tallyByBucket(spansOf(observations, gapLimits.get(head.target) ?? 60_000, end), from, end, MINUTE_MS);
+      const settled = head.state === 'RETRYING' ? ((settledBefore.get(head.target, head.location, head.at) as string | undefined) ?? undefined) : undefined;
+      const time = tallyByBucket(spansOf(observations, gapLimits.get(head.target) ?? 60_000, end, settled), from, end, MINUTE_MS);
       const checks = new Map<number, { failed: boolean; connectUs: number | null }[]>();
       for (const r of seq) {
         if (r.at < from || r.outcome === null) continue;

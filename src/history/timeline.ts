@@ -5,9 +5,12 @@
  * means the monitor was not running (or was stalled), and that time is unknown, not down.
  *
  * Categories: UP and SLOW are up; DOWN is down; PAUSED is neither (paused time is not downtime);
- * UNKNOWN counts as unknown. RETRYING counts as up: the monitor has not confirmed anything yet, and
- * the confirmation delay it adds at the start of an outage is mirrored at its end (DOWN is held
- * while a recovery is being confirmed), so the two cancel out on average.
+ * UNKNOWN counts as unknown. RETRYING after UP or SLOW counts as up: the monitor has not confirmed
+ * anything yet, and the confirmation delay it adds at the start of an outage is mirrored at its end
+ * (DOWN is held while a recovery is being confirmed), so the two cancel out on average. RETRYING of
+ * a target not yet settled (first seen, or just resumed: its last other state is UNKNOWN or not
+ * known) counts as unknown: it has not been up, and a port refused from the start must not show a
+ * share of uptime.
  */
 
 export type Category = 'up' | 'down' | 'paused' | 'unknown';
@@ -48,13 +51,16 @@ export function categoryOf(state: string): Category {
 /**
  * Spans covered by observations (sorted by time), up to `until`. A paused state holds until the
  * next observation with no gap limit: a paused target is not checked, so silence is expected.
+ * `settledBefore` is the last state other than RETRYING before the first observation, if known.
  */
-export function spansOf(observations: readonly Observation[], gapLimitMs: number, until: number): Span[] {
+export function spansOf(observations: readonly Observation[], gapLimitMs: number, until: number, settledBefore?: string): Span[] {
   const spans: Span[] = [];
+  let settled = settledBefore;
   for (let i = 0; i < observations.length; i++) {
     const o = observations[i]!;
     const next = observations[i + 1];
-    const category = categoryOf(o.state);
+    const category = o.state === 'RETRYING' && settled !== 'UP' && settled !== 'SLOW' ? 'unknown' : categoryOf(o.state);
+    if (o.state !== 'RETRYING') settled = o.state;
     const limit = category === 'paused' ? Infinity : o.at + gapLimitMs;
     const end = Math.min(next ? next.at : until, limit, until);
     if (end > o.at) spans.push({ start: o.at, end, category });

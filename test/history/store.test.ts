@@ -29,7 +29,7 @@ function source(views: TargetView[]) {
   };
 }
 
-function check(targetId: string, at: number, state: 'UP' | 'DOWN', connectMs = 2): EngineEvent {
+function check(targetId: string, at: number, state: 'UP' | 'DOWN' | 'RETRYING', connectMs = 2): EngineEvent {
   return state === 'UP'
     ? { type: 'result', targetId, at, state, result: { outcome: 'open', startedAt: at, dnsMs: null, connectMs, totalMs: connectMs } }
     : { type: 'result', targetId, at, state, result: { outcome: 'refused', startedAt: at, dnsMs: null, connectMs: null, totalMs: 1, errno: 'ECONNREFUSED' } };
@@ -71,6 +71,38 @@ describe('history store', () => {
     const [stored] = new HistoryQueries(h.db).recentIncidents();
     assert.equal(stored?.ended, 11_000);
     assert.equal(stored?.endedBy, 'monitor-stopped');
+    h.close();
+  });
+
+  it('a port refused from the start has no uptime; retrying after UP still counts as up', () => {
+    const h = memory();
+    const t0 = Date.UTC(2026, 0, 1);
+    let now = t0;
+    const rec = new HistoryRecorder(h, { now: () => now });
+    const s = source([view('dead', 'dead'), view('flaky', 'flaky')]);
+    rec.attach(s);
+    // dead: two retries, then DOWN for good. flaky: UP, one retry, UP again.
+    for (let at = t0; at < t0 + 10 * MINUTE_MS; at += 10_000) {
+      s.emit(check('dead', at, at < t0 + 20_000 ? 'RETRYING' : 'DOWN'));
+      s.emit(check('flaky', at, at === t0 + 5 * MINUTE_MS ? 'RETRYING' : 'UP'));
+      now = at;
+      // Roll up mid-run too, so a later roll-up starts inside a RETRYING run (carried in).
+      if (at === t0 + 10_000) {
+        rec.flush();
+        rollup(h.db, now, { lagMs: 0 });
+      }
+    }
+    now = t0 + 10 * MINUTE_MS;
+    rec.flush();
+    rollup(h.db, now, { lagMs: 0 });
+    const figures = new Map(new HistoryQueries(h.db).figures(t0, now).map((f) => [f.name, f]));
+    const dead = figures.get('dead')!;
+    assert.equal(dead.upMs, 0, JSON.stringify(dead));
+    assert.ok(dead.downMs >= 9 * MINUTE_MS, JSON.stringify(dead));
+    const flaky = figures.get('flaky')!;
+    assert.equal(flaky.downMs, 0, JSON.stringify(flaky));
+    assert.ok(flaky.upMs >= 9 * MINUTE_MS, JSON.stringify(flaky));
+    rec.close();
     h.close();
   });
 

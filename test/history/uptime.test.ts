@@ -88,6 +88,18 @@ describe('time-weighted uptime', () => {
     assert.deepEqual(t, { upMs: 30 * S, downMs: 0, pausedMs: 0, unknownMs: 10 * S });
   });
 
+  it('RETRYING before the target was ever settled up counts as unknown, after UP as up', () => {
+    const fresh: Observation[] = [
+      { at: 0, state: 'RETRYING' },
+      { at: 10 * S, state: 'RETRYING' },
+      { at: 20 * S, state: 'DOWN' },
+    ];
+    assert.deepEqual(tally(spansOf(fresh, GAP, 30 * S), 0, 30 * S), { upMs: 0, downMs: 10 * S, pausedMs: 0, unknownMs: 20 * S });
+    // The same run carried in from before a window: what the target was before it decides.
+    assert.deepEqual(tally(spansOf(fresh, GAP, 30 * S, 'UP'), 0, 30 * S), { upMs: 20 * S, downMs: 10 * S, pausedMs: 0, unknownMs: 0 });
+    assert.deepEqual(tally(spansOf(fresh, GAP, 30 * S, 'UNKNOWN'), 0, 30 * S), { upMs: 0, downMs: 10 * S, pausedMs: 0, unknownMs: 20 * S });
+  });
+
   it('cuts spans into aligned buckets whose totals match the whole', () => {
     const obs = [...checks(0, 10 * MIN, 10 * S, 'UP'), ...checks(10 * MIN + 20 * S, 13 * MIN, 10 * S, 'DOWN')];
     const spans = spansOf(obs, GAP, 13 * MIN);
