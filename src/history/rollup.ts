@@ -86,7 +86,7 @@ function* minuteSteps(db: Database.Database, now: number, options: RollupOptions
     for (const seq of sequences.values()) {
       const head = seq[0]!;
       const observations: Observation[] = seq.map((r) => ({ at: r.at, state: r.state }));
-      const settled = head.state === 'RETRYING' ? ((settledBefore.get(head.target, head.location, head.at) as string | undefined) ?? undefined) : undefined;
+      const settled = head.state === 'RETRYING' ? (settledBefore.get(head.target, head.location, head.at) as string | undefined) : undefined;
       const time = tallyByBucket(spansOf(observations, gapLimits.get(head.target) ?? 60_000, end, settled), from, end, MINUTE_MS);
       const checks = new Map<number, { failed: boolean; connectUs: number | null }[]>();
       for (const r of seq) {

@@ -44,8 +44,15 @@ function text(source: LoadResult['source']): string | undefined {
 export async function load(url: string, context: unknown, nextLoad: NextLoad): Promise<LoadResult> {
   const result = await nextLoad(url, context);
   const path = url.split(/[?#]/)[0] ?? '';
-  const target = TARGETS.find((t) => t.file.test(path));
-  const file = target?.file.exec(path)?.[1] as PatchedFile | undefined;
+  let target: (typeof TARGETS)[number] | undefined;
+  let file: PatchedFile | undefined;
+  for (const t of TARGETS) {
+    file = t.file.exec(path)?.[1] as PatchedFile | undefined;
+    if (file) {
+      target = t;
+      break;
+    }
+  }
   if (!target || !file) return result;
   try {
     if (packageVersion(url, target.packageJson) !== target.version) return result;
