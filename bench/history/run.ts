@@ -8,15 +8,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { EngineEvent } from '../../src/engine/types.js';
-import { HistoryQueries, HistoryRecorder, openHistory, type HistoryDb } from '../../src/history/index.js';
+import { HistoryQueries, HistoryRecorder } from '../../src/history/index.js';
+import { openStore, type StoreDb } from '../../src/store/index.js';
 import { HOUR_MS, MINUTE_MS, ROLLED_HOURS_TO, ROLLED_MINUTES_TO, setMeta, floorTo, DAY_MS } from '../../src/history/meta.js';
 import { HistoryWriter } from '../../src/history/writer.js';
 import { rollupDays, rollupHours, rollupInSlices, rollupMinutes } from '../../src/history/rollup.js';
 
 const TARGETS = 1000;
 
-function open(dir: string): HistoryDb {
-  const o = openHistory({ dataDir: dir });
+function open(dir: string): StoreDb {
+  const o = openStore({ dataDir: dir });
   if (!o.ok) throw new Error(o.problem.message);
   return o.history;
 }
@@ -34,7 +35,7 @@ function result(i: number, at: number): EngineEvent {
   };
 }
 
-function fileBytes(h: HistoryDb): number {
+function fileBytes(h: StoreDb): number {
   h.db.pragma('wal_checkpoint(TRUNCATE)');
   return statSync(h.file).size;
 }

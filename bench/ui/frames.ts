@@ -5,6 +5,7 @@
 import { createElement } from 'react';
 import { BUILTIN_DEFAULTS, type Target } from '../../src/config/target.js';
 import type { Incident, TargetView } from '../../src/engine/types.js';
+import { countStates } from '../../src/ui/model/summary.js';
 import { fakeTty, noopCommands } from './fake-terminal.js';
 import { inkMode } from './ink-mode.js';
 import { incrementalRenderingFixed } from '../../src/ui/ink-patch/status.js';
@@ -101,7 +102,15 @@ async function run(size: { columns: number; rows: number }, frames: number) {
   let frame = 0;
   const views = Array.from({ length: TARGETS }, (_, i) => view(i, 0, now));
   const incidents: Incident[] = [];
-  const source = { version: 1, lastCheckAt: now as number | undefined, snapshot: () => views.slice() };
+  const source = {
+    version: 1,
+    stateVersion: 1,
+    lastCheckAt: now as number | undefined,
+    snapshot: () => views.slice(),
+    get: (id: string) => views.find((v) => v.target.id === id),
+    stateCounts: () => countStates(views),
+    subscribe: () => () => {},
+  };
   const feed = { version: 1, list: () => incidents };
   const times: number[] = [];
   let framed: (() => void) | undefined;

@@ -7,7 +7,7 @@ import { createElement } from 'react';
 import type { render as inkRender } from 'ink';
 import { BUILTIN_DEFAULTS, type Target } from '../../src/config/target.js';
 import { Engine } from '../../src/engine/engine.js';
-import { IncidentLog } from '../../src/engine/incident-log.js';
+import { IncidentLog } from '../../src/feed/incident-log.js';
 import type { ProbeFn } from '../../src/probe/types.js';
 import { fakeTty, noopCommands } from './fake-terminal.js';
 import { inkMode } from './ink-mode.js';

@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ConfigError } from '../config/problems.js';
 import { loadConfigFile } from '../config/load.js';
-import { historyFile, openHistory, rollup, type HistoryDb } from '../history/index.js';
+import { rollup } from '../history/index.js';
+import { storeFile, openStore, type StoreDb } from '../store/index.js';
 import { sanitize } from '../text/sanitize.js';
 import { chooseConfig, userDataDir } from './paths.js';
 
@@ -44,16 +45,16 @@ function loadDataDirSetting(configFlag: string | undefined, warn: (line: string)
   }
 }
 
-export type CommandHistory = { ok: true; history: HistoryDb } | { ok: false; code: number };
+export type CommandHistory = { ok: true; history: StoreDb } | { ok: false; code: number };
 
 /** Opens an existing history for a command; says why on stderr and gives an exit code when it cannot. */
 export function openForCommand(dataDir: string, mode: 'read' | 'write', err: NodeJS.WritableStream): CommandHistory {
-  const file = historyFile({ dataDir });
+  const file = storeFile({ dataDir });
   if (!existsSync(file)) {
     err.write(`porthole: no history at ${sanitize(file, 1000)} yet — it is recorded while the console or agent runs (or pass --data-dir)\n`);
     return { ok: false, code: EXIT_HISTORY_UNAVAILABLE };
   }
-  const opened = openHistory({ dataDir, readonlyFallback: mode === 'read' });
+  const opened = openStore({ dataDir, readonlyFallback: mode === 'read' });
   if (!opened.ok) {
     err.write(`porthole: ${sanitize(opened.problem.message, 1000)}\n  ${sanitize(opened.problem.hint, 1000)}\n`);
     return { ok: false, code: EXIT_HISTORY_UNAVAILABLE };

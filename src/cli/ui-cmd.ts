@@ -1,11 +1,11 @@
 import { ConfigError } from '../config/problems.js';
 import type { Target } from '../config/target.js';
-import { startHistory, type HistorySession } from '../history/index.js';
+import { startHistory, type HistoryService } from '../history/index.js';
 import type { WindowName } from '../history/index.js';
 import { startNotifications } from '../notify/index.js';
 import { chooseDataDir } from './history-open.js';
 import { Engine } from '../engine/engine.js';
-import { IncidentLog } from '../engine/incident-log.js';
+import { IncidentLog } from '../feed/incident-log.js';
 import { createConsoleCommands } from './console-commands.js';
 import { EXIT_BAD_CONFIG } from './exit-codes.js';
 import { loadMerged } from './merged-config.js';
@@ -164,7 +164,7 @@ type UptimeCache = Map<string, Record<WindowName, number | null>> & { stop(): vo
  * Picks up where the last run left off: the incident log, each target's sparkline and its uptime
  * figures come from the history. Uptime is then recomputed now and then, outside the UI.
  */
-function seedFromHistory(history: HistorySession, engine: Engine, log: IncidentLog): UptimeCache {
+function seedFromHistory(history: HistoryService, engine: Engine, log: IncidentLog): UptimeCache {
   const seed = history.seed();
   log.seed(seed.incidents);
   for (const [id, recent] of seed.recent) engine.seedRecent(id, recent);

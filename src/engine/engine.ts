@@ -4,6 +4,7 @@ import { requestForTarget } from '../probe/request.js';
 import type { ProbeFn, ProbeResult } from '../probe/types.js';
 import { initialMonitorState, stepMonitor } from './monitor.js';
 import { Scheduler } from './scheduler.js';
+import type { Feed, FeedListener } from '../feed/feed.js';
 import type { EngineEvent, MonitorInput, State, StateCounts, TargetView } from './types.js';
 
 export interface EngineOptions {
@@ -17,7 +18,6 @@ export interface EngineOptions {
   startSpreadMs?: number;
 }
 
-export type EngineListener = (event: EngineEvent) => void;
 
 interface Entry {
   view: TargetView;
@@ -37,9 +37,9 @@ interface Entry {
  * publishes results, state changes, incidents and trends to subscribers. Knows nothing of screens or
  * storage: those subscribe.
  */
-export class Engine {
+export class Engine implements Feed {
   private readonly entries = new Map<string, Entry>();
-  private readonly listeners = new Set<EngineListener>();
+  private readonly listeners = new Set<FeedListener>();
   private readonly scheduler: Scheduler;
   private readonly probe: ProbeFn;
   private readonly recentSize: number;
@@ -66,7 +66,7 @@ export class Engine {
     for (const t of options.targets) this.insert(this.newEntry(t, now));
   }
 
-  subscribe(listener: EngineListener): () => void {
+  subscribe(listener: FeedListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }

@@ -1,16 +1,12 @@
 import type { EngineEvent, TargetView } from '../engine/types.js';
-import type { HistoryDb } from './open.js';
-import { describeFailure, type HistoryProblem } from './problems.js';
+import type { Feed } from '../feed/feed.js';
+import type { StoreDb } from '../store/open.js';
+import { describeFailure, type StoreProblem } from '../store/store-problem.js';
 import { DEFAULT_RETENTION, prune, pruneInSlices, type PruneReport, type Retention } from './retention.js';
 import { rollup, rollupInSlices } from './rollup.js';
 import { gapLimitMs } from './timeline.js';
 import { HistoryWriter, type Committed, type TargetInfo, type WriteOp } from './writer.js';
 
-/** What the recorder needs from an Engine. */
-export interface EventSource {
-  subscribe(listener: (event: EngineEvent) => void): () => void;
-  snapshot(): TargetView[];
-}
 
 export interface RecorderOptions {
   /** How often queued writes are committed (default 1 s). */
@@ -29,7 +25,7 @@ export interface RecorderOptions {
   /** Called after each commit (with what it made durable). */
   onCommit?: (committed: Committed) => void;
   /** Called when writing starts failing (with the problem) and when it works again (undefined). */
-  onProblem?: (problem: HistoryProblem | undefined) => void;
+  onProblem?: (problem: StoreProblem | undefined) => void;
 }
 
 export interface RecorderStats {
@@ -44,7 +40,7 @@ export interface RecorderStats {
   lastFlushMs: number;
   maxFlushMs: number;
   /** Set while writes fail; the console shows it in the header. */
-  problem?: HistoryProblem;
+  problem?: StoreProblem;
 }
 
 const INCIDENT_HEADROOM = 10_000;
@@ -64,15 +60,15 @@ export class HistoryRecorder {
   private readonly writer: HistoryWriter;
   private readonly opts: Required<Omit<RecorderOptions, 'onCommit' | 'onProblem'>> & Pick<RecorderOptions, 'onCommit' | 'onProblem'>;
   private readonly counters = { written: 0, droppedSamples: 0, droppedIncidents: 0, flushes: 0, failedFlushes: 0, lastFlushMs: 0, maxFlushMs: 0 };
-  private problem: HistoryProblem | undefined;
-  private source: EventSource | undefined;
+  private problem: StoreProblem | undefined;
+  private source: Feed | undefined;
   private unsubscribe: (() => void) | undefined;
   private timers: NodeJS.Timeout[] = [];
   private flushSoon = false;
   private closed = false;
   private jobRunning = false;
 
-  constructor(private readonly history: HistoryDb, options: RecorderOptions = {}) {
+  constructor(private readonly history: StoreDb, options: RecorderOptions = {}) {
     this.writer = new HistoryWriter(history.db);
     this.opts = {
       flushIntervalMs: options.flushIntervalMs ?? 1000,
@@ -89,7 +85,7 @@ export class HistoryRecorder {
   }
 
   /** Starts recording an engine: its targets now, then every event. Call before engine.start(). */
-  attach(source: EventSource): void {
+  attach(source: Feed): void {
     if (this.source) throw new Error('the recorder is already attached');
     this.source = source;
     const now = this.opts.now();
@@ -264,7 +260,7 @@ export class HistoryRecorder {
     }
   }
 
-  private setProblem(problem: HistoryProblem | undefined): void {
+  private setProblem(problem: StoreProblem | undefined): void {
     const changed = (problem?.message ?? '') !== (this.problem?.message ?? '');
     this.problem = problem;
     if (changed) this.opts.onProblem?.(problem);

@@ -1,4 +1,4 @@
-export { startNotifications, type NotificationService, type ChannelHealth, type NotifySource, type StartNotificationsOptions } from './service.js';
+export { startNotifications, type NotificationService, type ChannelHealth, type StartNotificationsOptions } from './service.js';
 export { inMaintenance, activeMaintenance } from './maintenance.js';
 export { sendTestAlerts, type TestOutcome } from './test-alert.js';
 export { createChannels } from './channels/index.js';

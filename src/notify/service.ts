@@ -1,8 +1,8 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { NotifyConfig } from '../config/notify-config.js';
 import type { Target } from '../config/target.js';
-import type { EngineEvent, TargetView } from '../engine/types.js';
-import { migrate } from '../history/migrations.js';
+import type { Feed } from '../feed/feed.js';
+import { openMemoryStore, type StoreDb } from '../store/index.js';
 import { sanitize } from '../text/sanitize.js';
 import type { BackoffSettings } from './backoff.js';
 import { createChannels } from './channels/index.js';
@@ -14,11 +14,6 @@ import { Redactor } from './redact.js';
 import { sendTestAlerts, type TestOutcome } from './test-alert.js';
 import type { AlertItem, Channel } from './types.js';
 
-/** What notifications need from an Engine. */
-export interface NotifySource {
-  subscribe(listener: (event: EngineEvent) => void): () => void;
-  get(id: string): TargetView | undefined;
-}
 
 export interface ChannelHealth {
   name: string;
@@ -68,7 +63,7 @@ const GROUPED_KINDS = new Set(['down', 'recovery', 'reminder', 'slow']);
  * engine.start(); pending alerts from an earlier run go out at once.
  */
 export function startNotifications(
-  engine: NotifySource,
+  engine: Feed,
   config: { notify: NotifyConfig },
   history: { db: Database.Database | undefined } | undefined,
   options: StartNotificationsOptions = {},
@@ -77,12 +72,11 @@ export function startNotifications(
   const now = options.now ?? Date.now;
   const redactor = new Redactor(notify.secrets);
   const channels = createChannels(notify.notifiers, redactor);
-  let ownDb: Database.Database | undefined;
+  let ownDb: StoreDb | undefined;
   let db = history?.db;
   if (!db) {
-    ownDb = new Database(':memory:');
-    migrate(ownDb);
-    db = ownDb;
+    ownDb = openMemoryStore();
+    db = ownDb.db;
   }
   const durable = ownDb === undefined;
   const outbox = new Outbox(db);

@@ -13,7 +13,8 @@ import { Header } from './components/Header.js';
 import { HelpOverlay } from './components/HelpOverlay.js';
 import { IncidentLog } from './components/IncidentLog.js';
 import { TooSmall } from './components/TooSmall.js';
-import { useEngineSnapshot, type IncidentFeed, type SnapshotSource } from './hooks/useEngineSnapshot.js';
+import type { Feed } from '../feed/feed.js';
+import { useEngineSnapshot, type IncidentFeed } from './hooks/useEngineSnapshot.js';
 import { useKeys } from './hooks/useKeys.js';
 import { useTerminalSize, type TermSize } from './hooks/useTerminalSize.js';
 import { computeLayout, gridColumns, MIN_COLUMNS, scrollOffset } from './model/layout.js';
@@ -22,7 +23,7 @@ import { initialUiState, uiReducer } from './model/ui-state.js';
 import { ColorContext } from './style.js';
 
 export interface ConsoleProps {
-  source: SnapshotSource;
+  source: Feed;
   incidents: IncidentFeed;
   commands: ConsoleCommands;
   defaults: Defaults;
@@ -87,7 +88,7 @@ export function Console(props: ConsoleProps) {
   });
 
   // The incident log names a few targets: looked up one by one, not a map of every target per frame.
-  const nameOf = (id: string): string | undefined => (source.get ? source.get(id) : snap.views.find((v) => v.target.id === id))?.target.name;
+  const nameOf = (id: string): string | undefined => source.get(id)?.target.name;
   // The same array while the width holds: the grid's rows compare their columns by identity.
   const columns = useMemo(() => gridColumns(layout?.width ?? MIN_COLUMNS), [layout?.width]);
 

@@ -5,7 +5,8 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { EngineEvent, TargetView } from '../../src/engine/types.js';
 import { initialMonitorState } from '../../src/engine/monitor.js';
-import { HistoryRecorder, openHistory } from '../../src/history/index.js';
+import { HistoryRecorder } from '../../src/history/index.js';
+import { openStore } from '../../src/store/index.js';
 import { runExport } from '../../src/cli/export-cmd.js';
 import { runHistory } from '../../src/cli/history-cmd.js';
 import { Capture, loopbackTarget, tempDir } from './helpers/fixtures.js';
@@ -26,7 +27,7 @@ describe('report, export and prune commands', () => {
   const now = Date.now();
 
   before(() => {
-    const opened = openHistory({ dataDir: tmp.dir });
+    const opened = openStore({ dataDir: tmp.dir });
     if (!opened.ok) throw new Error(opened.problem.message);
     const views: TargetView[] = [
       { target: loopbackTarget('evil', 1, { name: EVIL_NAME }), monitor: initialMonitorState(0), recent: [], checks: 0, failures: 0, inFlight: false },

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
-import { openHistory } from '../../src/history/index.js';
+import { openStore } from '../../src/store/index.js';
 import { tempDir } from './helpers/fixtures.js';
 
 const WRITER = fileURLToPath(new URL('./helpers/crash-writer.ts', import.meta.url));
@@ -47,7 +47,7 @@ describe('crash safety', () => {
       assert.ok(committed.length > 0, `round ${round}: the writer committed nothing in ${killedAfterMs}ms`);
       for (const id of committed) allCommitted.add(id);
 
-      const opened = openHistory({ dataDir: tmp.dir });
+      const opened = openStore({ dataDir: tmp.dir });
       assert.ok(opened.ok, opened.ok ? '' : opened.problem.message);
       opened.history.close();
       const db = new Database(`${tmp.dir}/history.sqlite`, { readonly: true });

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Engine } from '../../src/engine/engine.js';
-import { HistoryQueries, HistoryRecorder, openHistory } from '../../src/history/index.js';
+import { HistoryQueries, HistoryRecorder } from '../../src/history/index.js';
+import { openStore } from '../../src/store/index.js';
 import { runReport } from '../../src/cli/report-cmd.js';
 import { listen, waitFor, type Listener } from '../helpers/net.js';
 import { Capture, loopbackTarget, tempDir } from './helpers/fixtures.js';
@@ -24,7 +25,7 @@ describe('history across a restart (real engine, loopback listeners)', () => {
   });
 
   it('records samples and an outage, and a reopened history reports them', async () => {
-    const opened = openHistory({ dataDir: tmp.dir });
+    const opened = openStore({ dataDir: tmp.dir });
     assert.ok(opened.ok, opened.ok ? '' : opened.problem.message);
     const recorder = new HistoryRecorder(opened.history, { flushIntervalMs: 50 });
     const engine = new Engine({ targets: [loopbackTarget('steady', steady.port), loopbackTarget('flaky', flakyPort, { name: 'Flaky DB' })], startSpreadMs: 0 });
@@ -52,7 +53,7 @@ describe('history across a restart (real engine, loopback listeners)', () => {
     opened.history.close();
 
     // "Restart": a new process would open the same file.
-    const again = openHistory({ dataDir: tmp.dir });
+    const again = openStore({ dataDir: tmp.dir });
     assert.ok(again.ok);
     const q = new HistoryQueries(again.history.db);
     const recent = q.recentIncidents({ limit: 10 });

@@ -5,7 +5,8 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
-import { HistoryRecorder, openHistory, SCHEMA_VERSION } from '../../src/history/index.js';
+import { HistoryRecorder } from '../../src/history/index.js';
+import { openStore, SCHEMA_VERSION } from '../../src/store/index.js';
 import { runReport } from '../../src/cli/report-cmd.js';
 import { runHistory } from '../../src/cli/history-cmd.js';
 import type { EngineEvent } from '../../src/engine/types.js';
@@ -31,7 +32,7 @@ describe('history faults', () => {
 
   it('creates a missing data dir', () => {
     const dir = join(tmp.dir, 'missing', 'deeper');
-    const opened = openHistory({ dataDir: dir });
+    const opened = openStore({ dataDir: dir });
     assert.ok(opened.ok);
     assert.ok(existsSync(join(dir, 'history.sqlite')));
     opened.history.close();
@@ -43,7 +44,7 @@ describe('history faults', () => {
     const file = join(dir, 'history.sqlite');
     writeFileSync(file, Buffer.concat([Buffer.from('this is not SQLite\n'), Buffer.alloc(8192, 0xab)]));
     const before = sha(file);
-    const opened = openHistory({ dataDir: dir });
+    const opened = openStore({ dataDir: dir });
     assert.equal(opened.ok, false);
     assert.ok(!opened.ok);
     assert.equal(opened.problem.kind, 'corrupt');
@@ -67,7 +68,7 @@ describe('history faults', () => {
     db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
     db.close();
     const before = sha(file);
-    const opened = openHistory({ dataDir: dir });
+    const opened = openStore({ dataDir: dir });
     assert.ok(!opened.ok);
     assert.equal(opened.problem.kind, 'newer');
     assert.ok(opened.problem.message.includes(file));
@@ -84,7 +85,7 @@ describe('history faults', () => {
   it('a read-only data dir: degraded result with a warning naming the file; prune exits 1', (t) => {
     const dir = join(tmp.dir, 'readonly');
     mkdirSync(dir);
-    const existing = openHistory({ dataDir: dir });
+    const existing = openStore({ dataDir: dir });
     assert.ok(existing.ok);
     existing.history.close();
     // Root ignores permission bits, so as root the dir is made immutable instead of chmod-ed.
@@ -97,7 +98,7 @@ describe('history faults', () => {
     }
     try {
       const file = join(dir, 'history.sqlite');
-      const opened = openHistory({ dataDir: dir });
+      const opened = openStore({ dataDir: dir });
       assert.ok(!opened.ok);
       assert.equal(opened.problem.kind, 'readonly');
       assert.ok(opened.warning.startsWith('history off: ') && opened.warning.includes(file), opened.warning);
@@ -106,7 +107,7 @@ describe('history faults', () => {
       assert.equal(prune.code, 1);
       assert.match(prune.err, /not writable/);
       const fresh = join(dir, 'sub');
-      const none = openHistory({ dataDir: fresh });
+      const none = openStore({ dataDir: fresh });
       assert.ok(!none.ok, 'a dir that cannot be created is reported, not thrown');
     } finally {
       execFileSync(unlock[0] as string, unlock[1] as string[]);
@@ -126,7 +127,7 @@ describe('history faults', () => {
       return;
     }
     try {
-      const opened = openHistory({ dataDir: mnt });
+      const opened = openStore({ dataDir: mnt });
       assert.ok(opened.ok);
       const problems: string[] = [];
       const recorder = new HistoryRecorder(opened.history, { maxQueue: 5000, onProblem: (p) => problems.push(p?.kind ?? 'ok') });

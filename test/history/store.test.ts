@@ -1,14 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { EngineEvent, Incident, TargetView } from '../../src/engine/types.js';
-import { HistoryQueries, HistoryRecorder, openHistory, prune, rollup, type HistoryDb } from '../../src/history/index.js';
+import { HistoryQueries, HistoryRecorder, prune, rollup } from '../../src/history/index.js';
+import { openStore, type StoreDb } from '../../src/store/index.js';
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../src/history/meta.js';
 import { planRanges } from '../../src/history/ranges.js';
 import { initialMonitorState } from '../../src/engine/monitor.js';
 import { loopbackTarget } from './helpers/fixtures.js';
 
-function memory(): HistoryDb {
-  const o = openHistory({ file: ':memory:' });
+function memory(): StoreDb {
+  const o = openStore({ file: ':memory:' });
   if (!o.ok) throw new Error(o.problem.message);
   return o.history;
 }

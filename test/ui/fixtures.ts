@@ -1,5 +1,7 @@
 import type { Target } from '../../src/config/target.js';
-import type { Incident, MonitorState, State, TargetView } from '../../src/engine/types.js';
+import type { Incident, MonitorState, State, StateCounts, TargetView } from '../../src/engine/types.js';
+import type { Feed } from '../../src/feed/feed.js';
+import { countStates } from '../../src/ui/model/summary.js';
 import type { ProbeResult } from '../../src/probe/types.js';
 import type { ConsoleCommands } from '../../src/ui/commands.js';
 import type { FormValues } from '../../src/ui/model/form.js';
@@ -51,14 +53,27 @@ export function view(name: string, state: State, over: { target?: Partial<Target
   };
 }
 
-export class FakeSource {
+/** A Feed whose views the test sets; stateVersion moves when some state does, as the engine's. */
+export class FakeSource implements Feed {
   version = 1;
+  stateVersion = 1;
   lastCheckAt: number | undefined = NOW;
   constructor(public views: TargetView[]) {}
   snapshot(): readonly TargetView[] {
     return this.views;
   }
+  get(id: string): TargetView | undefined {
+    return this.views.find((v) => v.target.id === id);
+  }
+  stateCounts(): StateCounts {
+    return countStates(this.views);
+  }
+  subscribe(): () => void {
+    return () => {};
+  }
   set(views: TargetView[]): void {
+    const states = (vs: readonly TargetView[]) => vs.map((v) => `${v.target.id}=${v.monitor.state}`).join();
+    if (states(views) !== states(this.views)) this.stateVersion++;
     this.views = views;
     this.version++;
   }

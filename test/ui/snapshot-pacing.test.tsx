@@ -6,7 +6,7 @@ const { Text } = await import('ink');
 const { render, cleanup } = await import('ink-testing-library');
 const { useEngineSnapshot } = await import('../../src/ui/hooks/useEngineSnapshot.js');
 const { FakeFeed, FakeSource, NOW, view, waitFor } = await import('./fixtures.js');
-type SnapshotSource = import('../../src/ui/hooks/useEngineSnapshot.js').SnapshotSource;
+type SnapshotSource = import('../../src/feed/feed.js').Feed;
 type IncidentFeed = import('../../src/ui/hooks/useEngineSnapshot.js').IncidentFeed;
 
 /** Counts the snapshots the hook hands out, on a clock the test moves. */

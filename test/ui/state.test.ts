@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { mergeOverlay, normalizeOverlay, OverlayStore } from '../../src/config/overlay.js';
 import { BUILTIN_DEFAULTS } from '../../src/config/target.js';
-import { IncidentLog } from '../../src/engine/incident-log.js';
+import { IncidentLog } from '../../src/feed/incident-log.js';
 import type { EngineEvent, Incident } from '../../src/engine/types.js';
 import { target } from './fixtures.js';
 

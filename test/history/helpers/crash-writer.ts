@@ -5,11 +5,12 @@
  */
 import { writeSync } from 'node:fs';
 import type { EngineEvent, Incident } from '../../../src/engine/types.js';
-import { HistoryRecorder, openHistory } from '../../../src/history/index.js';
+import { HistoryRecorder } from '../../../src/history/index.js';
+import { openStore } from '../../../src/store/index.js';
 
 const dataDir = process.argv[2];
 if (!dataDir) throw new Error('usage: crash-writer DATA_DIR');
-const opened = openHistory({ dataDir });
+const opened = openStore({ dataDir });
 if (!opened.ok) {
   writeSync(2, `${opened.problem.message}\n`);
   process.exit(3);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { validateConfig, type LoadedConfig } from '../../../src/config/load.js';
 import { Engine } from '../../../src/engine/engine.js';
-import { startHistory, type HistorySession } from '../../../src/history/index.js';
+import { startHistory, type HistoryService } from '../../../src/history/index.js';
 import { startNotifications, type NotificationService } from '../../../src/notify/index.js';
 
 export const FAST_TARGET = { interval: '500ms', timeout: '1s', retries: 1, retryDelay: '100ms' };
@@ -15,7 +15,7 @@ export function notifyConfig(raw: Record<string, unknown>, env: NodeJS.ProcessEn
 
 export interface Running {
   engine: Engine;
-  history: HistorySession;
+  history: HistoryService;
   notify: NotificationService;
   dataDir: string;
   stop(): Promise<void>;

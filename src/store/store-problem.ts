@@ -1,8 +1,8 @@
 /** Why history is unavailable, in words that name the file and what to do. */
-export type HistoryProblemKind = 'readonly' | 'full' | 'corrupt' | 'newer' | 'missing' | 'unavailable';
+export type StoreProblemKind = 'readonly' | 'full' | 'corrupt' | 'newer' | 'missing' | 'unavailable';
 
-export interface HistoryProblem {
-  kind: HistoryProblemKind;
+export interface StoreProblem {
+  kind: StoreProblemKind;
   file: string;
   /** One line for a header or stderr: what is wrong and where. */
   message: string;
@@ -20,7 +20,7 @@ function messageOf(err: unknown): string {
 }
 
 /** Maps an error from opening or writing the database to a problem a person can act on. */
-export function describeFailure(err: unknown, file: string): HistoryProblem {
+export function describeFailure(err: unknown, file: string): StoreProblem {
   const code = codeOf(err);
   const msg = messageOf(err);
   if (code === 'SQLITE_READONLY' || code.startsWith('SQLITE_READONLY_') || code === 'EROFS' || code === 'EACCES' || code === 'EPERM' || /readonly|read-only/i.test(msg)) {
@@ -43,7 +43,7 @@ export function describeFailure(err: unknown, file: string): HistoryProblem {
   return { kind: 'unavailable', file, message: `history database ${file} cannot be used (${code ? `${code}: ` : ''}${msg})`, hint: 'check the file and its directory' };
 }
 
-export function newerSchemaProblem(file: string, found: number, supported: number): HistoryProblem {
+export function newerSchemaProblem(file: string, found: number, supported: number): StoreProblem {
   return {
     kind: 'newer',
     file,
@@ -52,9 +52,9 @@ export function newerSchemaProblem(file: string, found: number, supported: numbe
   };
 }
 
-export class HistoryUnavailable extends Error {
-  constructor(readonly problem: HistoryProblem) {
+export class StoreUnavailable extends Error {
+  constructor(readonly problem: StoreProblem) {
     super(problem.message);
-    this.name = 'HistoryUnavailable';
+    this.name = 'StoreUnavailable';
   }
 }

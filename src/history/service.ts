@@ -1,6 +1,7 @@
-import { openHistory, type HistoryDb, type OpenHistoryOptions } from './open.js';
+import { openStore, type StoreDb, type OpenStoreOptions } from '../store/open.js';
 import { HistoryQueries, type StoredIncident, type WindowName } from './queries.js';
-import { HistoryRecorder, type EventSource, type RecorderOptions, type RecorderStats } from './recorder.js';
+import type { Feed } from '../feed/feed.js';
+import { HistoryRecorder, type RecorderOptions, type RecorderStats } from './recorder.js';
 
 /** What the console needs at start to look as it did before the restart. */
 export interface HistorySeed {
@@ -12,10 +13,10 @@ export interface HistorySeed {
   uptime: Map<string, Record<WindowName, number | null>>;
 }
 
-export interface HistorySession {
+export interface HistoryService {
   file: string;
   /** The open database (undefined while history is off), for other stores that live in it (the alert outbox). */
-  db: HistoryDb['db'] | undefined;
+  db: StoreDb['db'] | undefined;
   /** Undefined while history is off; the console then monitors without it. */
   queries: HistoryQueries | undefined;
   recorder: HistoryRecorder | undefined;
@@ -39,8 +40,8 @@ function lossLine(stats: RecorderStats): string | undefined {
  * without history whose warning() says why. Never throws for a bad file or directory.
  * Call before engine.start().
  */
-export function startHistory(source: EventSource, options: OpenHistoryOptions & RecorderOptions): HistorySession {
-  const opened = openHistory(options);
+export function startHistory(source: Feed, options: OpenStoreOptions & RecorderOptions): HistoryService {
+  const opened = openStore(options);
   if (!opened.ok) {
     return {
       file: opened.problem.file,

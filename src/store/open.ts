@@ -2,11 +2,11 @@ import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { migrate, SCHEMA_VERSION, schemaVersion } from './migrations.js';
-import { describeFailure, HistoryUnavailable, newerSchemaProblem, type HistoryProblem } from './problems.js';
+import { describeFailure, StoreUnavailable, newerSchemaProblem, type StoreProblem } from './store-problem.js';
 
-export const HISTORY_FILE_NAME = 'history.sqlite';
+export const STORE_FILE_NAME = 'history.sqlite';
 
-export interface OpenHistoryOptions {
+export interface OpenStoreOptions {
   /** Directory for the database file; created when missing. */
   dataDir?: string;
   /** The database file itself (overrides dataDir); ':memory:' for tests. */
@@ -17,21 +17,21 @@ export interface OpenHistoryOptions {
   readonlyFallback?: boolean;
 }
 
-export interface HistoryDb {
+export interface StoreDb {
   db: Database.Database;
   file: string;
   readonly: boolean;
   close(): void;
 }
 
-export type OpenHistoryResult =
-  | { ok: true; history: HistoryDb; warnings: string[] }
-  | { ok: false; problem: HistoryProblem; /** For the console header: monitoring continues without history. */ warning: string };
+export type OpenStoreResult =
+  | { ok: true; history: StoreDb; warnings: string[] }
+  | { ok: false; problem: StoreProblem; /** For the console header: monitoring continues without history. */ warning: string };
 
-export function historyFile(options: OpenHistoryOptions): string {
+export function storeFile(options: OpenStoreOptions): string {
   if (options.file) return options.file === ':memory:' ? ':memory:' : resolve(options.file);
-  if (!options.dataDir) throw new Error('openHistory needs a dataDir or a file');
-  return join(resolve(options.dataDir), HISTORY_FILE_NAME);
+  if (!options.dataDir) throw new Error('openStore needs a dataDir or a file');
+  return join(resolve(options.dataDir), STORE_FILE_NAME);
 }
 
 /**
@@ -47,10 +47,10 @@ function inspectExisting(file: string): void {
   }
   try {
     const version = schemaVersion(probe);
-    if (version > SCHEMA_VERSION) throw new HistoryUnavailable(newerSchemaProblem(file, version, SCHEMA_VERSION));
+    if (version > SCHEMA_VERSION) throw new StoreUnavailable(newerSchemaProblem(file, version, SCHEMA_VERSION));
     probe.prepare('SELECT count(*) FROM sqlite_master').get();
   } catch (err) {
-    if (err instanceof HistoryUnavailable || ['corrupt', 'full'].includes(describeFailure(err, file).kind)) throw err;
+    if (err instanceof StoreUnavailable || ['corrupt', 'full'].includes(describeFailure(err, file).kind)) throw err;
     // Anything else (cannot open read-only here) is for the real open to report.
   } finally {
     probe.close();
@@ -81,14 +81,14 @@ function checkWritable(file: string): void {
   }
 }
 
-function openFile(file: string, readonly: boolean): HistoryDb {
+function openFile(file: string, readonly: boolean): StoreDb {
   if (file !== ':memory:' && existsSync(file)) inspectExisting(file);
   if (file !== ':memory:' && !readonly) checkWritable(file);
   const db = new Database(file, readonly ? { readonly: true, fileMustExist: true } : {});
   try {
     configure(db, readonly);
     const version = schemaVersion(db);
-    if (version > SCHEMA_VERSION) throw new HistoryUnavailable(newerSchemaProblem(file, version, SCHEMA_VERSION));
+    if (version > SCHEMA_VERSION) throw new StoreUnavailable(newerSchemaProblem(file, version, SCHEMA_VERSION));
     if (readonly) {
       if (version < SCHEMA_VERSION) throw new Error(`schema ${version} needs an upgrade, which a read-only open cannot do`);
     } else {
@@ -103,8 +103,8 @@ function openFile(file: string, readonly: boolean): HistoryDb {
   return { db, file, readonly, close: () => db.close() };
 }
 
-function problemOf(err: unknown, file: string): HistoryProblem {
-  return err instanceof HistoryUnavailable ? err.problem : describeFailure(err, file);
+function problemOf(err: unknown, file: string): StoreProblem {
+  return err instanceof StoreUnavailable ? err.problem : describeFailure(err, file);
 }
 
 /**
@@ -112,8 +112,8 @@ function problemOf(err: unknown, file: string): HistoryProblem {
  * result says what is wrong, so the console can keep monitoring without history. Never deletes,
  * truncates or rewrites a file it cannot read.
  */
-export function openHistory(options: OpenHistoryOptions): OpenHistoryResult {
-  const file = historyFile(options);
+export function openStore(options: OpenStoreOptions): OpenStoreResult {
+  const file = storeFile(options);
   const readonly = options.readonly ?? false;
   try {
     if (!readonly && options.dataDir && !options.file) mkdirSync(resolve(options.dataDir), { recursive: true });
@@ -129,4 +129,9 @@ export function openHistory(options: OpenHistoryOptions): OpenHistoryResult {
     }
     return { ok: false, problem, warning: `history off: ${problem.message} — ${problem.hint}` };
   }
+}
+
+/** A database that lives only as long as the process: for alerts when the history file cannot be used. */
+export function openMemoryStore(): StoreDb {
+  return openFile(':memory:', false);
 }

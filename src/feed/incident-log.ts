@@ -1,8 +1,5 @@
-import type { EngineEvent, Incident } from './types.js';
-
-export interface IncidentSource {
-  subscribe(listener: (event: EngineEvent) => void): () => void;
-}
+import type { EngineEvent, Incident } from '../engine/types.js';
+import type { Feed } from './feed.js';
 
 /**
  * The incidents a console shows: newest first, bounded, fed by the engine's `incident` events. An
@@ -26,7 +23,7 @@ export class IncidentLog {
   }
 
   /** Subscribes to an engine; returns the unsubscribe function. */
-  attach(source: IncidentSource): () => void {
+  attach(source: Pick<Feed, 'subscribe'>): () => void {
     return source.subscribe((event) => this.onEvent(event));
   }
 

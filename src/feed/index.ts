@@ -1,0 +1,1 @@
+export type { Feed, FeedListener } from './feed.js';
