@@ -4,12 +4,10 @@ import { loadConfigFile } from '../config/load.js';
 import { hostSchema } from '../config/schema.js';
 import { parseDuration } from '../config/duration.js';
 import { BUILTIN_DEFAULTS, formatHostPort, resolveTarget, type Target } from '../config/target.js';
-import { Engine } from '../engine/engine.js';
-import type { TargetView } from '../engine/types.js';
-import { describeOutcome } from '../probe/classify.js';
-import { sanitize } from '../text/sanitize.js';
+import { checkOnce } from '../runtime/one-shot.js';
+import { pluginLine, toJson, type CheckOutcome, type Thresholds } from '../check/plugin-output.js';
+import { EXIT, worst } from '../check/exit-codes.js';
 import { parseEndpoint } from './endpoint.js';
-import { EXIT, worst, type NagiosStatus } from './exit-codes.js';
 
 export const CHECK_USAGE = `Usage: porthole check [options] HOST:PORT [HOST:PORT ...]
        porthole check [options] -H HOST -p PORT
@@ -30,117 +28,6 @@ Options:
       --config FILE       check every unpaused target of a config file
       --json              print structured results instead of plugin lines
   -h, --help              this text`;
-
-interface Thresholds {
-  warningS?: number;
-  criticalS?: number;
-}
-
-export interface CheckOutcome {
-  target: Target;
-  status: NagiosStatus;
-  line: string;
-  view: TargetView;
-}
-
-function seconds(ms: number | null | undefined): string {
-  return ((ms ?? 0) / 1000).toFixed(3);
-}
-
-/** One plugin line in the style of check_tcp, with perfdata on success. */
-export function pluginLine(view: TargetView, th: Thresholds): { status: NagiosStatus; line: string } {
-  const t = view.target;
-  const r = view.lastResult;
-  const where = `on ${sanitize(t.host)} port ${t.port}`;
-  if (!r) return { status: 'UNKNOWN', line: `TCP UNKNOWN - no result ${where}` };
-  if (r.outcome === 'open') {
-    const s = (r.connectMs ?? 0) / 1000;
-    const warnS = th.warningS ?? t.slowAfterMs / 1000;
-    const status: NagiosStatus = th.criticalS !== undefined && s > th.criticalS ? 'CRITICAL' : s > warnS ? 'WARNING' : 'OK';
-    const perf = `time=${s.toFixed(6)}s;${th.warningS !== undefined ? th.warningS.toFixed(6) : ''};${th.criticalS !== undefined ? th.criticalS.toFixed(6) : ''};0.000000;${(t.timeoutMs / 1000).toFixed(6)}`;
-    if (status === 'OK' && r.warning) {
-      return { status: 'WARNING', line: `TCP WARNING - ${sanitize(r.warning.evidence)} ${where}|${perf}` };
-    }
-    return { status, line: `TCP ${status} - ${s.toFixed(3)} second response time ${where}${layerNote(r)}|${perf}` };
-  }
-  const evidence = r.errno ? ` (${sanitize(r.errno)})` : '';
-  switch (r.outcome) {
-    case 'timeout':
-      return { status: 'CRITICAL', line: `TCP CRITICAL - Connection timed out after ${seconds(t.timeoutMs)} seconds ${where}` };
-    case 'dns':
-      return { status: 'CRITICAL', line: `TCP CRITICAL - Invalid hostname, address or socket: ${sanitize(t.host)}${evidence}` };
-    case 'mismatch': {
-      const status: NagiosStatus = r.severity === 'warning' ? 'WARNING' : 'CRITICAL';
-      const got = r.banner ? ` (got "${sanitize(r.banner.text, 60)}")` : '';
-      return { status, line: `TCP ${status} - Unexpected response: ${sanitize(r.detail ?? '')}${got} ${where}` };
-    }
-    case 'tls':
-      return { status: 'CRITICAL', line: `TCP CRITICAL - TLS failure: ${sanitize(r.detail ?? '')} ${where}` };
-    default:
-      return { status: 'CRITICAL', line: `TCP CRITICAL - ${describeOutcome(r.outcome)} ${where}${evidence}` };
-  }
-}
-
-/** What the layers saw on success, in a few words: banner note, HTTP status, certificate days. */
-function layerNote(r: NonNullable<TargetView['lastResult']>): string {
-  const parts: string[] = [];
-  if (r.banner) parts.push(sanitize(r.banner.note ?? r.banner.text, 60));
-  if (r.http) parts.push(`HTTP ${r.http.status}`);
-  if (r.tls) parts.push(`${sanitize(r.tls.protocol ?? 'TLS')}, certificate expires in ${r.tls.daysToExpiry} days`);
-  if (r.addresses) parts.push(`${r.addresses.filter((a) => a.outcome === 'open').length}/${r.addresses.length} addresses`);
-  return parts.length ? ` [${parts.join('; ')}]` : '';
-}
-
-/** Runs the engine until every target has a confirmed answer (its retries spent), then stops it. */
-export async function checkTargets(targets: Target[]): Promise<TargetView[]> {
-  const engine = new Engine({ targets, startSpreadMs: 0 });
-  const settled = (v: TargetView) => v.monitor.confirmed !== 'UNKNOWN' && !v.monitor.pending;
-  await new Promise<void>((resolve) => {
-    const done = () => engine.snapshot().every((v) => v.target.paused || settled(v));
-    const unsubscribe = engine.subscribe((e) => {
-      if (e.type === 'result' && done()) {
-        unsubscribe();
-        resolve();
-      }
-    });
-    engine.start();
-    if (done()) resolve();
-  });
-  await engine.stop();
-  return engine.snapshot().filter((v) => !v.target.paused);
-}
-
-function toJson(o: CheckOutcome) {
-  const r = o.view.lastResult;
-  const m = o.view.monitor;
-  return {
-    name: o.target.name,
-    host: o.target.host,
-    port: o.target.port,
-    ...(o.target.service ? { service: o.target.service } : {}),
-    status: o.status,
-    exitCode: EXIT[o.status],
-    state: m.state,
-    outcome: r?.outcome ?? null,
-    cause: m.cause ?? null,
-    address: r?.address ?? null,
-    family: r?.family ?? null,
-    dnsMs: r?.dnsMs ?? null,
-    connectMs: r?.connectMs ?? null,
-    totalMs: r?.totalMs ?? null,
-    errno: r?.errno ?? null,
-    detail: r?.detail ? sanitize(r.detail) : null,
-    phases: r ? (r.phases ?? { dnsMs: r.dnsMs, connectMs: r.connectMs, tlsMs: null, firstByteMs: null, totalMs: r.totalMs }) : null,
-    ...(r?.tls ? { tls: r.tls } : {}),
-    ...(r?.banner ? { banner: r.banner } : {}),
-    ...(r?.http ? { http: r.http } : {}),
-    ...(r?.addresses ? { addresses: r.addresses } : {}),
-    ...(r?.warning ? { warning: { cause: r.warning.cause, evidence: sanitize(r.warning.evidence) } } : {}),
-    ...(r?.severity ? { severity: r.severity } : {}),
-    attempts: o.view.checks,
-    checkedAt: r ? new Date(r.startedAt).toISOString() : null,
-  };
-}
 
 class UsageError extends Error {}
 
@@ -245,7 +132,7 @@ export async function runCheck(argv: string[], out: NodeJS.WritableStream = proc
     }
     throw err;
   }
-  const views = await checkTargets(targets);
+  const views = await checkOnce(targets);
   const outcomes: CheckOutcome[] = views.map((view) => ({ target: view.target, view, ...pluginLine(view, th) }));
   const status = worst(outcomes.map((o) => o.status));
   if (values.json) out.write(`${JSON.stringify({ status, exitCode: EXIT[status], results: outcomes.map(toJson) }, null, 2)}\n`);

@@ -2,9 +2,9 @@ import { ConfigError } from '../config/problems.js';
 import { loadConfigFile } from '../config/load.js';
 import { join } from 'node:path';
 import { configForDisplay } from '../config/display.js';
-import { chooseConfig, userConfigDir } from './paths.js';
-import { loadMerged } from './merged-config.js';
-import { EXIT_BAD_CONFIG } from './exit-codes.js';
+import { chooseConfig, userConfigDir } from '../runtime/paths.js';
+import { loadMerged } from '../runtime/config-source.js';
+import { EXIT_BAD_CONFIG } from '../check/exit-codes.js';
 
 export const CONFIG_USAGE = `Usage: porthole config validate [FILE]   check a config file; every problem with its JSON path (exit 2 if any)
        porthole config show [--config FILE]  print the config in use, merged with changes made in the console

@@ -1,20 +1,16 @@
 #!/usr/bin/env node
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { runCheck, CHECK_USAGE } from './check.js';
-import { CONFIG_USAGE, runConfigShow, runConfigValidate, runConfigPath } from './config-cmd.js';
-import { packageRoot } from './paths.js';
-import { runUi } from './ui-cmd.js';
-import { runReport } from './report-cmd.js';
-import { runExport } from './export-cmd.js';
-import { runHistory } from './history-cmd.js';
-import { runDiscover } from './discover-cmd.js';
-import { runNotify } from './notify-cmd.js';
+// Parses the command line and hands over to one front end. Each command's module is imported only
+// when that command runs: a one-shot check does not load the console, the database or the mailer.
 
-const USAGE = `porthole — live TCP/port monitoring console
+const USAGE = `porthole — TCP/port monitor for the terminal
 
 Usage:
-  porthole [ui] [--config FILE] [--data-dir DIR] [--no-color]   open the live console (the default)
+  porthole [ui] [--config FILE] [--data-dir DIR] [--agent URL] [--local] [--no-color]
+                                               the live console (attaches to a running agent)
+  porthole agent [--config FILE] [--data-dir DIR] [--listen HOST:PORT] [--log-format text|json]
+                                               the monitor as a service: no terminal, /metrics, API
+  porthole status [--json]                     every target's state now (Nagios exit code)
+  porthole reload                              make the running agent re-read its config
   porthole check HOST:PORT ...                 check once, Nagios plugin output and exit codes
   porthole config validate|show|path           work with the config
   porthole report [--since 24h|7d|30d] [--json]  uptime, outages, MTTR, handshake p50/p95 from history
@@ -25,21 +21,29 @@ Usage:
   porthole help | --help                       this text
   porthole --version
 
-${CHECK_USAGE}
+"porthole COMMAND --help" prints that command's options.`;
 
-${CONFIG_USAGE}`;
-
-function version(): string {
+async function version(): Promise<string> {
+  const [{ readFileSync }, { join }, { packageRoot }] = await Promise.all([import('node:fs'), import('node:path'), import('../runtime/paths.js')]);
   const pkg = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string };
   return pkg.version;
 }
+
+const io = () => ({ out: process.stdout, err: process.stderr });
 
 async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   switch (cmd) {
     case 'check':
-      return runCheck(rest);
+      return (await import('./check.js')).runCheck(rest);
+    case 'agent':
+      return (await import('./agent-cmd.js')).runAgentCommand(rest, await version());
+    case 'status':
+      return (await import('./status-cmd.js')).runStatus(rest, process.stdout, process.stderr);
+    case 'reload':
+      return (await import('./reload-cmd.js')).runReload(rest, process.stdout, process.stderr);
     case 'config': {
+      const { CONFIG_USAGE, runConfigShow, runConfigValidate, runConfigPath } = await import('./config-cmd.js');
       const [sub, ...args] = rest;
       if (sub === 'validate') {
         if (args.length > 1) {
@@ -54,15 +58,15 @@ async function main(argv: string[]): Promise<number> {
       return 2;
     }
     case 'report':
-      return runReport(rest, { out: process.stdout, err: process.stderr });
+      return (await import('./report-cmd.js')).runReport(rest, io());
     case 'export':
-      return runExport(rest, { out: process.stdout, err: process.stderr });
+      return (await import('./export-cmd.js')).runExport(rest, io());
     case 'discover':
-      return runDiscover(rest, { out: process.stdout, err: process.stderr });
+      return (await import('./discover-cmd.js')).runDiscover(rest, io());
     case 'history':
-      return runHistory(rest, { out: process.stdout, err: process.stderr });
+      return (await import('./history-cmd.js')).runHistory(rest, io());
     case 'notify':
-      return runNotify(rest, { out: process.stdout, err: process.stderr });
+      return (await import('./notify-cmd.js')).runNotify(rest, io());
     case 'help':
     case '--help':
     case '-h':
@@ -70,14 +74,15 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     case '--version':
     case '-V':
-      process.stdout.write(`${version()}\n`);
+    case 'version':
+      process.stdout.write(`${await version()}\n`);
       return 0;
     case 'ui':
-      return runUi(rest);
+      return (await import('./ui-cmd.js')).runUi(rest);
     case undefined:
-      return runUi([]);
+      return (await import('./ui-cmd.js')).runUi([]);
     default:
-      if (cmd.startsWith('-')) return runUi(argv);
+      if (cmd.startsWith('-')) return (await import('./ui-cmd.js')).runUi(argv);
       process.stderr.write(`porthole: unknown command "${cmd}"\n\n${USAGE}\n`);
       return 2;
   }

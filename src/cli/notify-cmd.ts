@@ -5,7 +5,7 @@ import { createChannels } from '../notify/channels/index.js';
 import { Redactor } from '../notify/redact.js';
 import { sendTestAlerts } from '../notify/test-alert.js';
 import { sanitize } from '../text/sanitize.js';
-import { chooseConfig } from './paths.js';
+import { chooseConfig } from '../runtime/paths.js';
 
 export const NOTIFY_USAGE = `Usage: porthole notify test [CHANNEL] [--config FILE]
 

@@ -15,7 +15,7 @@ export interface DispatcherOptions {
   sendLimitMs?: number;
   now?: () => number;
   /** Called after every attempt (the health and pending counts changed). */
-  onAttempt?: (channel: string, result: SendResult) => void;
+  onAttempt?: (channel: string, result: SendResult, message: AlertMessage) => void;
 }
 
 /** Longest sleep between looks at the outbox, so an expiry or a clock jump is noticed. */
@@ -116,7 +116,7 @@ export class Dispatcher {
       const delay = Math.max(retryDelay(attempts, this.options.backoff), result.retryAfterMs ?? 0);
       this.outbox.markRetry(channel.name, batch, this.redactor.redact(result.error).slice(0, 500), now + delay);
     }
-    this.options.onAttempt?.(channel.name, result);
+    this.options.onAttempt?.(channel.name, result, message);
   }
 
   private async sendBounded(channel: Channel, message: AlertMessage): Promise<SendResult> {

@@ -58,6 +58,8 @@ function toRow(r: DbRow): OutboxRow {
 
 export interface ChannelRecord {
   pending: number;
+  /** Alerts given up on (after alerts.giveUpAfter). */
+  failed?: number;
   lastSuccessAt?: number;
   lastFailureAt?: number;
   lastError?: string;
@@ -86,12 +88,14 @@ export class Outbox {
         `UPDATE outbox SET status = 'failed', last_error = coalesce(last_error, 'never attempted') || ' (gave up after ' || ? || ')' WHERE status = 'pending' AND created < ?`,
       ),
       pendingByChannel: db.prepare(`SELECT channel, count(*) AS n FROM outbox WHERE status = 'pending' GROUP BY channel`),
+      failedByChannel: db.prepare(`SELECT channel, count(*) AS n FROM outbox WHERE status = 'failed' GROUP BY channel`),
       lastSuccess: db.prepare(`SELECT channel, max(delivered) AS at FROM outbox WHERE status = 'delivered' GROUP BY channel`),
       lastFailure: db.prepare(
         `SELECT channel, last_attempt AS at, last_error AS error FROM outbox o
          WHERE last_error IS NOT NULL AND last_attempt = (SELECT max(last_attempt) FROM outbox WHERE channel = o.channel AND last_error IS NOT NULL)`,
       ),
       recent: db.prepare(`SELECT * FROM outbox ORDER BY id DESC LIMIT ?`),
+      expedite: db.prepare(`UPDATE outbox SET next_attempt = ? WHERE status = 'pending' AND next_attempt > ?`),
     };
   }
 
@@ -141,6 +145,11 @@ export class Outbox {
     this.stmts.retry.run(error, nextAttempt, channel, batch);
   }
 
+  /** Makes every pending row due now (grouping holds and backoff waits end): for a drain before exit. */
+  expedite(now: number): number {
+    return this.stmts.expedite.run(now, now).changes;
+  }
+
   /** Gives up what has been pending longer than `maxAgeMs`; returns how many. */
   expire(now: number, maxAgeMs: number, maxAgeText: string): number {
     return this.stmts.expire.run(maxAgeText, now - maxAgeMs).changes;
@@ -154,6 +163,7 @@ export class Outbox {
       return r;
     };
     for (const r of this.stmts.pendingByChannel.all() as { channel: string; n: number }[]) get(r.channel).pending = r.n;
+    for (const r of this.stmts.failedByChannel.all() as { channel: string; n: number }[]) get(r.channel).failed = r.n;
     for (const r of this.stmts.lastSuccess.all() as { channel: string; at: number | null }[]) if (r.at !== null) get(r.channel).lastSuccessAt = r.at;
     for (const r of this.stmts.lastFailure.all() as { channel: string; at: number | null; error: string }[]) {
       const rec = get(r.channel);

@@ -12,7 +12,7 @@ import { Outbox, type ChannelRecord } from './outbox.js';
 import { AlertPolicy } from './policy.js';
 import { Redactor } from './redact.js';
 import { sendTestAlerts, type TestOutcome } from './test-alert.js';
-import type { AlertItem, Channel } from './types.js';
+import type { AlertItem, AlertMessage, Channel, SendResult } from './types.js';
 
 
 export interface ChannelHealth {
@@ -22,6 +22,8 @@ export interface ChannelHealth {
   destination: string;
   /** Alerts waiting for this channel (including ones being retried). */
   pending: number;
+  /** Alerts given up on after alerts.giveUpAfter (kept in the outbox). */
+  failed: number;
   lastSuccessAt?: number;
   lastFailureAt?: number;
   /** Why the last failure failed (redacted, one line). */
@@ -43,6 +45,11 @@ export interface NotificationService {
   maintenanceName(target: Pick<Target, 'id' | 'name' | 'tags'>, now?: number): string | undefined;
   /** Sends a marked test alert now, past the outbox, through one channel or all. */
   test(channel?: string): Promise<TestOutcome[]>;
+  /**
+   * Sends what is pending now (ending grouping holds and backoff waits) until nothing is left or the
+   * deadline passes; resolves with how many are still pending. For a drain before exit.
+   */
+  flush(deadlineMs: number): Promise<number>;
   /** Stops sending (waiting briefly for sends in flight); pending alerts stay in the outbox for the next start. */
   close(): Promise<void>;
 }
@@ -53,6 +60,8 @@ export interface StartNotificationsOptions {
   concurrency?: number;
   backoff?: BackoffSettings;
   now?: () => number;
+  /** Called after every delivery attempt (for the agent's log). */
+  onAttempt?: (channel: string, result: SendResult, message: AlertMessage) => void;
 }
 
 const GROUPED_KINDS = new Set(['down', 'recovery', 'reminder', 'slow']);
@@ -98,9 +107,10 @@ export function startNotifications(
     ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
     ...(options.backoff ? { backoff: options.backoff } : {}),
     now,
-    onAttempt: (name, result) => {
+    onAttempt: (name, result, message) => {
       lastResult.set(name, result.ok);
       refresh();
+      options.onAttempt?.(name, result, message);
     },
   });
 
@@ -142,6 +152,7 @@ export function startNotifications(
           type: c.type,
           destination: redactor.redact(c.destination),
           pending: r?.pending ?? 0,
+          failed: r?.failed ?? 0,
           ...(r?.lastSuccessAt !== undefined ? { lastSuccessAt: r.lastSuccessAt } : {}),
           ...(r?.lastFailureAt !== undefined ? { lastFailureAt: r.lastFailureAt } : {}),
           ...(r?.lastError !== undefined ? { lastError: sanitize(redactor.redact(r.lastError), 300) } : {}),
@@ -160,6 +171,23 @@ export function startNotifications(
     inMaintenance: (target, at = now()) => activeMaintenance(notify.maintenance, target, at) !== undefined,
     maintenanceName: (target, at = now()) => activeMaintenance(notify.maintenance, target, at)?.name,
     test: async (name) => (await sendTestAlerts(channels, name, options.location ?? 'local', now)).map((o) => ({ ...o, destination: redactor.redact(o.destination), detail: redactor.redact(o.detail) })),
+    flush: async (deadlineMs) => {
+      const until = Date.now() + deadlineMs;
+      const left = () => {
+        refresh();
+        return [...records.values()].reduce((n, r) => n + r.pending, 0);
+      };
+      if (channels.size === 0) return left();
+      try {
+        // Once: a channel that fails meanwhile is retried on its usual backoff, not hammered.
+        outbox.expedite(now());
+      } catch {
+        return left();
+      }
+      dispatcher.poke();
+      while (left() > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+      return left();
+    },
     close: async () => {
       unsubscribe();
       policy.close();

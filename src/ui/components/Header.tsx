@@ -18,13 +18,15 @@ export interface HeaderProps {
   total: number;
   /** Shown instead of the config path when set (history off, writes lost): it must not be missed. */
   notice?: string | undefined;
+  /** Where the monitor runs: "local" (in this process) or "agent HOST:PORT". */
+  mode?: string | undefined;
 }
 
-export function Header({ counts, configFile, lastCheckAt, width, sort, shown, total, notice }: HeaderProps) {
+export function Header({ counts, configFile, lastCheckAt, width, sort, shown, total, notice, mode }: HeaderProps) {
   const parts = SHOWN.map((s) => ({ s, text: `${STATE_SYMBOL[s]} ${s} ${counts[s]}` }));
   const countsLen = parts.reduce((n, p) => n + p.text.length + 2, 0);
   const filtered = shown !== total ? ` · ${shown}/${total} shown` : '';
-  const rest = ` · ${width >= 110 ? 'last check ' : ''}${clockTime(lastCheckAt)} · sort ${sort}${filtered} · ${notice ? '' : sanitize(configFile, 200)}`;
+  const rest = `${mode ? ` · ${sanitize(mode, 60)}` : ''} · ${width >= 110 ? 'last check ' : ''}${clockTime(lastCheckAt)} · sort ${sort}${filtered} · ${notice ? '' : sanitize(configFile, 200)}`;
   return (
     <Box height={1}>
       {parts.map((p) => (

@@ -20,7 +20,7 @@ export function userDataDir(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 export function packageRoot(): string {
-  // dist/cli/paths.js or src/cli/paths.ts → the package root two levels up.
+  // dist/runtime/paths.js or src/runtime/paths.ts → the package root two levels up.
   return resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 }
 

@@ -1,0 +1,106 @@
+import { targetToConfig } from '../config/display.js';
+import { validateTarget } from '../config/load.js';
+import type { OverlayStore } from '../config/overlay.js';
+import type { Problem } from '../config/problems.js';
+import type { Defaults, Target } from '../config/target.js';
+import type { Engine } from '../engine/engine.js';
+
+export type ActionResult = { ok: true; id: string } | { ok: false; problems: Problem[] };
+
+/**
+ * What a front end may change on a running monitor (the console in-process, or the agent's API on
+ * behalf of an attached console): each action changes the engine and records the change in the
+ * overlay, so it survives a restart without the config file being rewritten.
+ */
+export interface TargetActions {
+  /** Adds a target given in config form (as in the config file's "targets"). */
+  add(raw: unknown): ActionResult;
+  /** Replaces a target's settings (config form); its id stays. */
+  edit(id: string, raw: unknown): ActionResult;
+  remove(id: string): boolean;
+  pause(id: string): boolean;
+  resume(id: string): boolean;
+  recheck(id: string): boolean;
+  /** Pauses every running target, or, when none runs, resumes all but those the config file itself pauses. */
+  toggleAll(): 'paused' | 'resumed';
+}
+
+export interface ActionDeps {
+  engine: Engine;
+  store: OverlayStore;
+  defaults: () => Defaults;
+  /** Ids of the targets written in the config file (deleting those is recorded, not just forgotten). */
+  fileIds: () => ReadonlySet<string>;
+  /** Ids the config file itself marks "paused": true (resume-all leaves them paused). */
+  filePaused: () => ReadonlySet<string>;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+export function createTargetActions(d: ActionDeps): TargetActions {
+  const { engine, store } = d;
+
+  const validate = (raw: unknown, editing?: Target): { target?: Target; problems: Problem[] } => {
+    if (!isRecord(raw)) return { problems: [{ path: '(target)', message: 'expected a target object as in the config file' }] };
+    const withId = editing ? { ...raw, id: editing.id } : raw;
+    const { target, problems } = validateTarget(withId, d.defaults());
+    if (!target) return { problems };
+    const clash = engine.snapshot().find((v) => v.target.id !== editing?.id && (v.target.name === target.name || v.target.id === target.id));
+    if (clash) return { problems: [{ path: 'name', message: `a target named "${target.name}" already exists; names must be unique` }] };
+    return { target, problems: [] };
+  };
+
+  const setPaused = (id: string, paused: boolean): boolean => {
+    const v = engine.get(id);
+    if (!v) return false;
+    if (v.target.paused === paused) return true;
+    if (paused) engine.pause(id);
+    else engine.resume(id);
+    store.setPaused(id, paused);
+    return true;
+  };
+
+  return {
+    add(raw) {
+      const check = validate(raw);
+      if (!check.target) return { ok: false, problems: check.problems };
+      engine.add(check.target);
+      store.upsert(check.target.id, targetToConfig(check.target, d.defaults()));
+      return { ok: true, id: check.target.id };
+    },
+    edit(id, raw) {
+      const editing = engine.get(id)?.target;
+      if (!editing) return { ok: false, problems: [{ path: '(target)', message: `no target with id "${id}" (deleted meanwhile?)` }] };
+      const check = validate(raw, editing);
+      if (!check.target) return { ok: false, problems: check.problems };
+      const target = { ...check.target, paused: editing.paused };
+      engine.update(target);
+      store.upsert(target.id, targetToConfig(target, d.defaults()));
+      return { ok: true, id: target.id };
+    },
+    remove(id) {
+      if (!engine.remove(id)) return false;
+      store.remove(id, d.fileIds().has(id));
+      return true;
+    },
+    pause: (id) => setPaused(id, true),
+    resume: (id) => setPaused(id, false),
+    recheck(id) {
+      if (!engine.has(id)) return false;
+      engine.recheck(id);
+      return true;
+    },
+    toggleAll() {
+      const all = engine.snapshot();
+      const pause = all.some((v) => !v.target.paused);
+      const keepPaused = d.filePaused();
+      for (const v of all) {
+        if (!pause && keepPaused.has(v.target.id)) continue;
+        setPaused(v.target.id, pause);
+      }
+      return pause ? 'paused' : 'resumed';
+    },
+  };
+}
