@@ -1,0 +1,179 @@
+// bench/agent: 5,000 targets checked headless by `porthole agent`, beside the same monitor without a
+// screen (the console's runtime, no UI: the baseline) and the real console (Ink, in tmux at 200×50),
+// all in this run, rounds alternating. Prints CPU per 1,000 checks/s, RSS, and /metrics scrape time
+// and size. Run: npm run build && npx tsx bench/agent/run.ts [--targets 5000] [--seconds 15] [--rounds 3]
+// Every target is a loopback listener of a child process of this bench (nothing else is probed).
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { spawnListeners } from '../lib/spawn-listeners.js';
+import { fmt, percentile } from '../lib/stats.js';
+
+const { values } = parseArgs({ options: { targets: { type: 'string', default: '5000' }, seconds: { type: 'string', default: '15' }, rounds: { type: 'string', default: '3' }, warmup: { type: 'string', default: '8' } } });
+const N = Number(values.targets);
+const SECONDS = Number(values.seconds);
+const ROUNDS = Number(values.rounds);
+const WARMUP = Number(values.warmup);
+const INTERVAL_S = N / 1000; // 1,000 checks/s in steady state
+const ROOT = resolve(import.meta.dirname, '..', '..');
+const MAIN = join(ROOT, 'dist', 'cli', 'main.js');
+const TICKS = 100; // USER_HZ on Linux
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function cpuTicks(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(fields[11]) + Number(fields[12]); // utime + stime
+}
+
+function rssMb(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+interface Measured {
+  cpuShare: number;
+  checksPerSec: number;
+  rssMb: number;
+}
+
+/** CPU share and checks/s over the window, RSS at its end. */
+async function measure(pid: number, checks: () => Promise<number>): Promise<Measured> {
+  const c0 = await checks();
+  const t0 = cpuTicks(pid);
+  const w0 = performance.now();
+  await sleep(SECONDS * 1000);
+  const c1 = await checks();
+  const t1 = cpuTicks(pid);
+  const wall = (performance.now() - w0) / 1000;
+  return { cpuShare: (t1 - t0) / TICKS / wall, checksPerSec: (c1 - c0) / wall, rssMb: rssMb(pid) };
+}
+
+function lineReader(child: ChildProcess): { last: () => string; waitFor: (re: RegExp) => Promise<RegExpExecArray> } {
+  let buf = '';
+  let lastLine = '';
+  const waiters: { re: RegExp; resolve: (m: RegExpExecArray) => void }[] = [];
+  child.stdout!.setEncoding('utf8');
+  child.stdout!.on('data', (d: string) => {
+    buf += d;
+    let i: number;
+    while ((i = buf.indexOf('\n')) >= 0) {
+      const line = buf.slice(0, i);
+      buf = buf.slice(i + 1);
+      lastLine = line;
+      for (const w of waiters.slice()) {
+        const m = w.re.exec(line);
+        if (m) {
+          waiters.splice(waiters.indexOf(w), 1);
+          w.resolve(m);
+        }
+      }
+    }
+  });
+  return { last: () => lastLine, waitFor: (re) => new Promise((r) => waiters.push({ re, resolve: r })) };
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const done = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await Promise.race([done, sleep(10_000)]);
+  if (child.exitCode === null) child.kill('SIGKILL');
+}
+
+async function runAgent(config: string, dir: string): Promise<Measured & { scrapeMs: number[]; scrapeBytes: number }> {
+  const child = spawn(process.execPath, [MAIN, 'agent', '--config', config, '--data-dir', dir, '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const out = lineReader(child);
+  const url = (await out.waitFor(/ started .*url=(\S+)/))[1]!;
+  const checks = async () => ((await (await fetch(`${url}/healthz`)).json()) as { checks: number }).checks;
+  await sleep(WARMUP * 1000);
+  const m = await measure(child.pid!, checks);
+  const scrapeMs: number[] = [];
+  let scrapeBytes = 0;
+  for (let i = 0; i < 7; i++) {
+    const t = performance.now();
+    const body = await (await fetch(`${url}/metrics`)).text();
+    scrapeMs.push(performance.now() - t);
+    scrapeBytes = Buffer.byteLength(body);
+  }
+  await stop(child);
+  return { ...m, scrapeMs, scrapeBytes };
+}
+
+async function runNoUi(config: string, dir: string): Promise<Measured> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'runtime-child.ts'), config, dir], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NODE_ENV: 'production' } });
+  const out = lineReader(child);
+  await out.waitFor(/checks/);
+  const checks = async () => {
+    await out.waitFor(/checks/);
+    return (JSON.parse(out.last()) as { checks: number }).checks;
+  };
+  await sleep(WARMUP * 1000);
+  const m = await measure(child.pid!, checks);
+  await stop(child);
+  return m;
+}
+
+/** The real console, local, in tmux at 200×50; checks counted from its history afterwards is not needed: the same config, so the same rate. */
+async function runConsole(config: string, dir: string): Promise<Measured | undefined> {
+  if (spawnSync('sh', ['-c', 'command -v tmux']).status !== 0) return undefined;
+  const session = `bench-agent-${process.pid}`;
+  spawnSync('tmux', ['new-session', '-d', '-s', session, '-x', '200', '-y', '50', 'env', '-u', 'CI', `PORTHOLE_CONFIG_DIR=${dir}`, process.execPath, MAIN, '--local', '--config', config, '--data-dir', dir]);
+  try {
+    const pid = Number(spawnSync('tmux', ['list-panes', '-t', session, '-F', '#{pane_pid}'], { encoding: 'utf8' }).stdout.trim());
+    await sleep(WARMUP * 1000);
+    // The console's rate is the config's (same targets, same interval): measured CPU is per that rate.
+    const m = await measure(pid, async () => 0);
+    return { ...m, checksPerSec: NaN };
+  } finally {
+    spawnSync('tmux', ['kill-session', '-t', session]);
+  }
+}
+
+const listeners = await spawnListeners(N);
+const base = mkdtempSync(join(tmpdir(), 'porthole-bench-agent-'));
+const config = join(base, 'config.json');
+writeFileSync(
+  config,
+  JSON.stringify({
+    defaults: { interval: `${INTERVAL_S}s`, timeout: '2s', retries: 1, retryDelay: '1s' },
+    targets: listeners.ports.map((port, i) => ({ name: `svc-${String(i).padStart(5, '0')}`, host: '127.0.0.1', port })),
+  }),
+);
+console.log(`bench/agent: ${N} loopback targets every ${INTERVAL_S}s (≈1,000 checks/s), ${SECONDS}s windows after ${WARMUP}s warm-up, ${ROUNDS} rounds`);
+const agents: Awaited<ReturnType<typeof runAgent>>[] = [];
+const noUis: Measured[] = [];
+const consoles: Measured[] = [];
+try {
+  for (let r = 1; r <= ROUNDS; r++) {
+    const a = await runAgent(config, join(base, `agent-${r}`));
+    const b = await runNoUi(config, join(base, `noui-${r}`));
+    const c = await runConsole(config, join(base, `console-${r}`));
+    agents.push(a);
+    noUis.push(b);
+    if (c) consoles.push(c);
+    const per1k = (m: Measured) => (m.cpuShare * 100) / (m.checksPerSec / 1000);
+    console.log(
+      `round ${r}: agent ${fmt(a.checksPerSec, 0)} checks/s, ${fmt(a.cpuShare * 100)}% CPU (${fmt(per1k(a))}% per 1k/s), RSS ${fmt(a.rssMb)} MB, /metrics ${fmt(percentile(a.scrapeMs, 50))} ms ${fmt(a.scrapeBytes / 1_048_576, 2)} MB` +
+        ` | no-UI ${fmt(b.checksPerSec, 0)} checks/s, ${fmt(b.cpuShare * 100)}% (${fmt(per1k(b))}% per 1k/s), RSS ${fmt(b.rssMb)} MB` +
+        (c ? ` | console 200×50 ${fmt(c.cpuShare * 100)}% CPU, RSS ${fmt(c.rssMb)} MB` : ' | console: tmux missing'),
+    );
+  }
+} finally {
+  listeners.stop();
+  rmSync(base, { recursive: true, force: true });
+}
+const med = (xs: number[]) => percentile(xs, 50);
+const agentPer1k = med(agents.map((a) => (a.cpuShare * 100) / (a.checksPerSec / 1000)));
+const noUiPer1k = med(noUis.map((b) => (b.cpuShare * 100) / (b.checksPerSec / 1000)));
+const agentRss = med(agents.map((a) => a.rssMb));
+console.log('\nmedians:');
+console.log(`  CPU per 1,000 checks/s: agent ${fmt(agentPer1k)}% of a core, no-UI runtime ${fmt(noUiPer1k)}% → ratio ${fmt(agentPer1k / noUiPer1k, 2)}× (goal ≤ 1.00×)`);
+if (consoles.length) {
+  const consoleRss = med(consoles.map((c) => c.rssMb));
+  console.log(`  RSS: agent ${fmt(agentRss)} MB, console ${fmt(consoleRss)} MB → ${fmt((agentRss / consoleRss) * 100, 0)}% (goal ≤ 60%); no-UI runtime ${fmt(med(noUis.map((b) => b.rssMb)))} MB`);
+}
+console.log(`  /metrics scrape of ${N} targets: ${fmt(med(agents.flatMap((a) => a.scrapeMs)))} ms median (goal < 100 ms), ${fmt(med(agents.map((a) => a.scrapeBytes)) / 1_048_576, 2)} MB (goal < 5 MB)`);
