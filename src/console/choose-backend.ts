@@ -50,6 +50,7 @@ export async function chooseConsoleBackend(o: BackendChoice): Promise<ChosenBack
       return { backend: await remoteBackend(current, `agent ${hostPort(first.url)}`), warnings };
     }
   }
-  const runtime = startRuntime({ ...(o.config ? { config: o.config } : {}), ...(o.dataDir ? { dataDir: o.dataDir } : {}), env });
+  // The console follows edits of its config file too (SIGHUP means the terminal went away, not reload).
+  const runtime = startRuntime({ ...(o.config ? { config: o.config } : {}), ...(o.dataDir ? { dataDir: o.dataDir } : {}), env, watchConfig: true });
   return { backend: localBackend(runtime), warnings: [...warnings, ...runtime.warnings] };
 }
