@@ -161,13 +161,15 @@ function pct(ratio: number | null | undefined): number | undefined {
 type UptimeCache = Map<string, Record<WindowName, number | null>> & { stop(): void };
 
 /**
- * Picks up where the last run left off: the incident log, each target's sparkline and its uptime
- * figures come from the history. Uptime is then recomputed now and then, outside the UI.
+ * Picks up where the last run left off: the incident log, each target's sparkline, its open incident
+ * and its uptime figures come from the history. Uptime is then recomputed now and then, outside the UI.
  */
 function seedFromHistory(history: HistorySession, engine: Engine, log: IncidentLog): UptimeCache {
   const seed = history.seed();
   log.seed(seed.incidents);
   for (const [id, recent] of seed.recent) engine.seedRecent(id, recent);
+  // Incidents the last run left open go on (or close at the first good check); before notifications start.
+  for (const [id, incident] of seed.open) engine.seedIncident(id, incident);
   const cache = new Map(seed.uptime) as UptimeCache;
   const refresh = () => {
     try {

@@ -1,3 +1,4 @@
+import type { Incident } from '../engine/types.js';
 import { openHistory, type HistoryDb, type OpenHistoryOptions } from './open.js';
 import { HistoryQueries, type StoredIncident, type WindowName } from './queries.js';
 import { HistoryRecorder, type EventSource, type RecorderOptions, type RecorderStats } from './recorder.js';
@@ -10,6 +11,8 @@ export interface HistorySeed {
   recent: Map<string, (number | null)[]>;
   /** Per target id: time-weighted uptime over 24 h, 7 d and 30 d (null: nothing known). */
   uptime: Map<string, Record<WindowName, number | null>>;
+  /** Per target id: the incident an earlier run left open, to carry on (Engine.seedIncident). */
+  open: ReadonlyMap<string, Incident>;
 }
 
 export interface HistorySession {
@@ -23,6 +26,11 @@ export interface HistorySession {
   warning(): string | undefined;
   stats(): RecorderStats | undefined;
   seed(options?: { incidents?: number; recent?: number }): HistorySeed;
+  /**
+   * Per target id: the incident an earlier run left open and this run carries on. Seed each into the
+   * engine (engine.seedIncident) before engine.start() and before startNotifications().
+   */
+  openIncidents(): ReadonlyMap<string, Incident>;
   /** Commits what is queued and closes the database. */
   close(): void;
 }
@@ -49,7 +57,8 @@ export function startHistory(source: EventSource, options: OpenHistoryOptions & 
       recorder: undefined,
       warning: () => opened.warning,
       stats: () => undefined,
-      seed: () => ({ incidents: [], recent: new Map(), uptime: new Map() }),
+      seed: () => ({ incidents: [], recent: new Map(), uptime: new Map(), open: new Map() }),
+      openIncidents: () => new Map(),
       close: () => {},
     };
   }
@@ -65,7 +74,13 @@ export function startHistory(source: EventSource, options: OpenHistoryOptions & 
     recorder,
     warning: () => lossLine(recorder.stats()),
     stats: () => recorder.stats(),
-    seed: (o = {}) => ({ incidents: queries.recentIncidents({ limit: o.incidents ?? 200 }), recent: queries.recentConnectTimes(o.recent ?? 120), uptime: queries.uptimes() }),
+    seed: (o = {}) => ({
+      incidents: queries.recentIncidents({ limit: o.incidents ?? 200 }),
+      recent: queries.recentConnectTimes(o.recent ?? 120),
+      uptime: queries.uptimes(),
+      open: recorder.openIncidents(),
+    }),
+    openIncidents: () => recorder.openIncidents(),
     close: () => {
       if (closed) return;
       closed = true;
