@@ -215,7 +215,7 @@ export class HistoryRecorder {
     for (const t of this.timers) clearInterval(t);
     const now = this.opts.now();
     for (const v of this.source?.snapshot() ?? []) {
-      if (now >= (this.lastAt.get(v.target.id) ?? -Infinity)) this.enqueue(this.mark(v.target.id, 'UNKNOWN', now));
+      if (now > (this.lastAt.get(v.target.id) ?? -Infinity)) this.enqueue(this.mark(v.target.id, 'UNKNOWN', now));
     }
     this.closed = true;
     // Everything queued, slice by slice, until a slice fails; what is left then is counted as lost.

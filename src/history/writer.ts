@@ -130,7 +130,7 @@ export class HistoryWriter {
          FROM incidents i JOIN targets t ON t.id = i.target WHERE i.ended IS NULL ORDER BY i.started DESC, i.id DESC`,
       )
       .all() as OpenRow[];
-    const lastSeen = this.db.prepare('SELECT max(at) FROM samples WHERE target = ? AND at >= ?').pluck();
+    const lastSeen = this.db.prepare('SELECT max(at) FROM samples WHERE target = ? AND at >= ? AND outcome IS NOT NULL').pluck();
     const close = this.db.prepare('UPDATE incidents SET ended = ?, ended_by = ? WHERE id = ?');
     const carried = new Map<string, Incident>();
     this.db.transaction(() => {
