@@ -206,7 +206,7 @@ export class HistoryRecorder {
   }
 
   /**
-   * Stops recording: marks each target's state unknown from now (porthole is not watching), commits
+   * Stops recording: marks each target STOPPED (unknown time from now: porthole is not watching), commits
    * what is queued, rolls up. Open incidents stay open: the next run carries them on.
    */
   close(): RecorderStats {
@@ -215,7 +215,7 @@ export class HistoryRecorder {
     for (const t of this.timers) clearInterval(t);
     const now = this.opts.now();
     for (const v of this.source?.snapshot() ?? []) {
-      if (now > (this.lastAt.get(v.target.id) ?? -Infinity)) this.enqueue(this.mark(v.target.id, 'UNKNOWN', now));
+      if (now > (this.lastAt.get(v.target.id) ?? -Infinity)) this.enqueue(this.mark(v.target.id, 'STOPPED', now));
     }
     this.closed = true;
     // Everything queued, slice by slice, until a slice fails; what is left then is counted as lost.

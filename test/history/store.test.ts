@@ -70,7 +70,7 @@ describe('history store', () => {
     const q = new HistoryQueries(h.db);
     assert.deepEqual(q.openIncidents().map((i) => i.id), ['redis#1000']);
     // The stop is marked: from then on the target's state is unknown, not down.
-    assert.deepEqual(q.recentSamples('redis', { includeMarks: true }).map((x) => `${x.at}:${x.state}`), ['1000:DOWN', '11000:DOWN', '12000:UNKNOWN']);
+    assert.deepEqual(q.recentSamples('redis', { includeMarks: true }).map((x) => `${x.at}:${x.state}`), ['1000:DOWN', '11000:DOWN', '12000:STOPPED']);
 
     now = 100_000;
     const rec2 = new HistoryRecorder(h, { now: () => now });
