@@ -194,4 +194,58 @@ describe('an outage across restarts and a pause-all/resume-all is one incident',
       rmSync(dir, { recursive: true, force: true });
     }
   });
+  it('a target removed from the config, or moved to another port, while porthole was stopped: its incident ends at the next start, with no all-clear', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'porthole-continuity-'));
+    const [deadA, deadB] = [await freePort(), await freePort()];
+    const svc = await listen();
+    const hook = await httpReceiver();
+    const config = join(dir, 'config.json');
+    const write = (targets: unknown[]) =>
+      writeFileSync(
+        config,
+        JSON.stringify({
+          defaults: { ...FAST_TARGET, notify: ['team'] },
+          alerts: { groupWithin: '0s' },
+          notifiers: { team: { type: 'webhook', url: `http://127.0.0.1:${hook.port}/hook` } },
+          targets,
+        }),
+      );
+    write([
+      { id: 'moved', name: 'moved', host: '127.0.0.1', port: deadA },
+      { id: 'gone', name: 'gone', host: '127.0.0.1', port: deadB },
+    ]);
+    const runs: Run[] = [];
+    try {
+      const run1 = startRun(config, dir);
+      runs.push(run1);
+      await waitFor('both DOWN', () => run1.state('moved')?.[0] === 'DOWN' && run1.state('gone')?.[0] === 'DOWN', 20_000);
+      await waitFor('two DOWN alerts', () => kinds(hook).length >= 2, 10_000);
+      await sleep(300);
+      run1.send('stop');
+      assert.equal(await exited(run1.child), 0, run1.output());
+      const stoppedAt = Date.now();
+
+      write([{ id: 'moved', name: 'moved', host: '127.0.0.1', port: svc.port }]);
+      const run2 = startRun(config, dir);
+      runs.push(run2);
+      await waitFor('moved UP on its new port', () => run2.state('moved')?.[0] === 'UP', 20_000);
+      assert.equal(run2.state('moved')?.[1], '-', 'nothing carried to the new endpoint');
+      await sleep(1000);
+      run2.send('stop');
+      assert.equal(await exited(run2.child), 0, run2.output());
+
+      const byTarget = new Map(exportedIncidents(dir).map((i) => [i.target_id, i]));
+      assert.equal(byTarget.size, 2);
+      assert.equal(byTarget.get('moved')?.ended_by, 'changed');
+      assert.equal(byTarget.get('gone')?.ended_by, 'removed');
+      for (const i of byTarget.values()) assert.ok(i.ended !== null && i.ended <= stoppedAt, 'ended where the first run last saw it');
+      assert.deepEqual(kinds(hook), ['down', 'down'], 'no RECOVERED for an incident nobody saw recover');
+    } finally {
+      for (const r of runs) if (r.child.exitCode === null && r.child.signalCode === null) r.child.kill('SIGKILL');
+      await Promise.all(runs.map((r) => exited(r.child)));
+      await svc.close();
+      await hook.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
