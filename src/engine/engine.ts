@@ -2,10 +2,10 @@ import type { Target } from '../config/target.js';
 import { probeTcp } from '../probe/tcp.js';
 import { requestForTarget } from '../probe/request.js';
 import type { ProbeFn, ProbeResult } from '../probe/types.js';
-import { initialMonitorState, stepMonitor } from './monitor.js';
+import { initialMonitorState, stepMonitor, withCarriedIncident } from './monitor.js';
 import { Scheduler } from './scheduler.js';
 import type { Feed, FeedListener } from '../feed/feed.js';
-import type { EngineEvent, MonitorInput, State, StateCounts, TargetView } from './types.js';
+import type { EngineEvent, Incident, MonitorInput, State, StateCounts, TargetView } from './types.js';
 
 export interface EngineOptions {
   targets: readonly Target[];
@@ -121,6 +121,22 @@ export class Engine implements Feed {
     const merged = [...recent, ...e.view.recent].slice(-this.recentSize);
     e.view = { ...e.view, recent: merged };
     this.version++;
+  }
+
+  /**
+   * Carries a target's incident left open by an earlier run (from the history) into this one, before
+   * start(): the first confirmed state continues it (same id) or closes it at the first good check.
+   * Ignored for an unknown target, an incident of another target, or a target that has already
+   * confirmed something. Emits nothing: the incident is not new. Returns whether it was taken.
+   */
+  seedIncident(id: string, incident: Incident): boolean {
+    const e = this.entries.get(id);
+    if (!e || incident.targetId !== id || incident.ended !== null) return false;
+    const monitor = withCarriedIncident(e.view.monitor, incident);
+    if (monitor === e.view.monitor) return false;
+    e.view = { ...e.view, monitor };
+    this.version++;
+    return true;
   }
 
   add(target: Target): void {

@@ -10,6 +10,10 @@ import type { ProbeResult } from '../probe/types.js';
  * `retries + 1` consecutive results in the same direction confirm a change. While a failure is pending
  * the visible state is RETRYING; while a recovery is pending the target stays DOWN. Each confirmed
  * change into DOWN or SLOW opens an incident, and leaving it closes that incident.
+ *
+ * A pause keeps the open incident (only removal or a new endpoint closes it), and so does a restart
+ * (seeded with withCarriedIncident). With nothing confirmed, the first confirmed state decides: the
+ * same condition continues the incident (same id, same start), a first good check closes it there.
  */
 
 export function initialMonitorState(now: number, paused = false): MonitorState {
@@ -44,6 +48,21 @@ function visibleFor(confirmed: MonitorState['confirmed'], pending: Pending | und
   return confirmed;
 }
 
+/** The open incident, if any, kept through a pause or a resume. */
+function carried(prev: MonitorState): Pick<MonitorState, 'incident'> {
+  return prev.incident ? { incident: prev.incident } : {};
+}
+
+/**
+ * A target's open incident from before this run (the history), carried into a fresh state: the first
+ * confirmed state continues it or closes it, exactly as after a resume. Only a state with nothing
+ * confirmed and nothing open takes it.
+ */
+export function withCarriedIncident(prev: MonitorState, incident: Incident): MonitorState {
+  if (prev.confirmed !== 'UNKNOWN' || prev.incident) return prev;
+  return { ...prev, incident };
+}
+
 function closeIncident(inc: Incident, ended: number, endedBy: NonNullable<Incident['endedBy']>): Incident {
   return { ...inc, ended, durationMs: Math.max(0, ended - inc.started), endedBy };
 }
@@ -71,20 +90,22 @@ export function stepMonitor(
 ): MonitorStep {
   const events: MonitorEvent[] = [];
 
-  if (input.kind === 'pause' || input.kind === 'end') {
-    if (prev.state === 'PAUSED' && input.kind === 'pause') return { state: prev, events };
-    let incident = prev.incident;
-    if (incident) {
-      const closed = closeIncident(incident, now, input.kind === 'pause' ? 'paused' : input.reason);
-      events.push({ type: 'incident', phase: 'closed', incident: closed });
-      incident = undefined;
-    }
+  if (input.kind === 'end') {
+    // Removed, or its endpoint replaced: whatever was open ends here, nobody saw it recover.
+    if (prev.incident) events.push({ type: 'incident', phase: 'closed', incident: closeIncident(prev.incident, now, input.reason) });
     const next = withVisible(prev, { state: 'PAUSED', confirmed: 'UNKNOWN', trend: prev.trend }, now, events, targetId);
+    return { state: next, events };
+  }
+  if (input.kind === 'pause') {
+    // A pause forgets what was confirmed but keeps the open incident: on resume the first confirmed
+    // state continues it (still failing) or closes it (recovered). One outage stays one incident.
+    if (prev.state === 'PAUSED') return { state: prev, events };
+    const next = withVisible(prev, { state: 'PAUSED', confirmed: 'UNKNOWN', ...carried(prev), trend: prev.trend }, now, events, targetId);
     return { state: next, events };
   }
   if (input.kind === 'resume') {
     if (prev.state !== 'PAUSED') return { state: prev, events };
-    const next = withVisible(prev, { state: 'UNKNOWN', confirmed: 'UNKNOWN', trend: prev.trend }, now, events, targetId);
+    const next = withVisible(prev, { state: 'UNKNOWN', confirmed: 'UNKNOWN', ...carried(prev), trend: prev.trend }, now, events, targetId);
     return { state: next, events };
   }
 
@@ -109,9 +130,16 @@ export function stepMonitor(
   if (condition === prev.confirmed || startsUnconfirmed) {
     // Agrees with what we know (or is the first good news): no confirmation needed.
     confirmed = condition;
-    if (startsUnconfirmed && condition === 'SLOW') {
-      incident = openIncident(targetId, 'UNKNOWN', 'SLOW', cause, evidence, now);
-      events.push({ type: 'incident', phase: 'opened', incident });
+    if (startsUnconfirmed) {
+      // An incident carried over a pause or a restart ends at the first good check, or goes on if still slow.
+      if (incident && incident.to !== condition) {
+        events.push({ type: 'incident', phase: 'closed', incident: closeIncident(incident, now, 'recovered') });
+        incident = undefined;
+      }
+      if (condition === 'SLOW' && !incident) {
+        incident = openIncident(targetId, 'UNKNOWN', 'SLOW', cause, evidence, now);
+        events.push({ type: 'incident', phase: 'opened', incident });
+      }
     }
   } else {
     const count = continuesPending(prev.pending, condition, prev.confirmed) ? prev.pending!.count + 1 : 1;
@@ -120,12 +148,14 @@ export function stepMonitor(
     if (count >= settings.retries + 1) {
       // Confirmed: close what was open, open what the new condition means.
       const from = prev.confirmed === 'UNKNOWN' ? 'UNKNOWN' : prev.confirmed;
-      if (incident) {
+      // Confirmed from UNKNOWN (after a pause or a restart) into what the carried incident already says: it goes on.
+      const continues = prev.confirmed === 'UNKNOWN' && incident?.to === condition;
+      if (incident && !continues) {
         const closed = closeIncident(incident, firstAt, 'recovered');
         events.push({ type: 'incident', phase: 'closed', incident: closed });
         incident = undefined;
       }
-      if (condition !== 'UP') {
+      if (condition !== 'UP' && !continues) {
         incident = openIncident(targetId, from, condition, cause, evidence, firstAt);
         events.push({ type: 'incident', phase: 'opened', incident });
       }

@@ -16,7 +16,7 @@ export type Condition = 'UP' | 'SLOW' | 'DOWN';
 export type Cause = Exclude<Outcome, 'open'> | 'slow' | 'cert' | 'partial';
 
 export interface Incident {
-  /** Unique per engine run and target: `${targetId}#${started}`. */
+  /** Unique per target: `${targetId}#${started}`. An incident carried over a pause or a restart keeps its id. */
   id: string;
   targetId: string;
   from: State;
@@ -27,7 +27,10 @@ export interface Incident {
   started: number;
   ended: number | null;
   durationMs: number | null;
-  /** How it ended: recovered, or cut short (paused, removed, its endpoint changed, or porthole stopped). */
+  /**
+   * How it ended: recovered, or cut short (the target removed, or its endpoint changed). 'paused' and
+   * 'monitor-stopped' are only found in histories written before pauses and restarts kept incidents open.
+   */
   endedBy?: 'recovered' | 'paused' | 'removed' | 'changed' | 'monitor-stopped';
 }
 

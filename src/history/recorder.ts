@@ -1,4 +1,4 @@
-import type { EngineEvent, TargetView } from '../engine/types.js';
+import type { EngineEvent, Incident, TargetView } from '../engine/types.js';
 import type { Feed } from '../feed/feed.js';
 import type { StoreDb } from '../store/open.js';
 import { describeFailure, type StoreProblem } from '../store/store-problem.js';
@@ -67,6 +67,9 @@ export class HistoryRecorder {
   private flushSoon = false;
   private closed = false;
   private jobRunning = false;
+  private carried = new Map<string, Incident>();
+  /** Time of each target's newest sample, so the stop mark never lands before it. */
+  private readonly lastAt = new Map<string, number>();
 
   constructor(private readonly history: StoreDb, options: RecorderOptions = {}) {
     this.writer = new HistoryWriter(history.db);
@@ -90,10 +93,13 @@ export class HistoryRecorder {
     this.source = source;
     const now = this.opts.now();
     const views = source.snapshot();
+    // Before the targets' rows are updated: they still say where each target was when its incident opened.
+    this.guard(() => {
+      this.carried = this.writer.settleOpenIncidents(new Map(views.map((v) => [v.target.id, { host: v.target.host, port: v.target.port }])));
+    });
     for (const v of views) this.enqueue({ kind: 'target', target: targetInfo(v), at: now });
     for (const v of views) if (v.monitor.state === 'PAUSED') this.enqueue(this.mark(v.target.id, 'PAUSED', now));
     this.flush();
-    this.guard(() => this.writer.closeAbandonedIncidents('monitor-stopped', new Set(views.flatMap((v) => (v.monitor.incident ? [v.monitor.incident.id] : [])))));
     this.guard(() => rollup(this.history.db, now));
     this.unsubscribe = source.subscribe((e) => this.record(e));
     const every = (ms: number, fn: () => void) => {
@@ -106,12 +112,22 @@ export class HistoryRecorder {
     every(this.opts.pruneIntervalMs, () => this.background(() => pruneInSlices(this.history.db, this.opts.now(), this.opts.retention, 20, () => this.closed)));
   }
 
+  /**
+   * The incident each target had open when porthole last stopped (or crashed), still open, per target
+   * key — for Engine.seedIncident before engine.start(). Those of removed or moved targets were closed
+   * by attach() and are not here.
+   */
+  openIncidents(): ReadonlyMap<string, Incident> {
+    return this.carried;
+  }
+
   /** The engine listener: turns an event into queued writes, nothing more. */
   record(event: EngineEvent): void {
     if (this.closed) return;
     switch (event.type) {
       case 'result': {
         const r = event.result;
+        this.lastAt.set(event.targetId, Math.max(event.at, this.lastAt.get(event.targetId) ?? -Infinity));
         this.enqueue({
           kind: 'sample',
           sample: {
@@ -185,11 +201,18 @@ export class HistoryRecorder {
     return { queued: this.queue.length, ...this.counters, ...(this.problem ? { problem: this.problem } : {}) };
   }
 
-  /** Stops recording: commits what is queued, ends incidents still open where they were last seen, rolls up. */
+  /**
+   * Stops recording: marks each target STOPPED (unknown time from now: porthole is not watching), commits
+   * what is queued, rolls up. Open incidents stay open: the next run carries them on.
+   */
   close(): RecorderStats {
     if (this.closed) return this.stats();
     this.unsubscribe?.();
     for (const t of this.timers) clearInterval(t);
+    const now = this.opts.now();
+    for (const v of this.source?.snapshot() ?? []) {
+      if (now > (this.lastAt.get(v.target.id) ?? -Infinity)) this.enqueue(this.mark(v.target.id, 'STOPPED', now));
+    }
     this.closed = true;
     // Everything queued, slice by slice, until a slice fails; what is left then is counted as lost.
     let before = -1;
@@ -202,7 +225,6 @@ export class HistoryRecorder {
       else if (op.kind === 'incident') this.counters.droppedIncidents++;
     }
     this.queue = [];
-    this.guard(() => this.writer.closeAbandonedIncidents('monitor-stopped'));
     this.guard(() => rollup(this.history.db, this.opts.now()));
     return this.stats();
   }

@@ -1,3 +1,4 @@
+import type { Incident } from '../engine/types.js';
 import { openStore, type StoreDb, type OpenStoreOptions } from '../store/open.js';
 import { HistoryQueries, type StoredIncident, type WindowName } from './queries.js';
 import type { Feed } from '../feed/feed.js';
@@ -11,6 +12,8 @@ export interface HistorySeed {
   recent: Map<string, (number | null)[]>;
   /** Per target id: time-weighted uptime over 24 h, 7 d and 30 d (null: nothing known). */
   uptime: Map<string, Record<WindowName, number | null>>;
+  /** Per target id: the incident an earlier run left open, to carry on (Engine.seedIncident). */
+  open: ReadonlyMap<string, Incident>;
 }
 
 export interface HistoryService {
@@ -24,6 +27,11 @@ export interface HistoryService {
   warning(): string | undefined;
   stats(): RecorderStats | undefined;
   seed(options?: { incidents?: number; recent?: number }): HistorySeed;
+  /**
+   * Per target id: the incident an earlier run left open and this run carries on. Seed each into the
+   * engine (engine.seedIncident) before engine.start() and before startNotifications().
+   */
+  openIncidents(): ReadonlyMap<string, Incident>;
   /** Commits what is queued and closes the database. */
   close(): void;
 }
@@ -50,7 +58,8 @@ export function startHistory(source: Feed, options: OpenStoreOptions & RecorderO
       recorder: undefined,
       warning: () => opened.warning,
       stats: () => undefined,
-      seed: () => ({ incidents: [], recent: new Map(), uptime: new Map() }),
+      seed: () => ({ incidents: [], recent: new Map(), uptime: new Map(), open: new Map() }),
+      openIncidents: () => new Map(),
       close: () => {},
     };
   }
@@ -66,7 +75,13 @@ export function startHistory(source: Feed, options: OpenStoreOptions & RecorderO
     recorder,
     warning: () => lossLine(recorder.stats()),
     stats: () => recorder.stats(),
-    seed: (o = {}) => ({ incidents: queries.recentIncidents({ limit: o.incidents ?? 200 }), recent: queries.recentConnectTimes(o.recent ?? 120), uptime: queries.uptimes() }),
+    seed: (o = {}) => ({
+      incidents: queries.recentIncidents({ limit: o.incidents ?? 200 }),
+      recent: queries.recentConnectTimes(o.recent ?? 120),
+      uptime: queries.uptimes(),
+      open: recorder.openIncidents(),
+    }),
+    openIncidents: () => recorder.openIncidents(),
     close: () => {
       if (closed) return;
       closed = true;

@@ -5,7 +5,7 @@
  * means the monitor was not running (or was stalled), and that time is unknown, not down.
  *
  * Categories: UP and SLOW are up; DOWN is down; PAUSED is neither (paused time is not downtime);
- * UNKNOWN counts as unknown. RETRYING after UP or SLOW counts as up: the monitor has not confirmed
+ * UNKNOWN and STOPPED (the mark written when porthole stops) count as unknown. RETRYING after UP or SLOW counts as up: the monitor has not confirmed
  * anything yet, and the confirmation delay it adds at the start of an outage is mirrored at its end
  * (DOWN is held while a recovery is being confirmed), so the two cancel out on average. RETRYING of
  * a target not yet settled (first seen, or just resumed: its last other state is UNKNOWN or not

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { Incident } from '../engine/types.js';
+import type { Cause, Incident, State } from '../engine/types.js';
 
 export interface TargetInfo {
   key: string;
@@ -117,22 +117,60 @@ export class HistoryWriter {
   }
 
   /**
-   * Incidents left open by a run that ended (quit or crash) end where that run last saw the target:
-   * what happened after is unknown. `keep` are incidents the running engine still has open.
+   * Incidents left open by a run that ended (quit or crash) stay open: the next run carries each on.
+   * At start, those of a target no longer configured (`removed`) or now at another host or port
+   * (`changed`) end where the earlier run last saw the target; what happened after is unknown. A
+   * target never has two open incidents; should an old history hold more, the older ones end the
+   * same way (`monitor-stopped`). Returns the open incident to carry on, per target key.
    */
-  closeAbandonedIncidents(endedBy: string, keep: ReadonlySet<string> = new Set()): number {
-    const open = this.db.prepare('SELECT id, key, target, started FROM incidents WHERE ended IS NULL').all() as { id: number; key: string; target: number; started: number }[];
-    const lastSeen = this.db.prepare('SELECT max(at) FROM samples WHERE target = ? AND at >= ?').pluck();
+  settleOpenIncidents(current: ReadonlyMap<string, { host: string; port: number }>): Map<string, Incident> {
+    const open = this.db
+      .prepare(
+        `SELECT i.id, i.key, i.target, i.from_state, i.to_state, i.cause, i.evidence, i.started, t.key AS target_key, t.host, t.port
+         FROM incidents i JOIN targets t ON t.id = i.target WHERE i.ended IS NULL ORDER BY i.started DESC, i.id DESC`,
+      )
+      .all() as OpenRow[];
+    const lastSeen = this.db.prepare('SELECT max(at) FROM samples WHERE target = ? AND at >= ? AND outcome IS NOT NULL').pluck();
     const close = this.db.prepare('UPDATE incidents SET ended = ?, ended_by = ? WHERE id = ?');
-    let closed = 0;
+    const carried = new Map<string, Incident>();
     this.db.transaction(() => {
-      for (const inc of open) {
-        if (keep.has(inc.key)) continue;
-        const last = lastSeen.get(inc.target, inc.started) as number | null;
-        close.run(Math.max(inc.started, last ?? inc.started), endedBy, inc.id);
-        closed++;
+      for (const row of open) {
+        const now = current.get(row.target_key);
+        // A placeholder target row (never announced) has no endpoint to compare.
+        const known = row.host !== '' || row.port !== 0;
+        const endedBy = !now ? 'removed' : known && (now.host !== row.host || now.port !== row.port) ? 'changed' : carried.has(row.target_key) ? 'monitor-stopped' : undefined;
+        if (endedBy === undefined) {
+          carried.set(row.target_key, {
+            id: row.key,
+            targetId: row.target_key,
+            from: row.from_state as State,
+            to: row.to_state as State,
+            cause: row.cause as Cause,
+            evidence: row.evidence,
+            started: row.started,
+            ended: null,
+            durationMs: null,
+          });
+          continue;
+        }
+        const last = lastSeen.get(row.target, row.started) as number | null;
+        close.run(Math.max(row.started, last ?? row.started), endedBy, row.id);
       }
     }).immediate();
-    return closed;
+    return carried;
   }
+}
+
+interface OpenRow {
+  id: number;
+  key: string;
+  target: number;
+  from_state: string;
+  to_state: string;
+  cause: string;
+  evidence: string;
+  started: number;
+  target_key: string;
+  host: string;
+  port: number;
 }

@@ -96,6 +96,8 @@ export class Outbox {
       ),
       recent: db.prepare(`SELECT * FROM outbox ORDER BY id DESC LIMIT ?`),
       expedite: db.prepare(`UPDATE outbox SET next_attempt = ? WHERE status = 'pending' AND next_attempt > ?`),
+      raisedFor: db.prepare(`SELECT kind FROM outbox WHERE alert_id IN (@down, @slow) ORDER BY id LIMIT 1`).pluck(),
+      remindersFor: db.prepare(`SELECT count(DISTINCT alert_id) FROM outbox WHERE kind = 'reminder' AND substr(alert_id, 1, @n) = @prefix`).pluck(),
     };
   }
 
@@ -171,6 +173,17 @@ export class Outbox {
       rec.lastError = r.error;
     }
     return out;
+  }
+
+  /**
+   * Whether an alert was raised for an incident (by this run or an earlier one), whatever became of
+   * it: its kind ('down' or 'slow') and how many reminders followed. Undefined: none was.
+   */
+  raisedFor(incidentId: string): { kind: 'down' | 'slow'; reminders: number } | undefined {
+    const kind = this.stmts.raisedFor.get({ down: `down:${incidentId}`, slow: `slow:${incidentId}` }) as 'down' | 'slow' | undefined;
+    if (!kind) return undefined;
+    const prefix = `reminder:${incidentId}:`;
+    return { kind, reminders: this.stmts.remindersFor.get({ n: prefix.length, prefix }) as number };
   }
 
   /** Newest first, for display (payloads hold no secrets; errors were redacted before they were stored). */

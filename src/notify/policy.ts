@@ -15,6 +15,11 @@ export interface PolicyOptions {
   raise: (item: AlertItem, channels: readonly string[]) => void;
   /** Channel names that exist (a target's notify list is checked against the config at load). */
   channels: ReadonlySet<string>;
+  /**
+   * Whether an alert was raised for this incident by an earlier run (the outbox remembers): an
+   * incident carried over a restart gets its recovery, and its reminders go on where they stopped.
+   */
+  raisedBefore?: (incidentId: string) => { kind: 'down' | 'slow'; reminders: number } | undefined;
   location: string;
   now?: () => number;
 }
@@ -28,8 +33,10 @@ interface Alerted {
 /**
  * Decides which engine events become alerts: DOWN and its recovery always; SLOW and trend when
  * enabled; reminders while down when `remindEvery` is set; nothing for a target in maintenance.
- * A recovery is only sent for an incident whose alert was sent, so nobody gets an "all clear" for a
- * page they never got.
+ * A recovery is only sent for an incident whose alert was sent (by this run, or by an earlier one
+ * for an incident carried over a restart), so nobody gets an "all clear" for a page they never got.
+ * A pause does not end an incident, so its recovery comes when it recovers; no reminder goes out
+ * while the target is paused.
  */
 export class AlertPolicy {
   private readonly alerted = new Map<string, Alerted>();
@@ -92,12 +99,34 @@ export class AlertPolicy {
     if (kind === 'down') this.planReminder(entry);
   }
 
+  /**
+   * Takes on an incident carried over from an earlier run (seeded into the engine before it started):
+   * when that run alerted it, its reminders go on and its recovery will be sent.
+   */
+  adopt(incident: Incident): void {
+    if (this.alerted.has(incident.id) || incident.ended !== null) return;
+    const before = this.raisedBeforeSafe(incident.id);
+    if (!before) return;
+    const entry: Alerted = { incident, reminders: before.reminders };
+    this.alerted.set(incident.id, entry);
+    if (before.kind === 'down') this.planReminder(entry);
+  }
+
+  private raisedBeforeSafe(id: string): ReturnType<NonNullable<PolicyOptions['raisedBefore']>> {
+    try {
+      return this.o.raisedBefore?.(id);
+    } catch {
+      return undefined; // the database is failing: no all-clear rather than a wrong one
+    }
+  }
+
   private closed(incident: Incident): void {
-    const entry = this.alerted.get(incident.id);
+    // Not alerted in this run: it may have been by an earlier one, if the incident was carried over.
+    const entry = this.alerted.get(incident.id) ?? (this.raisedBeforeSafe(incident.id) ? { incident, reminders: 0 } : undefined);
     if (!entry) return;
     this.alerted.delete(incident.id);
     if (entry.timer) clearTimeout(entry.timer);
-    // Paused, removed or changed: nobody saw it recover, so no all-clear is sent.
+    // Removed or changed (or, in older histories, paused): nobody saw it recover, so no all-clear is sent.
     if (incident.endedBy !== undefined && incident.endedBy !== 'recovered') return;
     const t = this.o.target(incident.targetId);
     if (!t || this.channelsOf(t).length === 0) return;
@@ -121,7 +150,7 @@ export class AlertPolicy {
       entry.timer = undefined;
       if (this.alerted.get(entry.incident.id) !== entry) return;
       const t = this.o.target(entry.incident.targetId);
-      if (t && this.wanted(t)) {
+      if (t && this.o.state(t.id) !== 'PAUSED' && this.wanted(t)) {
         entry.reminders++;
         const inc = entry.incident;
         this.raise('reminder', t, {

@@ -69,7 +69,9 @@ const GROUPED_KINDS = new Set(['down', 'recovery', 'reminder', 'slow']);
 /**
  * Alerts for an engine: policy on its events, a durable outbox in the history database (or, with
  * history off, an in-memory one and a warning), a dispatcher sending in the background. Call before
- * engine.start(); pending alerts from an earlier run go out at once.
+ * engine.start() and after the engine was seeded with the history's open incidents (seedIncident):
+ * those an earlier run alerted get their reminders and recovery. Pending alerts from an earlier run
+ * go out at once.
  */
 export function startNotifications(
   engine: Feed,
@@ -135,9 +137,11 @@ export function startNotifications(
     state: (id) => engine.get(id)?.monitor.state,
     raise,
     channels: new Set(channels.keys()),
+    raisedBefore: (id) => outbox.raisedFor(id),
     location: options.location ?? 'local',
     now,
   });
+  for (const v of engine.snapshot()) if (v.monitor.incident) policy.adopt(v.monitor.incident);
   const unsubscribe = engine.subscribe(policy.onEvent);
   if (channels.size > 0) dispatcher.poke();
 

@@ -5,7 +5,7 @@ import type { Defaults } from '../config/target.js';
 import { Engine, type EngineOptions } from '../engine/engine.js';
 import type { Feed } from '../feed/feed.js';
 import { IncidentLog } from '../feed/incident-log.js';
-import { startHistory, type HistoryService } from '../history/index.js';
+import { startHistory, type HistoryService, type RecorderOptions } from '../history/index.js';
 import { startNotifications, type NotificationService, type StartNotificationsOptions } from '../notify/index.js';
 import type { AlertMessage, SendResult } from '../notify/types.js';
 import { applyOverlay, type MergedConfig } from './config-source.js';
@@ -30,6 +30,7 @@ export interface RuntimeOptions {
   watchConfig?: boolean;
   engine?: Pick<EngineOptions, 'probe' | 'concurrency' | 'startSpreadMs'>;
   notify?: Omit<StartNotificationsOptions, 'location' | 'onAttempt'>;
+  history?: Pick<RecorderOptions, 'flushIntervalMs' | 'rollupIntervalMs'>;
 }
 
 export type ReloadTrigger = 'signal' | 'file' | 'request';
@@ -127,6 +128,7 @@ export function startRuntime(options: RuntimeOptions = {}): Runtime {
   const incidents = new IncidentLog(500);
   const detachLog = incidents.attach(engine);
   const history = startHistory(engine, {
+    ...options.history,
     dataDir,
     location,
     onProblem: (p) => {
@@ -139,6 +141,8 @@ export function startRuntime(options: RuntimeOptions = {}): Runtime {
   const seed = history.seed();
   incidents.seed(seed.incidents);
   for (const [id, recent] of seed.recent) engine.seedRecent(id, recent);
+  // Incidents the last run left open go on (or close at the first good check): before notifications start.
+  for (const [id, incident] of seed.open) engine.seedIncident(id, incident);
   const uptime = startUptimeCache(history, seed.uptime);
 
   const notifyOptions = (): StartNotificationsOptions => ({

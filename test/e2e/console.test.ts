@@ -124,8 +124,9 @@ describe('the live console in a real terminal (tmux 80×24)', { skip }, () => {
   it('after a restart, targets added and paused in the console are still there, and the history with them', async () => {
     await start();
     await see('svc-new UP and svc-b still paused', (s) => /● UP/.test(line(s, 'svc-new')) && /‖ PAUSED/.test(line(s, 'svc-b')));
-    // The outage from before the restart comes back from the history, closed when svc-b was paused.
-    await see("svc-b's incident from the last run", (s) => /svc-b +UP→DOWN refused +\d+s/.test(s));
+    // The outage from before the restart comes back from the history, still ongoing: a pause does not
+    // end it, nor does a restart (svc-b is still paused, so nothing has confirmed a recovery).
+    await see("svc-b's incident from the last run, ongoing", (s) => /svc-b +UP→DOWN refused +ongoing/.test(s));
     assert.match(line(screen(), 'svc-a'), /[▁▂▃▄▅▆▇█].*[▁▂▃▄▅▆▇█]/, 'the sparkline is filled from history');
     key('q');
     await see('the shell prompt back', (s) => (s.trimEnd().split('\n').pop() ?? '').startsWith(PROMPT_SEEN));

@@ -105,6 +105,52 @@ describe('engine scheduling on real sockets', () => {
     await waitFor('UP on the new port', () => e.get('moving')!.monitor.state === 'UP');
   });
 
+  it('seedIncident: an incident from an earlier run goes on while the port stays refused; a new port closes it as changed', async () => {
+    const target = t('carried', closed);
+    const e = make([target]);
+    const events: EngineEvent[] = [];
+    e.subscribe((ev) => events.push(ev));
+    const earlier = { id: `${target.id}#1000`, targetId: target.id, from: 'UP' as const, to: 'DOWN' as const, cause: 'refused' as const, evidence: 'ECONNREFUSED', started: 1000, ended: null, durationMs: null };
+    assert.equal(e.seedIncident('nope', earlier), false, 'an unknown target takes nothing');
+    assert.equal(e.seedIncident(target.id, earlier), true);
+    e.start();
+    await waitFor('DOWN', () => e.get(target.id)?.monitor.state === 'DOWN');
+    assert.equal(e.get(target.id)?.monitor.incident?.id, earlier.id);
+    assert.deepEqual(events.filter((ev) => ev.type === 'incident'), [], 'no incident opened or closed: the same one goes on');
+    e.update({ ...target, port: l.port });
+    const closedEv = events.find((ev) => ev.type === 'incident');
+    assert.ok(closedEv?.type === 'incident' && closedEv.phase === 'closed' && closedEv.incident.id === earlier.id && closedEv.incident.endedBy === 'changed');
+    await waitFor('UP on the new port', () => e.get(target.id)?.monitor.state === 'UP');
+    assert.equal(events.filter((ev) => ev.type === 'incident').length, 1);
+  });
+
+  it('pausing and resuming one refused target keeps one incident open; it closes when the port opens', async () => {
+    const port = await freePort();
+    const target = t('paused-outage', port);
+    const e = make([target]);
+    const incidents: string[] = [];
+    e.subscribe((ev) => {
+      if (ev.type === 'incident') incidents.push(`${ev.phase}:${ev.incident.id}:${ev.incident.endedBy ?? ''}`);
+    });
+    e.start();
+    await waitFor('DOWN', () => e.get(target.id)?.monitor.state === 'DOWN');
+    const id = e.get(target.id)!.monitor.incident!.id;
+    for (let i = 0; i < 2; i++) {
+      e.pause(target.id);
+      await new Promise((r) => setTimeout(r, 300));
+      e.resume(target.id);
+      await waitFor('DOWN again', () => e.get(target.id)?.monitor.state === 'DOWN');
+    }
+    assert.deepEqual(incidents, [`opened:${id}:`]);
+    const back = await listen('127.0.0.1', port);
+    try {
+      await waitFor('UP', () => e.get(target.id)?.monitor.state === 'UP');
+    } finally {
+      await back.close();
+    }
+    assert.deepEqual(incidents, [`opened:${id}:`, `closed:${id}:recovered`]);
+  });
+
   it('a throwing subscriber does not stop the others or the checks', async () => {
     const e = make([t('x', l.port, { interval: 100 })]);
     let seen = 0;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { initialMonitorState, stepMonitor } from '../../src/engine/monitor.js';
+import { initialMonitorState, stepMonitor, withCarriedIncident } from '../../src/engine/monitor.js';
 import type { MonitorEvent, MonitorState } from '../../src/engine/types.js';
 import type { Outcome, ProbeResult } from '../../src/probe/types.js';
 
@@ -124,12 +124,94 @@ describe('monitor state machine', () => {
     assert.equal(step.state.state, 'UNKNOWN');
   });
 
-  it('pausing a DOWN target closes its incident as paused', () => {
-    const { state } = run(['refused', 'refused', 'refused']);
-    const step = stepMonitor('t', state, { kind: 'pause' }, 10_000, settings);
-    const closed = step.events.find((e) => e.type === 'incident');
-    assert.equal(closed?.type === 'incident' && closed.incident.endedBy, 'paused');
-    assert.equal(closed?.type === 'incident' && closed.incident.durationMs, 9000);
+  it('pausing a DOWN target keeps its incident open; resumed and still failing, the same incident goes on', () => {
+    const down = run(['refused', 'refused', 'refused']).state;
+    const opened = down.incident!;
+    let step = stepMonitor('t', down, { kind: 'pause' }, 10_000, settings);
+    assert.deepEqual(incidents(step.events), []);
+    assert.equal(step.state.state, 'PAUSED');
+    assert.equal(step.state.incident, opened);
+    step = stepMonitor('t', step.state, { kind: 'resume' }, 20_000, settings);
+    assert.equal(step.state.state, 'UNKNOWN');
+    assert.equal(step.state.incident, opened);
+    // Once confirmed again (retries + 1 failures): no new incident, the same one, same id and start.
+    const after = run(['refused', 'refused', 'refused'], settings, step.state);
+    assert.deepEqual(after.states, ['RETRYING', 'RETRYING', 'DOWN']);
+    assert.deepEqual(incidents(after.events), []);
+    assert.equal(after.state.incident?.id, opened.id);
+    assert.equal(after.state.incident?.started, 1000);
+    // Then it recovers: one close, its duration from the first failure before the pause.
+    const rec = run(['refused', 'open', 'open', 'open'], settings, after.state);
+    const closed = incidents(rec.events);
+    assert.equal(closed.length, 1);
+    assert.ok(closed[0]?.type === 'incident' && closed[0].phase === 'closed');
+    assert.equal(closed[0].incident.id, opened.id);
+    assert.equal(closed[0].incident.endedBy, 'recovered');
+    assert.equal(closed[0].incident.durationMs, 2000 - 1000);
+  });
+
+  it('resumed, a carried incident closes at the first good check (recovered)', () => {
+    const down = run(['refused', 'refused', 'refused']).state;
+    const paused = stepMonitor('t', down, { kind: 'pause' }, 10_000, settings).state;
+    const resumed = stepMonitor('t', paused, { kind: 'resume' }, 20_000, settings).state;
+    const step = stepMonitor('t', resumed, { kind: 'result', result: res('open') }, 21_000, settings);
+    assert.equal(step.state.state, 'UP');
+    assert.equal(step.state.incident, undefined);
+    const closed = incidents(step.events);
+    assert.equal(closed.length, 1);
+    assert.ok(closed[0]?.type === 'incident');
+    assert.deepEqual([closed[0].phase, closed[0].incident.id, closed[0].incident.ended, closed[0].incident.durationMs, closed[0].incident.endedBy], ['closed', down.incident!.id, 21_000, 20_000, 'recovered']);
+  });
+
+  it('a failure then a good check after a resume: the carried incident closes at the good one, no new incident', () => {
+    const down = run(['refused', 'refused', 'refused']).state;
+    const resumed = stepMonitor('t', stepMonitor('t', down, { kind: 'pause' }, 10_000, settings).state, { kind: 'resume' }, 20_000, settings).state;
+    const { events, states } = run(['refused', 'open'], settings, resumed);
+    assert.deepEqual(states, ['RETRYING', 'UP']);
+    const evs = incidents(events);
+    assert.equal(evs.length, 1);
+    assert.ok(evs[0]?.type === 'incident' && evs[0].phase === 'closed' && evs[0].incident.ended === 2000);
+  });
+
+  it('an incident seeded from an earlier run (withCarriedIncident) is continued or closed like after a resume', () => {
+    const earlier = { id: 't#500', targetId: 't', from: 'UP' as const, to: 'DOWN' as const, cause: 'refused' as const, evidence: 'ECONNREFUSED', started: 500, ended: null, durationMs: null };
+    const seeded = withCarriedIncident(initialMonitorState(0), earlier);
+    assert.equal(seeded.incident, earlier);
+    // Something already confirmed, or already open, is not overwritten.
+    const up = run(['open']).state;
+    assert.equal(withCarriedIncident(up, earlier), up);
+    const still = run(['refused', 'refused', 'refused', 'refused'], settings, seeded);
+    assert.deepEqual(still.states, ['RETRYING', 'RETRYING', 'DOWN', 'DOWN']);
+    assert.deepEqual(incidents(still.events), []);
+    assert.equal(still.state.incident?.id, 't#500');
+    // Slow now rather than down: the outage ends (recovered) and a slow incident opens.
+    const slow = run([['open', 500]], settings, seeded);
+    assert.deepEqual(incidents(slow.events).map((e) => e.type === 'incident' && `${e.phase}:${e.incident.to}:${e.incident.endedBy ?? ''}`), ['closed:DOWN:recovered', 'opened:SLOW:']);
+    // Failing a different way is still the same outage: the cause shown moves on, the incident stays.
+    const timeout = run(['timeout', 'timeout', 'timeout'], settings, seeded);
+    assert.deepEqual(incidents(timeout.events), []);
+    assert.equal(timeout.state.cause, 'timeout');
+    assert.equal(timeout.state.incident?.id, 't#500');
+  });
+
+  it('a carried SLOW incident goes on when the first answer is slow again', () => {
+    const earlier = { id: 't#500', targetId: 't', from: 'UP' as const, to: 'SLOW' as const, cause: 'slow' as const, evidence: 'handshake 500ms', started: 500, ended: null, durationMs: null };
+    const { states, events, state } = run([['open', 500]], settings, withCarriedIncident(initialMonitorState(0), earlier));
+    assert.deepEqual(states, ['SLOW']);
+    assert.deepEqual(incidents(events), []);
+    assert.equal(state.incident?.id, 't#500');
+  });
+
+  it('removing or re-pointing a target closes its incident, paused or not', () => {
+    const down = run(['refused', 'refused', 'refused']).state;
+    const paused = stepMonitor('t', down, { kind: 'pause' }, 10_000, settings).state;
+    for (const [from, reason] of [[down, 'removed'], [paused, 'changed']] as const) {
+      const step = stepMonitor('t', from, { kind: 'end', reason }, 30_000, settings);
+      const closed = incidents(step.events);
+      assert.equal(closed.length, 1);
+      assert.ok(closed[0]?.type === 'incident' && closed[0].incident.endedBy === reason && closed[0].incident.durationMs === 29_000);
+      assert.equal(step.state.incident, undefined);
+    }
   });
 
   it('keeps the newest cause while DOWN (refused turning into timeout)', () => {

@@ -57,21 +57,51 @@ describe('history store', () => {
     h.close();
   });
 
-  it('an incident left open by a stopped run ends where that run last saw the target', () => {
+  it('an incident left open by a stopped run stays open and is carried into the next run of the same target', () => {
     const h = memory();
-    const rec = new HistoryRecorder(h);
+    let now = 12_000;
+    const rec = new HistoryRecorder(h, { now: () => now });
     const s = source([view('redis', 'redis')]);
     rec.attach(s);
     const inc: Incident = { id: 'redis#1000', targetId: 'redis', from: 'UP', to: 'DOWN', cause: 'refused', evidence: 'ECONNREFUSED', started: 1000, ended: null, durationMs: null };
     s.emit(check('redis', 1000, 'DOWN'));
     s.emit({ type: 'incident', phase: 'opened', incident: inc });
     s.emit(check('redis', 11_000, 'DOWN'));
-    rec.flush();
-    assert.equal(new HistoryQueries(h.db).openIncidents().length, 1);
     rec.close();
-    const [stored] = new HistoryQueries(h.db).recentIncidents();
-    assert.equal(stored?.ended, 11_000);
-    assert.equal(stored?.endedBy, 'monitor-stopped');
+    const q = new HistoryQueries(h.db);
+    assert.deepEqual(q.openIncidents().map((i) => i.id), ['redis#1000']);
+    // The stop is marked: from then on the target's state is unknown, not down.
+    assert.deepEqual(q.recentSamples('redis', { includeMarks: true }).map((x) => `${x.at}:${x.state}`), ['1000:DOWN', '11000:DOWN', '12000:STOPPED']);
+
+    now = 100_000;
+    const rec2 = new HistoryRecorder(h, { now: () => now });
+    rec2.attach(source([view('redis', 'redis')]));
+    assert.deepEqual([...rec2.openIncidents().values()], [inc]);
+    assert.deepEqual(q.openIncidents().map((i) => i.id), ['redis#1000']);
+    rec2.close();
+    h.close();
+  });
+
+  it('at start, the open incident of a removed target, or one now at another port, ends where it was last seen', () => {
+    const h = memory();
+    const rec = new HistoryRecorder(h, { now: () => 12_000 });
+    const s = source([view('gone', 'gone'), view('moved', 'moved'), view('kept', 'kept')]);
+    rec.attach(s);
+    for (const id of ['gone', 'moved', 'kept']) {
+      s.emit(check(id, 1000, 'DOWN'));
+      s.emit({ type: 'incident', phase: 'opened', incident: { id: `${id}#1000`, targetId: id, from: 'UP', to: 'DOWN', cause: 'refused', evidence: '', started: 1000, ended: null, durationMs: null } });
+      s.emit(check(id, 11_000, 'DOWN'));
+    }
+    rec.close();
+    const moved = view('moved', 'moved');
+    const rec2 = new HistoryRecorder(h, { now: () => 50_000 });
+    rec2.attach(source([{ ...moved, target: { ...moved.target, port: 2 } }, view('kept', 'kept')]));
+    assert.deepEqual([...rec2.openIncidents().keys()], ['kept']);
+    const byId = new Map(new HistoryQueries(h.db).recentIncidents().map((i) => [i.id, i]));
+    assert.deepEqual([byId.get('gone#1000')?.ended, byId.get('gone#1000')?.endedBy], [11_000, 'removed']);
+    assert.deepEqual([byId.get('moved#1000')?.ended, byId.get('moved#1000')?.endedBy], [11_000, 'changed']);
+    assert.equal(byId.get('kept#1000')?.ended, null);
+    rec2.close();
     h.close();
   });
 

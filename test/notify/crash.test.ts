@@ -53,7 +53,8 @@ describe('alerts survive a crash', () => {
       await waitFor('child ready', () => first.output().includes('ready\n'), 20_000);
       await new Promise((r) => setTimeout(r, 1200)); // a few UP checks
       await svc.close();
-      await waitFor('an alert pending after a failed attempt', () => /outbox 1 [1-9]/.test(first.output()), 20_000);
+      // Its failure recorded, not only its attempt begun (a kill in between leaves no last_error).
+      await waitFor('an alert pending after a failed attempt', () => /outbox 1 [1-9]\d* [^-\s]/.test(first.output()), 20_000);
       await kill(first.child);
       outputs.push(first.output());
 
@@ -65,17 +66,19 @@ describe('alerts survive a crash', () => {
       assert.match(rows[0]!.last_error, /refused/);
       const alertId = rows[0]!.alert_id;
 
-      // The service is back (no new incident in the next run) and so is the receiver.
+      // The service is back and so is the receiver. The next run carries the incident the first one
+      // left open: its first good check closes it, and the DOWN alert is followed by its recovery.
       svc = await listen('127.0.0.1', svc.port);
       hook = await httpReceiver(undefined, hookPort);
       const second = startChild(config, dir);
       try {
-        await waitFor('the pending alert delivered', () => hook!.received.length > 0, 20_000);
+        await waitFor('the pending alert and the recovery delivered', () => hook!.received.length >= 2, 20_000);
         await new Promise((r) => setTimeout(r, 1500));
-        assert.equal(hook.received.length, 1, 'exactly once');
-        const body = hook.received[0]!.body as Record<string, unknown>;
-        assert.equal(body.id, alertId);
-        assert.equal(body.event, 'down');
+        const bodies = hook.received.map((r) => r.body as Record<string, unknown>);
+        assert.deepEqual(bodies.map((b) => b.event).sort(), ['down', 'recovery'], 'the DOWN exactly once, then its recovery');
+        const down = bodies.find((b) => b.event === 'down')!;
+        assert.equal(down.id, alertId);
+        assert.equal(bodies.find((b) => b.event === 'recovery')!.id, alertId.replace(/^down:/, 'recovery:'));
         assert.equal(hook.received[0]!.path, `/hook?key=${SECRET_KEY}`);
       } finally {
         await kill(second.child);

@@ -9,7 +9,7 @@ import type { AlertItem } from '../../src/notify/types.js';
 
 const target = { ...resolveTarget({ name: 'pg', host: 'db1', port: 5432 }, BUILTIN_DEFAULTS), notify: ['team'] };
 
-function harness(alerts: Partial<AlertSettings> = {}, maintenance: MaintenanceWindow[] = []) {
+function harness(alerts: Partial<AlertSettings> = {}, maintenance: MaintenanceWindow[] = [], raisedBefore?: (id: string) => { kind: 'down' | 'slow'; reminders: number } | undefined) {
   const raised: AlertItem[] = [];
   let state: State = 'DOWN';
   const policy = new AlertPolicy({
@@ -19,6 +19,7 @@ function harness(alerts: Partial<AlertSettings> = {}, maintenance: MaintenanceWi
     state: () => state,
     raise: (item) => raised.push(item),
     channels: new Set(['team']),
+    ...(raisedBefore ? { raisedBefore } : {}),
     location: 'local',
     now: () => Date.now(),
   });
@@ -84,12 +85,56 @@ describe('alert policy', () => {
     assert.match(on.raised[1]!.evidence, /40ms against a baseline of 2ms/);
   });
 
-  it('no all-clear for an outage that ended by pausing the target', () => {
-    const { policy, raised } = harness();
-    const inc = incident('DOWN');
-    policy.onEvent({ type: 'incident', phase: 'opened', incident: inc });
-    policy.onEvent({ type: 'incident', phase: 'closed', incident: { ...inc, ended: Date.now(), durationMs: 5000, endedBy: 'paused' } });
-    assert.deepEqual(raised.map((a) => a.kind), ['down']);
+  it('no all-clear for an outage that ended by removing or re-pointing the target', () => {
+    for (const endedBy of ['removed', 'changed'] as const) {
+      const { policy, raised } = harness();
+      const inc = incident('DOWN');
+      policy.onEvent({ type: 'incident', phase: 'opened', incident: inc });
+      policy.onEvent({ type: 'incident', phase: 'closed', incident: { ...inc, ended: Date.now(), durationMs: 5000, endedBy } });
+      assert.deepEqual(raised.map((a) => a.kind), ['down']);
+    }
+  });
+
+  it('no reminder while the target is paused (the incident stays open); they resume with it', () => {
+    mock.timers.enable({ apis: ['setTimeout', 'Date'], now: 1_000_000 });
+    try {
+      const { policy, raised, setState } = harness({ remindEveryMs: 60_000 });
+      policy.onEvent({ type: 'incident', phase: 'opened', incident: incident('DOWN') });
+      setState('PAUSED');
+      mock.timers.tick(120_000);
+      assert.deepEqual(raised.map((a) => a.kind), ['down']);
+      setState('DOWN');
+      mock.timers.tick(60_000);
+      assert.deepEqual(raised.map((a) => a.kind), ['down', 'reminder']);
+    } finally {
+      mock.timers.reset();
+    }
+  });
+
+  it('an incident an earlier run alerted gets its recovery; reminders go on numbered after the earlier ones', () => {
+    mock.timers.enable({ apis: ['setTimeout', 'Date'], now: 1_000_000 });
+    try {
+      const inc = incident('DOWN', { id: 'pg#earlier', started: 400_000 });
+      const { policy, raised, setState } = harness({ remindEveryMs: 60_000 }, [], (id) => (id === 'pg#earlier' ? { kind: 'down', reminders: 2 } : undefined));
+      policy.adopt(inc);
+      policy.adopt(incident('DOWN', { id: 'pg#never-alerted' }));
+      mock.timers.tick(60_000);
+      assert.deepEqual(raised.map((a) => a.alertId), ['reminder:pg#earlier:3']);
+      setState('UP');
+      policy.onEvent({ type: 'incident', phase: 'closed', incident: { ...inc, ended: Date.now(), durationMs: Date.now() - 400_000, endedBy: 'recovered' } });
+      policy.onEvent({ type: 'incident', phase: 'closed', incident: { ...incident('DOWN', { id: 'pg#never-alerted' }), ended: Date.now(), durationMs: 1, endedBy: 'recovered' } });
+      assert.deepEqual(raised.map((a) => a.kind), ['reminder', 'recovery']);
+      assert.equal(raised[1]!.alertId, 'recovery:pg#earlier');
+      assert.equal(raised[1]!.durationMs, 660_000, 'the whole outage, across the restart');
+    } finally {
+      mock.timers.reset();
+    }
+  });
+
+  it('without adopt, a closing incident an earlier run alerted still gets its recovery (asked of the outbox)', () => {
+    const { policy, raised } = harness({}, [], (id) => (id === 'pg#earlier' ? { kind: 'down', reminders: 0 } : undefined));
+    policy.onEvent({ type: 'incident', phase: 'closed', incident: { ...incident('DOWN', { id: 'pg#earlier' }), ended: Date.now(), durationMs: 9000, endedBy: 'recovered' } });
+    assert.deepEqual(raised.map((a) => `${a.kind}:${a.durationMs}`), ['recovery:9000']);
   });
 
   it('nothing inside a maintenance window, weekly windows running past midnight included', () => {

@@ -9,6 +9,7 @@ const [configFile, dataDir] = process.argv.slice(2);
 const cfg = loadConfigFile(configFile!);
 const engine = new Engine({ targets: cfg.targets, startSpreadMs: 0 });
 const history = startHistory(engine, { dataDir: dataDir!, flushIntervalMs: 100 });
+for (const [id, incident] of history.openIncidents()) engine.seedIncident(id, incident);
 const notify = startNotifications(engine, cfg, history, { backoff: { baseMs: 200, maxMs: 1000 } });
 engine.start();
 process.stdout.write('ready\n');

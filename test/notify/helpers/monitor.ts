@@ -25,6 +25,7 @@ export interface Running {
 export function runMonitor(cfg: LoadedConfig, dataDir = mkdtempSync(join(tmpdir(), 'porthole-notify-')), keepDir = false): Running {
   const engine = new Engine({ targets: cfg.targets, startSpreadMs: 0 });
   const history = startHistory(engine, { dataDir, flushIntervalMs: 100 });
+  for (const [id, incident] of history.openIncidents()) engine.seedIncident(id, incident);
   const notify = startNotifications(engine, cfg, history, { backoff: FAST_BACKOFF });
   engine.start();
   return {
