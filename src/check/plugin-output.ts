@@ -20,8 +20,18 @@ function seconds(ms: number | null | undefined): string {
   return ((ms ?? 0) / 1000).toFixed(3);
 }
 
-/** One plugin line in the style of check_tcp, with perfdata on success. */
-export function pluginLine(view: TargetView, th: Thresholds): { status: NagiosStatus; line: string } {
+/**
+ * One plugin line in the style of check_tcp, with perfdata on success. `named`: the target's name
+ * follows the status (`TCP OK - redis: …`), for output of several targets or a config's.
+ */
+export function pluginLine(view: TargetView, th: Thresholds, named = false): { status: NagiosStatus; line: string } {
+  const plain = plainLine(view, th);
+  if (!named) return plain;
+  const at = plain.line.indexOf(' - ');
+  return { status: plain.status, line: `${plain.line.slice(0, at + 3)}${sanitize(view.target.name, 80)}: ${plain.line.slice(at + 3)}` };
+}
+
+function plainLine(view: TargetView, th: Thresholds): { status: NagiosStatus; line: string } {
   const t = view.target;
   const r = view.lastResult;
   const where = `on ${sanitize(t.host)} port ${t.port}`;
@@ -64,7 +74,20 @@ function layerNote(r: NonNullable<TargetView['lastResult']>): string {
   return parts.length ? ` [${parts.join('; ')}]` : '';
 }
 
+/** Times to the microsecond: the clock's figures carry float noise (7.7177409999999895). */
+function roundTimes<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(roundTimes) as T;
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = typeof v === 'number' && /Ms$/.test(k) ? Math.round(v * 1000) / 1000 : roundTimes(v);
+  return out as T;
+}
+
 export function toJson(o: CheckOutcome) {
+  return roundTimes(jsonOf(o));
+}
+
+function jsonOf(o: CheckOutcome) {
   const r = o.view.lastResult;
   const m = o.view.monitor;
   return {

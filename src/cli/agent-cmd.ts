@@ -1,45 +1,12 @@
-import { parseArgs } from 'node:util';
+import { parseCommand } from './command-spec.js';
+import { AGENT } from './specs.js';
 import { ConfigError } from '../config/problems.js';
 import { EXIT_BAD_CONFIG } from '../check/exit-codes.js';
 
-export const AGENT_USAGE = `Usage: porthole agent [--config FILE] [--data-dir DIR] [--listen HOST:PORT] [--log-format text|json]
-                     [--tls-cert FILE --tls-key FILE]
-       porthole agent --print-systemd-unit [--config FILE]
-
-Runs the monitor without a terminal: checks, history and alerts, one log line per event on stdout.
-Serves on --listen (default 127.0.0.1:9178; another address only when given):
-  /metrics    Prometheus (blackbox_exporter names), no token
-  /healthz    the agent's own health, no token (503 when degraded)
-  /api/v1/…   snapshot, event stream and actions for consoles: needs the token the agent keeps in
-              DATA_DIR/agent.token (mode 0600; a console run by the same user finds it there)
-SIGHUP, a changed config file or "porthole reload" re-read the config; SIGTERM/SIGINT drain and exit 0.`;
-
 export async function runAgentCommand(argv: string[], version: string): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        config: { type: 'string', short: 'c' },
-        'data-dir': { type: 'string' },
-        listen: { type: 'string' },
-        'log-format': { type: 'string', default: 'text' },
-        'tls-cert': { type: 'string' },
-        'tls-key': { type: 'string' },
-        'print-systemd-unit': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (e) {
-    process.stderr.write(`porthole agent: ${(e as Error).message}\n${AGENT_USAGE}\n`);
-    return 2;
-  }
-  if (values.help) {
-    process.stdout.write(`${AGENT_USAGE}\n`);
-    return 0;
-  }
+  const parsed = parseCommand(AGENT, argv, { out: process.stdout, err: process.stderr });
+  if ('exit' in parsed) return parsed.exit;
+  const values = parsed.values as { config?: string; 'data-dir'?: string; listen: string; 'log-format': 'text' | 'json'; 'tls-cert'?: string; 'tls-key'?: string; 'print-systemd-unit'?: boolean };
   const { resolve } = await import('node:path');
   if (values['print-systemd-unit']) {
     const { systemdUnit } = await import('../agent/systemd-unit.js');
@@ -49,16 +16,12 @@ export async function runAgentCommand(argv: string[], version: string): Promise<
     return 0;
   }
   const format = values['log-format'];
-  if (format !== 'text' && format !== 'json') {
-    process.stderr.write(`porthole agent: --log-format expects text or json, got "${format}"\n`);
-    return 2;
-  }
   if (Boolean(values['tls-cert']) !== Boolean(values['tls-key'])) {
     process.stderr.write('porthole agent: --tls-cert and --tls-key go together\n');
     return 2;
   }
-  const { DEFAULT_LISTEN, parseListen } = await import('../agent/listen.js');
-  const listen = values.listen === undefined ? DEFAULT_LISTEN : parseListen(values.listen);
+  const { parseListen } = await import('../agent/listen.js');
+  const listen = parseListen(values.listen);
   if ('error' in listen) {
     process.stderr.write(`porthole agent: ${listen.error}\n`);
     return 2;

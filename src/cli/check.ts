@@ -1,33 +1,13 @@
-import { parseArgs } from 'node:util';
+import { parseCommand } from './command-spec.js';
+import { CHECK } from './specs.js';
 import { ConfigError } from '../config/problems.js';
 import { loadConfigFile } from '../config/load.js';
-import { hostSchema } from '../config/schema.js';
 import { parseDuration } from '../config/duration.js';
-import { BUILTIN_DEFAULTS, formatHostPort, resolveTarget, type Target } from '../config/target.js';
+import type { Target } from '../config/target.js';
 import { checkOnce } from '../runtime/one-shot.js';
 import { pluginLine, toJson, type CheckOutcome, type Thresholds } from '../check/plugin-output.js';
 import { EXIT, worst } from '../check/exit-codes.js';
-import { parseEndpoint } from './endpoint.js';
-
-export const CHECK_USAGE = `Usage: porthole check [options] HOST:PORT [HOST:PORT ...]
-       porthole check [options] -H HOST -p PORT
-       porthole check [options] --config FILE
-
-Checks each target once (with retries) and exits with Nagios plugin codes:
-0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN; with several targets, the worst.
-
-Options:
-  -H, --hostname HOST     host to check (with -p), as check_tcp
-  -p, --port PORT         port or service name (with -H)
-  -w, --warning SECS      WARNING when the handshake takes longer (default: the target's slowAfter, 1s)
-  -c, --critical SECS     CRITICAL when the handshake takes longer
-  -t, --timeout SECS      give up on a handshake after this long (default 5)
-      --retries N         extra attempts before a failure counts (default 1)
-      --retry-delay DUR   wait between attempts (default 2s)
-  -4, -6                  use IPv4 / IPv6 only
-      --config FILE       check every unpaused target of a config file
-      --json              print structured results instead of plugin lines
-  -h, --help              this text`;
+import { targetsFromEndpoints } from './endpoint-targets.js';
 
 class UsageError extends Error {}
 
@@ -69,49 +49,20 @@ function buildTargets(values: Record<string, string | boolean | undefined>, posi
       specs.push(host.includes(':') ? `[${host}]:${String(values.port)}` : `${host}:${String(values.port)}`);
     }
     if (specs.length === 0) throw new UsageError('no target given');
-    targets = specs.map((spec, i) => {
-      const ep = parseEndpoint(spec);
-      if ('error' in ep) throw new UsageError(ep.error);
-      const host = hostSchema.safeParse(ep.host);
-      if (!host.success) throw new UsageError(`"${spec}": ${host.error.issues[0]?.message ?? 'invalid host'}`);
-      const name = formatHostPort(host.data, ep.port);
-      return resolveTarget({ host: host.data, port: ep.port, ...(ep.service ? { service: ep.service } : {}), name, id: `${i}:${name}` }, BUILTIN_DEFAULTS);
-    });
+    const parsed = targetsFromEndpoints(specs);
+    if ('error' in parsed) throw new UsageError(parsed.error);
+    targets = parsed;
   }
   return targets.map((x) => ({ ...x, ...overrides }));
 }
 
 export async function runCheck(argv: string[], out: NodeJS.WritableStream = process.stdout): Promise<number> {
-  let values: Record<string, string | boolean | undefined>;
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        hostname: { type: 'string', short: 'H' },
-        port: { type: 'string', short: 'p' },
-        warning: { type: 'string', short: 'w' },
-        critical: { type: 'string', short: 'c' },
-        timeout: { type: 'string', short: 't' },
-        retries: { type: 'string' },
-        'retry-delay': { type: 'string' },
-        '4': { type: 'boolean', short: '4' },
-        '6': { type: 'boolean', short: '6' },
-        config: { type: 'string' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (err) {
-    out.write(`TCP UNKNOWN - ${(err as Error).message}\n${CHECK_USAGE}\n`);
-    return EXIT.UNKNOWN;
-  }
-  if (values.help) {
-    out.write(`${CHECK_USAGE}\n`);
-    return EXIT.OK;
-  }
+  // As a plugin: what went wrong is the first line of stdout, which the monitoring system shows.
+  const usage = (message: string) => out.write(`TCP UNKNOWN - ${message}\nTry "porthole check --help".\n`);
+  const parsed = parseCommand(CHECK, argv, { out, err: out }, usage);
+  if ('exit' in parsed) return parsed.exit;
+  const values = parsed.values;
+  const positionals = parsed.args;
   let targets: Target[];
   let th: Thresholds;
   try {
@@ -127,13 +78,14 @@ export async function runCheck(argv: string[], out: NodeJS.WritableStream = proc
       return EXIT.UNKNOWN;
     }
     if (err instanceof UsageError) {
-      out.write(`TCP UNKNOWN - ${err.message}\n${CHECK_USAGE}\n`);
+      usage(err.message);
       return EXIT.UNKNOWN;
     }
     throw err;
   }
   const views = await checkOnce(targets);
-  const outcomes: CheckOutcome[] = views.map((view) => ({ target: view.target, view, ...pluginLine(view, th) }));
+  const named = views.length > 1 || Boolean(values.config);
+  const outcomes: CheckOutcome[] = views.map((view) => ({ target: view.target, view, ...pluginLine(view, th, named) }));
   const status = worst(outcomes.map((o) => o.status));
   if (values.json) out.write(`${JSON.stringify({ status, exitCode: EXIT[status], results: outcomes.map(toJson) }, null, 2)}\n`);
   else for (const o of outcomes) out.write(`${o.line}\n`);

@@ -70,11 +70,13 @@ export function helpText(spec: CommandSpec): string {
 
 /**
  * Parses a command's arguments. `--help` prints the help and ends with 0; a usage error prints what
- * is wrong and how to get help, and ends with the command's usage exit code.
+ * is wrong and how to get help (or hands the message to `report`), and ends with the command's usage
+ * exit code.
  */
-export function parseCommand(spec: CommandSpec, argv: readonly string[], io: Io): Parsed | { exit: number } {
+export function parseCommand(spec: CommandSpec, argv: readonly string[], io: Io, report?: (message: string) => void): Parsed | { exit: number } {
   const fail = (message: string): { exit: number } => {
-    io.err.write(`porthole ${spec.name}: ${sanitize(message, 300)}\nTry "porthole ${spec.name} --help".\n`);
+    if (report) report(sanitize(message, 300));
+    else io.err.write(`porthole ${spec.name}: ${sanitize(message, 300)}\nTry "porthole ${spec.name} --help".\n`);
     return { exit: spec.usageExit ?? 2 };
   };
   if (argv.includes('--help') || argv.includes('-h')) {

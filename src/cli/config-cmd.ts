@@ -5,10 +5,9 @@ import { configForDisplay } from '../config/display.js';
 import { chooseConfig, userConfigDir } from '../runtime/paths.js';
 import { loadMerged } from '../runtime/config-source.js';
 import { EXIT_BAD_CONFIG } from '../check/exit-codes.js';
-
-export const CONFIG_USAGE = `Usage: porthole config validate [FILE]   check a config file; every problem with its JSON path (exit 2 if any)
-       porthole config show [--config FILE]  print the config in use, merged with changes made in the console
-       porthole config path                  print where porthole reads its config and keeps its state`;
+import { parseCommand, stringValue, type Io } from './command-spec.js';
+import { subcommand } from './group.js';
+import { CONFIG_PATH, CONFIG_SHOW, CONFIG_VALIDATE } from './specs.js';
 
 export function runConfigValidate(file: string | undefined, out: NodeJS.WritableStream, err: NodeJS.WritableStream): number {
   const choice = chooseConfig(file);
@@ -25,8 +24,7 @@ export function runConfigValidate(file: string | undefined, out: NodeJS.Writable
   }
 }
 
-export function runConfigShow(args: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream): number {
-  const file = args[0] === '--config' ? args[1] : undefined;
+export function runConfigShow(file: string | undefined, out: NodeJS.WritableStream, err: NodeJS.WritableStream): number {
   const choice = chooseConfig(file);
   try {
     const { cfg, targets, warnings } = loadMerged(choice.file);
@@ -42,8 +40,20 @@ export function runConfigShow(args: string[], out: NodeJS.WritableStream, err: N
   }
 }
 
-export function runConfigPath(_args: string[], out: NodeJS.WritableStream): number {
+export function runConfigPath(out: NodeJS.WritableStream): number {
   const choice = chooseConfig(undefined);
   out.write(`config in use: ${choice.file} (${choice.why})\nuser config:   ${join(userConfigDir(), 'config.json')}\n`);
   return 0;
+}
+
+/** `porthole config validate|show|path`. */
+export function runConfig(argv: string[], io: Io): number {
+  const chosen = subcommand('config', argv, io);
+  if ('exit' in chosen) return chosen.exit;
+  const spec = chosen.sub === 'validate' ? CONFIG_VALIDATE : chosen.sub === 'show' ? CONFIG_SHOW : CONFIG_PATH;
+  const parsed = parseCommand(spec, chosen.rest, io);
+  if ('exit' in parsed) return parsed.exit;
+  if (chosen.sub === 'validate') return runConfigValidate(parsed.args[0], io.out, io.err);
+  if (chosen.sub === 'show') return runConfigShow(stringValue(parsed.values, 'config'), io.out, io.err);
+  return runConfigPath(io.out);
 }

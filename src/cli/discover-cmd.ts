@@ -1,5 +1,6 @@
 import { existsSync, renameSync, writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { parseCommand } from './command-spec.js';
+import { DISCOVER } from './specs.js';
 import { hostSchema } from '../config/schema.js';
 import { parseDuration } from '../config/duration.js';
 import { confirmServices, type OpenPort } from '../discover/confirm.js';
@@ -9,25 +10,8 @@ import { scanPorts } from '../discover/scan.js';
 import { resolveHost } from '../probe/resolve.js';
 import { sanitize } from '../text/sanitize.js';
 
-export const DISCOVER_USAGE = `Usage: porthole discover HOST [--ports common|1-1024|22,80,443] [--json] [--write FILE]
-
-Finds which TCP ports of HOST answer (open / closed / filtered, as nmap -sT), names the service from
-the presets and, where a preset knows the service's greeting, confirms it with one conversation.
-Only HOST (its first address) is contacted.
-
-Options:
-  --ports SPEC        common (the presets' ports, default), a range 1-1024, a list 22,80,443, or a mix
-  --concurrency N     handshakes in flight at once (default 500, at most 5000)
-  --timeout DUR       give up on one handshake after this long (default 1s): then "filtered"
-  --no-banners        only the handshake, no preset conversations
-  -4, -6              use IPv4 / IPv6 only
-  --json              structured output
-  --write FILE        write a config with one target per open port (refuses to overwrite without --force)
-  --force             overwrite FILE
-  -h, --help          this text`;
-
 function fail(err: NodeJS.WritableStream, message: string): number {
-  err.write(`porthole discover: ${message}\n${DISCOVER_USAGE}\n`);
+  err.write(`porthole discover: ${sanitize(message, 300)}\nTry "porthole discover --help".\n`);
   return 2;
 }
 
@@ -47,33 +31,10 @@ function table(rows: readonly OpenPort[]): string {
 }
 
 export async function runDiscover(argv: string[], io: { out: NodeJS.WritableStream; err: NodeJS.WritableStream }): Promise<number> {
-  let values: Record<string, string | boolean | undefined>;
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        ports: { type: 'string' },
-        concurrency: { type: 'string' },
-        timeout: { type: 'string' },
-        'no-banners': { type: 'boolean' },
-        '4': { type: 'boolean', short: '4' },
-        '6': { type: 'boolean', short: '6' },
-        json: { type: 'boolean' },
-        write: { type: 'string' },
-        force: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (e) {
-    return fail(io.err, (e as Error).message);
-  }
-  if (values.help) {
-    io.out.write(`${DISCOVER_USAGE}\n`);
-    return 0;
-  }
+  const parsed = parseCommand(DISCOVER, argv, io);
+  if ('exit' in parsed) return parsed.exit;
+  const values = parsed.values;
+  const positionals = parsed.args;
   if (positionals.length !== 1) return fail(io.err, 'give exactly one HOST');
   const host = hostSchema.safeParse(positionals[0]);
   if (!host.success) return fail(io.err, `"${sanitize(positionals[0])}": ${host.error.issues[0]?.message ?? 'invalid host'}`);

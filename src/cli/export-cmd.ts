@@ -1,15 +1,11 @@
-import { parseArgs } from 'node:util';
+import { parseCommand, type Io } from './command-spec.js';
+import { EXPORT } from './specs.js';
 import type Database from 'better-sqlite3';
 import { chooseDataDir, openForCommand } from './history-open.js';
 import { csvLine, safeJson } from './history-format.js';
-import { parseSince, type HistoryCommandIo } from './report-cmd.js';
+import { parseSince } from './report-cmd.js';
 import { sanitize } from '../text/sanitize.js';
-
-export const EXPORT_USAGE = `Usage: porthole export --format csv|json [--kind samples|incidents] [--since DURATION] [--target ID|NAME]
-                       [--data-dir DIR] [--config FILE]
-
-Writes recorded samples (default) or incidents to stdout, oldest first: CSV with a header row, or
-JSON lines (one object per line). Samples are kept raw for 48 h; incidents for a year. --since defaults to 24h.`;
+import { didYouMean } from '../config/suggest.js';
 
 const SAMPLE_COLUMNS = ['time', 'target_id', 'target', 'location', 'outcome', 'state', 'dns_ms', 'connect_ms', 'cause'] as const;
 const INCIDENT_COLUMNS = ['started', 'ended', 'duration_ms', 'target_id', 'target', 'location', 'from', 'to', 'cause', 'evidence', 'ended_by'] as const;
@@ -36,6 +32,16 @@ function incidentRows(db: Database.Database, since: number, target: string | nul
     .iterate({ since, target }) as IterableIterator<unknown[]>;
 }
 
+/** Why --target names no recorded target (with the nearest name and the known ones), or undefined. */
+function unknownTarget(db: Database.Database, target: string): string | undefined {
+  const known = db.prepare('SELECT key, name FROM targets ORDER BY name').all() as { key: string; name: string }[];
+  if (known.some((t) => t.key === target || t.name === target)) return undefined;
+  const names = known.map((t) => t.name);
+  const guess = didYouMean(target, names);
+  const list = names.length === 0 ? 'none is recorded yet' : `known: ${names.slice(0, 20).map((n) => sanitize(n, 60)).join(', ')}${names.length > 20 ? `, … (${names.length} in all)` : ''}`;
+  return `no target "${sanitize(target, 80)}" in the history${guess ? ` — did you mean "${sanitize(guess, 80)}"?` : ''} (${list})`;
+}
+
 const iso = (v: unknown): string | null => (typeof v === 'number' ? new Date(v).toISOString() : null);
 
 /** Writes, waiting for the pipe when it is full, so a huge export does not pile up in memory. */
@@ -43,36 +49,19 @@ async function write(out: NodeJS.WritableStream, text: string): Promise<void> {
   if (!out.write(text)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
 }
 
-export async function runExport(args: string[], io: HistoryCommandIo): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: {
-        format: { type: 'string' },
-        kind: { type: 'string', default: 'samples' },
-        since: { type: 'string', default: '24h' },
-        target: { type: 'string' },
-        'data-dir': { type: 'string' },
-        config: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (e) {
-    io.err.write(`porthole export: ${(e as Error).message}\n${EXPORT_USAGE}\n`);
-    return 2;
-  }
-  if (values.help) {
-    io.out.write(`${EXPORT_USAGE}\n`);
-    return 0;
-  }
+export async function runExport(args: string[], io: Io): Promise<number> {
+  const parsed = parseCommand(EXPORT, args, io);
+  if ('exit' in parsed) return parsed.exit;
+  const values = parsed.values as { format?: string; kind: string; since: string; target?: string; 'data-dir'?: string; config?: string };
   const format = values.format;
   const kind = values.kind;
   const sinceMs = parseSince(values.since);
-  if ((format !== 'csv' && format !== 'json') || (kind !== 'samples' && kind !== 'incidents') || sinceMs === undefined) {
-    io.err.write(`porthole export: expected --format csv|json, --kind samples|incidents and --since DURATION (got ${sanitize(`${format ?? 'no format'}, ${kind}, ${values.since}`)})\n${EXPORT_USAGE}\n`);
+  if (format === undefined) {
+    io.err.write('porthole export: --format csv or --format json is needed\nTry "porthole export --help".\n');
+    return 2;
+  }
+  if (sinceMs === undefined) {
+    io.err.write(`porthole export: --since expects a period such as 24h, 7d or 30d, got "${sanitize(values.since)}"\n`);
     return 2;
   }
   const env = io.env ?? process.env;
@@ -82,6 +71,13 @@ export async function runExport(args: string[], io: HistoryCommandIo): Promise<n
   try {
     const since = (io.now ?? Date.now()) - sinceMs;
     const target = values.target ?? null;
+    if (target !== null) {
+      const unknown = unknownTarget(opened.history.db, target);
+      if (unknown) {
+        io.err.write(`porthole export: ${unknown}\n`);
+        return 2;
+      }
+    }
     const columns = kind === 'samples' ? SAMPLE_COLUMNS : INCIDENT_COLUMNS;
     const rows = kind === 'samples' ? sampleRows(opened.history.db, since, target) : incidentRows(opened.history.db, since, target);
     if (format === 'csv') await write(io.out, csvLine(columns));

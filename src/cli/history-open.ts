@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { rollup } from '../history/index.js';
 import { storeFile, openStore, type StoreDb } from '../store/index.js';
 import { sanitize } from '../text/sanitize.js';
@@ -11,6 +11,10 @@ export type CommandHistory = { ok: true; history: StoreDb } | { ok: false; code:
 
 /** Opens an existing history for a command; says why on stderr and gives an exit code when it cannot. */
 export function openForCommand(dataDir: string, mode: 'read' | 'write', err: NodeJS.WritableStream): CommandHistory {
+  if (existsSync(dataDir) && !statSync(dataDir).isDirectory()) {
+    err.write(`porthole: ${sanitize(dataDir, 1000)} is not a directory: --data-dir (or "dataDir", $PORTHOLE_DATA_DIR) names the directory that holds history.sqlite\n`);
+    return { ok: false, code: 2 };
+  }
   const file = storeFile({ dataDir });
   if (!existsSync(file)) {
     err.write(`porthole: no history at ${sanitize(file, 1000)} yet — it is recorded while the console or agent runs (or pass --data-dir)\n`);

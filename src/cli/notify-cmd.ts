@@ -1,4 +1,6 @@
-import { parseArgs } from 'node:util';
+import { parseCommand, stringValue } from './command-spec.js';
+import { subcommand } from './group.js';
+import { NOTIFY_TEST } from './specs.js';
 import { loadConfigFile } from '../config/load.js';
 import { ConfigError } from '../config/problems.js';
 import { createChannels } from '../notify/channels/index.js';
@@ -7,40 +9,24 @@ import { sendTestAlerts } from '../notify/test-alert.js';
 import { sanitize } from '../text/sanitize.js';
 import { chooseConfig } from '../runtime/paths.js';
 
-export const NOTIFY_USAGE = `Usage: porthole notify test [CHANNEL] [--config FILE]
-
-Sends a clearly marked test alert through one notifier of the config (or all of them) and says, for
-each, that it was delivered or exactly why not (DNS, refused, TLS, HTTP status and body, SMTP reply).
-Exit code 0 when every one was delivered, 1 when any failed, 2 for a usage or config error.`;
-
 interface Streams {
   out: NodeJS.WritableStream;
   err: NodeJS.WritableStream;
 }
 
 export async function runNotify(argv: string[], io: Streams, env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: { config: { type: 'string', short: 'c' }, help: { type: 'boolean', short: 'h' } } });
-  } catch (err) {
-    io.err.write(`porthole notify: ${sanitize(err instanceof Error ? err.message : String(err), 300)}\n${NOTIFY_USAGE}\n`);
-    return 2;
-  }
-  if (parsed.values.help) {
-    io.out.write(`${NOTIFY_USAGE}\n`);
-    return 0;
-  }
-  const [sub, channel, ...extra] = parsed.positionals;
-  if (sub !== 'test' || extra.length > 0) {
-    io.err.write(`${NOTIFY_USAGE}\n`);
-    return 2;
-  }
+  const chosen = subcommand('notify', argv, io);
+  if ('exit' in chosen) return chosen.exit;
+  const parsed = parseCommand(NOTIFY_TEST, chosen.rest, io);
+  if ('exit' in parsed) return parsed.exit;
+  const channel = parsed.args[0];
+  const parsedConfig = stringValue(parsed.values, 'config');
   let cfg;
   try {
-    cfg = loadConfigFile(chooseConfig(parsed.values.config, env).file, env);
+    cfg = loadConfigFile(chooseConfig(parsedConfig, env).file, env);
   } catch (err) {
     if (err instanceof ConfigError) {
-      io.err.write(`${err.message}\n`);
+      io.err.write(`${err.report()}\n`);
       return 2;
     }
     throw err;

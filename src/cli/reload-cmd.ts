@@ -1,22 +1,10 @@
-import { parseArgs } from 'node:util';
-
-export const RELOAD_USAGE = `Usage: porthole reload [--config FILE] [--data-dir DIR] [--agent URL]
-
-Asks the running agent to re-read its config file (as SIGHUP does) and prints what changed, or why the
-new config was refused (the running one then stays in force). Exit 0 applied, 1 refused, 2 no agent.`;
+import { parseCommand } from './command-spec.js';
+import { RELOAD } from './specs.js';
 
 export async function runReload(argv: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream, env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({ args: argv, strict: true, allowPositionals: false, options: { config: { type: 'string', short: 'c' }, 'data-dir': { type: 'string' }, agent: { type: 'string' }, help: { type: 'boolean', short: 'h' } } }));
-  } catch (e) {
-    err.write(`porthole reload: ${(e as Error).message}\n${RELOAD_USAGE}\n`);
-    return 2;
-  }
-  if (values.help) {
-    out.write(`${RELOAD_USAGE}\n`);
-    return 0;
-  }
+  const parsed = parseCommand(RELOAD, argv, { out, err });
+  if ('exit' in parsed) return parsed.exit;
+  const values = parsed.values as { config?: string; 'data-dir'?: string; agent?: string };
   const [{ endpointFor, locateAgent }, { agentJson, AgentHttpError }, { API }, { chooseDataDir }, { sanitize }] = await Promise.all([
     import('../agent-client/locate.js'),
     import('../agent-client/http.js'),

@@ -1,22 +1,10 @@
-import { parseArgs } from 'node:util';
+import { parseCommand, type Io } from './command-spec.js';
+import { REPORT } from './specs.js';
 import { parseDuration } from '../config/duration.js';
 import { HistoryQueries, type TargetFigures } from '../history/index.js';
 import { sanitize } from '../text/sanitize.js';
 import { chooseDataDir, openForCommand } from './history-open.js';
 import { duration, millis, percent, safeJson, textTable } from './history-format.js';
-
-export const REPORT_USAGE = `Usage: porthole report [--since 24h|7d|30d|DURATION] [--json] [--data-dir DIR] [--config FILE]
-
-Per target over the period (default 24h): time-weighted uptime, outages, mean time to recovery,
-longest outage and handshake p50/p95, from the history the console records.
-Exit 0; 1 when there is no readable history; 2 for bad arguments.`;
-
-export interface HistoryCommandIo {
-  out: NodeJS.WritableStream;
-  err: NodeJS.WritableStream;
-  env?: NodeJS.ProcessEnv;
-  now?: number;
-}
 
 /** "24h", "7d", "30d" or any duration the config accepts; undefined when it is none. */
 export function parseSince(value: string): number | undefined {
@@ -38,23 +26,10 @@ function rows(figures: readonly TargetFigures[]): string[][] {
   ]);
 }
 
-export function runReport(args: string[], io: HistoryCommandIo): number {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: { since: { type: 'string', default: '24h' }, json: { type: 'boolean', default: false }, 'data-dir': { type: 'string' }, config: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (e) {
-    io.err.write(`porthole report: ${(e as Error).message}\n${REPORT_USAGE}\n`);
-    return 2;
-  }
-  if (values.help) {
-    io.out.write(`${REPORT_USAGE}\n`);
-    return 0;
-  }
+export function runReport(args: string[], io: Io): number {
+  const parsed = parseCommand(REPORT, args, io);
+  if ('exit' in parsed) return parsed.exit;
+  const values = parsed.values as { since: string; json?: boolean; 'data-dir'?: string; config?: string };
   const sinceMs = parseSince(values.since);
   if (sinceMs === undefined) {
     io.err.write(`porthole report: --since expects a period such as 24h, 7d or 30d, got "${sanitize(values.since)}"\n`);

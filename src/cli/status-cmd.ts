@@ -1,30 +1,12 @@
-import { parseArgs } from 'node:util';
+import { parseCommand } from './command-spec.js';
+import { STATUS } from './specs.js';
 import { ConfigError } from '../config/problems.js';
 import { EXIT } from '../check/exit-codes.js';
 
-export const STATUS_USAGE = `Usage: porthole status [--json] [--config FILE] [--data-dir DIR] [--agent URL]
-
-The current state of every target, one line each, from the agent running on the data dir (or
---agent URL); with no agent, from one round of checks of the config. Exit code: the worst state,
-as a Nagios plugin (0 OK, 1 WARNING for SLOW or RETRYING, 2 CRITICAL for DOWN, 3 UNKNOWN).`;
-
 export async function runStatus(argv: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream, env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: { json: { type: 'boolean' }, config: { type: 'string', short: 'c' }, 'data-dir': { type: 'string' }, agent: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-    }));
-  } catch (e) {
-    err.write(`porthole status: ${(e as Error).message}\n${STATUS_USAGE}\n`);
-    return EXIT.UNKNOWN;
-  }
-  if (values.help) {
-    out.write(`${STATUS_USAGE}\n`);
-    return 0;
-  }
+  const parsed = parseCommand(STATUS, argv, { out, err });
+  if ('exit' in parsed) return parsed.exit;
+  const values = parsed.values as { json?: boolean; config?: string; 'data-dir'?: string; agent?: string };
   const { readStatus } = await import('../status/read-status.js');
   let report;
   try {

@@ -1,61 +1,15 @@
 import { ConfigError } from '../config/problems.js';
 import { EXIT_BAD_CONFIG } from '../check/exit-codes.js';
-
-export const UI_USAGE = `Usage: porthole [ui] [--config FILE] [--data-dir DIR] [--agent URL] [--local] [--no-color]
-
-Opens the live console. With an agent running on this data dir (porthole agent), the console attaches
-to it and quitting stops nothing; --agent URL attaches to another one; --local runs the checks in the
-console itself, as without an agent.`;
-
-interface UiArgs {
-  config?: string;
-  dataDir?: string;
-  agent?: string;
-  local: boolean;
-  noColor: boolean;
-  help: boolean;
-}
-
-function parseArgs(argv: string[]): UiArgs | string {
-  const out: UiArgs = { noColor: false, local: false, help: false };
-  const value = (i: number, name: string): string | undefined => {
-    const v = argv[i];
-    return v && !v.startsWith('-') ? v : undefined;
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i] ?? '';
-    const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
-    const take = (name: string): string | undefined => inline ?? value(++i, name);
-    if (flag === '--no-color') out.noColor = true;
-    else if (flag === '--local') out.local = true;
-    else if (flag === '--help' || flag === '-h') out.help = true;
-    else if (flag === '--config' || flag === '-c') {
-      const v = take('--config');
-      if (!v) return '--config needs a file';
-      out.config = v;
-    } else if (flag === '--data-dir') {
-      const v = take('--data-dir');
-      if (!v) return '--data-dir needs a directory';
-      out.dataDir = v;
-    } else if (flag === '--agent') {
-      const v = take('--agent');
-      if (!v) return '--agent needs a URL such as http://127.0.0.1:9105';
-      out.agent = v;
-    } else return `unknown option "${a}"`;
-  }
-  if (out.local && out.agent) return '--local and --agent cannot be used together';
-  return out;
-}
+import { parseCommand } from './command-spec.js';
+import { UI } from './specs.js';
 
 export async function runUi(argv: string[]): Promise<number> {
-  const args = parseArgs(argv);
-  if (typeof args === 'string') {
-    process.stderr.write(`porthole: ${args}\n${UI_USAGE}\n`);
+  const parsed = parseCommand(UI, argv, { out: process.stdout, err: process.stderr });
+  if ('exit' in parsed) return parsed.exit;
+  const args = parsed.values as { config?: string; 'data-dir'?: string; agent?: string; local?: boolean; 'no-color'?: boolean };
+  if (args.local && args.agent) {
+    process.stderr.write('porthole ui: --local and --agent cannot be used together\n');
     return 2;
-  }
-  if (args.help) {
-    process.stdout.write(`${UI_USAGE}\n`);
-    return 0;
   }
   if (!process.stdout.isTTY || !process.stdin.isTTY) {
     process.stderr.write(
@@ -73,9 +27,9 @@ export async function runUi(argv: string[]): Promise<number> {
   try {
     chosen = await chooseConsoleBackend({
       ...(args.config ? { config: args.config } : {}),
-      ...(args.dataDir ? { dataDir: args.dataDir } : {}),
+      ...(args['data-dir'] ? { dataDir: args['data-dir'] } : {}),
       ...(args.agent ? { agent: args.agent } : {}),
-      local: args.local,
+      local: Boolean(args.local),
     });
   } catch (e) {
     if (e instanceof ConfigError) {
@@ -89,6 +43,6 @@ export async function runUi(argv: string[]): Promise<number> {
     return chosen.code;
   }
   for (const w of chosen.warnings) process.stderr.write(`${w}\n`);
-  const code = await runConsole(chosen.backend, { color: colorWanted(args.noColor) });
+  const code = await runConsole(chosen.backend, { color: colorWanted(Boolean(args['no-color'])) });
   process.exit(code);
 }

@@ -74,8 +74,48 @@ export function mergeOverlay(base: readonly Target[], defaults: Defaults, overla
   return { targets: out, problems };
 }
 
+/** Where the changes made from front ends are kept. */
+export interface Overlay {
+  /** Where it lives, for the help overlay. */
+  readonly path: string;
+  read(): OverlayState;
+  /** Records an added or edited target (config form). */
+  upsert(id: string, target: Record<string, unknown>): void;
+  setPaused(id: string, paused: boolean): void;
+  /** Deletes a target: one added in the console is simply forgotten; one from the file is masked. */
+  remove(id: string, inFile: boolean): void;
+}
+
+function upserted(target: Record<string, unknown>): OverlayEntry {
+  const { id: _drop, paused, ...rest } = target;
+  return { target: rest, ...(typeof paused === 'boolean' ? { paused } : {}) };
+}
+
+/** Changes kept only while the process runs (`porthole watch`: nothing is written). */
+export class MemoryOverlay implements Overlay {
+  readonly path = '(not kept: targets from the command line)';
+  private state: OverlayState = { targets: {} };
+
+  read(): OverlayState {
+    return { targets: { ...this.state.targets } };
+  }
+
+  upsert(id: string, target: Record<string, unknown>): void {
+    this.state.targets[id] = upserted(target);
+  }
+
+  setPaused(id: string, paused: boolean): void {
+    this.state.targets[id] = { ...(this.state.targets[id] ?? {}), paused };
+  }
+
+  remove(id: string, inFile: boolean): void {
+    if (inFile) this.state.targets[id] = { deleted: true };
+    else delete this.state.targets[id];
+  }
+}
+
 /** Where the overlay is kept: `conf` (atomic writes) in the user's porthole config dir. */
-export class OverlayStore {
+export class OverlayStore implements Overlay {
   private readonly conf: Conf<OverlayState>;
 
   constructor(dir: string, configName = 'console-state') {
@@ -106,17 +146,14 @@ export class OverlayStore {
     this.conf.set('targets', state.targets);
   }
 
-  /** Records an added or edited target (config form). */
   upsert(id: string, target: Record<string, unknown>): void {
-    const { id: _drop, paused, ...rest } = target;
-    this.write(id, () => ({ target: rest, ...(typeof paused === 'boolean' ? { paused } : {}) }));
+    this.write(id, () => upserted(target));
   }
 
   setPaused(id: string, paused: boolean): void {
     this.write(id, (old) => ({ ...(old ?? {}), paused }));
   }
 
-  /** Deletes a target: one added in the console is simply forgotten; one from the file is masked. */
   remove(id: string, inFile: boolean): void {
     this.write(id, () => (inFile ? { deleted: true } : undefined));
   }

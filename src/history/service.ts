@@ -48,21 +48,24 @@ function lossLine(stats: RecorderStats): string | undefined {
  * without history whose warning() says why. Never throws for a bad file or directory.
  * Call before engine.start().
  */
+/** A session that records nothing: history unavailable (`warning` says why) or not wanted (no warning). */
+export function historyOff(file: string, warning?: string): HistoryService {
+  return {
+    file,
+    db: undefined,
+    queries: undefined,
+    recorder: undefined,
+    warning: () => warning,
+    stats: () => undefined,
+    seed: () => ({ incidents: [], recent: new Map(), uptime: new Map(), open: new Map() }),
+    openIncidents: () => new Map(),
+    close: () => {},
+  };
+}
+
 export function startHistory(source: Feed, options: OpenStoreOptions & RecorderOptions): HistoryService {
   const opened = openStore(options);
-  if (!opened.ok) {
-    return {
-      file: opened.problem.file,
-      db: undefined,
-      queries: undefined,
-      recorder: undefined,
-      warning: () => opened.warning,
-      stats: () => undefined,
-      seed: () => ({ incidents: [], recent: new Map(), uptime: new Map(), open: new Map() }),
-      openIncidents: () => new Map(),
-      close: () => {},
-    };
-  }
+  if (!opened.ok) return historyOff(opened.problem.file, opened.warning);
   const { history } = opened;
   const queries = new HistoryQueries(history.db);
   const recorder = new HistoryRecorder(history, options);

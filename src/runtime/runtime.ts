@@ -1,11 +1,12 @@
 import { ConfigError } from '../config/problems.js';
 import { loadConfigFile, type LoadedConfig } from '../config/load.js';
-import { OverlayStore } from '../config/overlay.js';
-import type { Defaults } from '../config/target.js';
+import { MemoryOverlay, OverlayStore, type Overlay } from '../config/overlay.js';
+import { BUILTIN_DEFAULTS, type Defaults, type Target } from '../config/target.js';
+import { EMPTY_NOTIFY_CONFIG } from '../config/notify-config.js';
 import { Engine, type EngineOptions } from '../engine/engine.js';
 import type { Feed } from '../feed/feed.js';
 import { IncidentLog } from '../feed/incident-log.js';
-import { startHistory, type HistoryService, type RecorderOptions } from '../history/index.js';
+import { historyOff, startHistory, type HistoryService, type RecorderOptions } from '../history/index.js';
 import { startNotifications, type NotificationService, type StartNotificationsOptions } from '../notify/index.js';
 import type { AlertMessage, SendResult } from '../notify/types.js';
 import { applyOverlay, type MergedConfig } from './config-source.js';
@@ -19,6 +20,11 @@ import { startUptimeCache, type UptimeCache } from './uptime-cache.js';
 export interface RuntimeOptions {
   /** --config (else $PORTHOLE_CONFIG, the user's config, the shipped example). */
   config?: string;
+  /**
+   * Targets from the command line instead of a config (`porthole watch`): nothing is read from or
+   * written to a config, an overlay or the history, and no alerts are sent.
+   */
+  targets?: readonly Target[];
   /** --data-dir (else $PORTHOLE_DATA_DIR, the config's dataDir, the OS data dir). */
   dataDir?: string;
   /** Where changes made from a front end are kept: the user's config dir (default), or the data dir (an agent). */
@@ -113,11 +119,12 @@ export function startRuntime(options: RuntimeOptions = {}): Runtime {
     }
   };
 
-  const file = chooseConfig(options.config, env).file;
-  const first = loadConfigFile(file, env);
+  const ephemeral = options.targets !== undefined;
+  const file = ephemeral ? COMMAND_LINE : chooseConfig(options.config, env).file;
+  const first = ephemeral ? commandLineConfig(options.targets ?? []) : loadConfigFile(file, env);
   const startWarnings: string[] = [];
-  const dataDir = chooseDataDir(options.dataDir, first, (l) => startWarnings.push(l), env).dir;
-  const store = new OverlayStore(options.stateIn === 'data-dir' ? dataDir : userConfigDir(env));
+  const dataDir = ephemeral ? COMMAND_LINE : chooseDataDir(options.dataDir, first, (l) => startWarnings.push(l), env).dir;
+  const store: Overlay = ephemeral ? new MemoryOverlay() : new OverlayStore(options.stateIn === 'data-dir' ? dataDir : userConfigDir(env));
   const loaded = applyOverlay(first, store);
   let cfg: LoadedConfig = loaded.cfg;
   startWarnings.push(...loaded.warnings);
@@ -127,7 +134,7 @@ export function startRuntime(options: RuntimeOptions = {}): Runtime {
   const engine = new Engine({ targets: loaded.targets, ...options.engine });
   const incidents = new IncidentLog(500);
   const detachLog = incidents.attach(engine);
-  const history = startHistory(engine, {
+  const history = ephemeral ? historyOff(COMMAND_LINE) : startHistory(engine, {
     ...options.history,
     dataDir,
     location,
@@ -136,8 +143,8 @@ export function startRuntime(options: RuntimeOptions = {}): Runtime {
       else emit({ type: 'warning', message: 'history: writing again' });
     },
   });
-  const historyOff = history.warning();
-  if (historyOff) startWarnings.push(historyOff);
+  const historyProblem = history.warning();
+  if (historyProblem) startWarnings.push(historyProblem);
   const seed = history.seed();
   incidents.seed(seed.incidents);
   for (const [id, recent] of seed.recent) engine.seedRecent(id, recent);
@@ -169,7 +176,7 @@ export function startRuntime(options: RuntimeOptions = {}): Runtime {
   const reloadOnce = async (trigger: ReloadTrigger): Promise<ReloadReport> => {
     let next: MergedConfig;
     try {
-      next = applyOverlay(loadConfigFile(file, env), store);
+      next = applyOverlay(ephemeral ? first : loadConfigFile(file, env), store);
     } catch (err) {
       const problems = err instanceof ConfigError ? err.report() : `${cfg.file}: ${err instanceof Error ? err.message : String(err)}`;
       configProblem = `config not reloaded (the running config stays in force): ${problems}`;
@@ -207,7 +214,7 @@ export function startRuntime(options: RuntimeOptions = {}): Runtime {
     return report;
   };
 
-  const stopWatching = options.watchConfig ? watchConfigFile(cfg.file, () => void runtime.reload('file')) : () => {};
+  const stopWatching = options.watchConfig && !ephemeral ? watchConfigFile(cfg.file, () => void runtime.reload('file')) : () => {};
 
   const runtime: Runtime = {
     engine,
@@ -282,6 +289,12 @@ export function startRuntime(options: RuntimeOptions = {}): Runtime {
     },
   };
   return runtime;
+}
+
+const COMMAND_LINE = '(command line)';
+
+function commandLineConfig(targets: readonly Target[]): LoadedConfig {
+  return { file: COMMAND_LINE, raw: {}, defaults: { ...BUILTIN_DEFAULTS }, targets: [...targets], notify: EMPTY_NOTIFY_CONFIG };
 }
 
 function sleep(ms: number): Promise<void> {

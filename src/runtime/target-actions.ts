@@ -1,6 +1,6 @@
 import { targetToConfig } from '../config/display.js';
 import { validateTarget } from '../config/load.js';
-import type { OverlayStore } from '../config/overlay.js';
+import type { Overlay } from '../config/overlay.js';
 import type { Problem } from '../config/problems.js';
 import type { Defaults, Target } from '../config/target.js';
 import type { Engine } from '../engine/engine.js';
@@ -27,7 +27,7 @@ export interface TargetActions {
 
 export interface ActionDeps {
   engine: Engine;
-  store: OverlayStore;
+  store: Overlay;
   defaults: () => Defaults;
   /** Ids of the targets written in the config file (deleting those is recorded, not just forgotten). */
   fileIds: () => ReadonlySet<string>;
