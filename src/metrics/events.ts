@@ -43,7 +43,9 @@ interface TargetStats {
   labels: TargetLabels;
   /** The histogram's labels: target and location only (host and port are on every other series). */
   histogramLabels: Labels;
+  /** Per outcome: its own label ({outcome}) and the count. */
   checks: Map<string, { labels: Labels; n: number }>;
+  /** Per cause: its own label ({cause}) and the count. */
   incidents: Map<string, { labels: Labels; n: number }>;
   retries: number;
   /** The last result left a change being confirmed: the next check is a retry. */
@@ -112,7 +114,7 @@ export class EventStats {
         if (!s) return;
         const outcome = e.result.outcome;
         let c = s.checks.get(outcome);
-        if (!c) s.checks.set(outcome, (c = { labels: { ...s.labels, outcome }, n: 0 }));
+        if (!c) s.checks.set(outcome, (c = { labels: { outcome }, n: 0 }));
         c.n++;
         if (s.pending) s.retries++;
         const view = this.source.get?.(e.targetId);
@@ -130,7 +132,7 @@ export class EventStats {
         if (!s) return;
         const cause = e.incident.cause;
         let c = s.incidents.get(cause);
-        if (!c) s.incidents.set(cause, (c = { labels: { ...s.labels, cause }, n: 0 }));
+        if (!c) s.incidents.set(cause, (c = { labels: { cause }, n: 0 }));
         c.n++;
         return;
       }
