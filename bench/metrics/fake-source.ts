@@ -16,10 +16,11 @@ function rng(seed: number): () => number {
 }
 
 /**
- * A fleet of `n` realistic targets without a network: half named hosts in a long internal domain
- * (the default name "service@host"), half IP addresses with short names; about 10% TLS; most UP,
- * some SLOW, DOWN, RETRYING or PAUSED. `feed()` plays checks and incidents through the listeners
- * as the engine would, so counters and the histogram have series.
+ * A fleet of `n` realistic targets without a network: a third IP addresses with short names
+ * ("redis-17"), a third host names in an internal domain named by the default "service@host"
+ * ("postgres@pg-0042.dc1.example.com"), a third host names with short names; about 10% TLS; most
+ * UP, some SLOW, DOWN, RETRYING, PAUSED or not yet checked. `feed()` plays checks and incidents
+ * through the listeners as the engine would, so the counters and the histogram have series.
  */
 export class FakeSource implements MetricsSource {
   private views: TargetView[];
@@ -30,9 +31,10 @@ export class FakeSource implements MetricsSource {
     const now = Date.now();
     this.views = Array.from({ length: n }, (_, i) => {
       const service = SERVICES[i % SERVICES.length]!;
-      const named = i % 2 === 0;
-      const host = named ? `${service}-${String(i).padStart(4, '0')}.eu-west.prod.example.internal` : `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
-      const target = resolveTarget(named ? { host, service } : { name: `${service}-${i}`, host, service }, BUILTIN_DEFAULTS);
+      const kind = i % 3;
+      const named = kind !== 0;
+      const host = named ? `${service.slice(0, 3)}-${String(i).padStart(4, '0')}.dc${1 + (i % 3)}.example.com` : `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
+      const target = resolveTarget(kind === 1 ? { host, service } : { name: `${service}-${i}`, host, service }, BUILTIN_DEFAULTS);
       const r = this.random();
       const state: State = r < 0.9 ? 'UP' : r < 0.94 ? 'SLOW' : r < 0.97 ? 'DOWN' : r < 0.98 ? 'RETRYING' : r < 0.99 ? 'PAUSED' : 'UNKNOWN';
       const monitor = { ...initialMonitorState(now - 3_600_000), state };

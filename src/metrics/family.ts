@@ -38,10 +38,11 @@ export class TargetFamily extends Gauge<string> {
     super({ name: spec.name, help: spec.help, labelNames: spec.labelNames, registers: [registry] });
   }
 
-  /** Appends the family's exposition lines (no newlines) to `out`: joining once is cheaper than growing a string. */
+  /** Appends the family's exposition lines (without newlines) to `out`: one join at the end is cheaper than growing a string. */
   lines(out: string[]): void {
     const { name, help, type } = this.spec;
-    out.push(`# HELP ${name} ${escapeHelp(help)}`, `# TYPE ${name} ${type}`);
+    out.push(`# HELP ${name} ${escapeHelp(help)}`);
+    out.push(`# TYPE ${name} ${type}`);
     this.rows((target, value, own = NONE, suffix = '') => {
       const t = cachedText(target);
       const o = own === NONE ? '' : cachedText(own);

@@ -22,9 +22,9 @@ export function acceptsGzip(header: string | string[] | undefined): boolean {
  * runs on libuv's thread pool, off the event loop. Routing and access control stay with the server.
  */
 export async function writeMetrics(metrics: Metrics, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  let text: string;
+  let text: Buffer;
   try {
-    text = await metrics.render();
+    text = await metrics.renderBuffer();
   } catch {
     // No detail: an error from a callback could carry text that does not belong on an open endpoint.
     res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
@@ -38,6 +38,6 @@ export async function writeMetrics(metrics: Metrics, req: IncomingMessage, res: 
     res.end(req.method === 'HEAD' ? undefined : body);
     return;
   }
-  res.writeHead(200, { ...headers, 'content-length': String(Buffer.byteLength(text)) });
+  res.writeHead(200, { ...headers, 'content-length': String(text.length) });
   res.end(req.method === 'HEAD' ? undefined : text);
 }

@@ -119,7 +119,7 @@ describe('label values from a config', () => {
     try {
       const text = await waitFor('checked', async () => {
         const text = await metrics.render();
-        return /porthole_checks_total\{/.test(text) && text;
+        return /^probe_success\{/m.test(text) && text;
       });
       assert.doesNotMatch(text, /[\x00-\x09\x0b-\x1f\x7f\u202e]/, 'no control character reaches the exposition');
       const s = parseSamples(text);
