@@ -1,4 +1,5 @@
 import { Registry } from 'prom-client';
+import { registerAgent } from './agent.js';
 import { registerBlackbox } from './blackbox.js';
 import { EventStats } from './events.js';
 import { TargetFamily } from './family.js';
@@ -37,6 +38,7 @@ export function createMetrics(options: MetricsOptions): Metrics {
   registerState(registry, views, labels);
   const events = new EventStats(registry, options.source, labels, options.handshakeHistogram ?? 'target');
   registerService(registry, options, location);
+  registerAgent(registry, options, location);
   const unsubscribe = options.source.subscribe(events.onEvent);
 
   const render = async (): Promise<string> => {

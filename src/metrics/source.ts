@@ -7,6 +7,8 @@ export interface MetricsSource {
   snapshot(): readonly TargetView[];
   /** One target's view; with it, retries confirming a recovery are counted too (not only RETRYING). */
   get?(id: string): TargetView | undefined;
+  /** Checks in flight and recent start delays (ms): is the agent keeping up? */
+  schedulerStats?(): { active: number; drifts: readonly number[] };
 }
 
 /** Outbox rows per channel: waiting to be sent, and given up on. */
@@ -35,4 +37,10 @@ export interface MetricsOptions {
    * the whole agent (label location), for fleets where 14 series per target cost too much.
    */
   handshakeHistogram?: 'target' | 'location';
+  /**
+   * prom-client's process_* and nodejs_* metrics (CPU, memory, event-loop lag) in the same registry.
+   * Default false: `promtool check metrics` rejects one of prom-client's names
+   * (nodejs_active_handles_total is a gauge), and the issue asks for a clean check.
+   */
+  processMetrics?: boolean;
 }

@@ -54,6 +54,9 @@ describe('metrics of a real engine checking loopback listeners', () => {
     assert.equal(value(s, 'porthole_handshake_seconds_bucket', { target: 'svc', le: '+Inf' }), count);
     assert.equal(find(s, 'porthole_handshake_seconds_bucket', { target: 'svc' }).length, HANDSHAKE_BUCKETS.length + 1);
     assert.equal(find(s, 'probe_ssl_earliest_cert_expiry').length, 0, 'no TLS target, no certificate series');
+    assert.equal(typeof value(s, 'porthole_checks_in_flight', { location: 'lab-1' }), 'number');
+    assert.ok(value(s, 'porthole_check_delay_p99_seconds')! >= 0);
+    assert.equal(value(s, 'process_resident_memory_bytes'), undefined, 'process metrics only when asked for');
   });
 
   it('a refused port: probe_success 0, state DOWN, checks_total by outcome and one incident by cause', async () => {
