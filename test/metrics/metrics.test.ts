@@ -136,3 +136,29 @@ describe('label values from a config', () => {
     }
   });
 });
+
+describe('one handshake histogram for the whole agent', () => {
+  it("handshakeHistogram 'location': a single series set labelled by location, counting every target's handshakes", async () => {
+    const a = await listen();
+    const b = await listen();
+    const engine = new Engine({ targets: [t('a', a.port), t('b', b.port)], startSpreadMs: 0 });
+    const metrics = createMetrics({ source: engine, location: 'edge', handshakeHistogram: 'location' });
+    engine.start();
+    try {
+      const s = await waitFor('both checked', async () => {
+        const s = parseSamples(await metrics.render());
+        return value(s, 'probe_success', { target: 'a' }) === 1 && value(s, 'probe_success', { target: 'b' }) === 1 && s;
+      });
+      const counts = find(s, 'porthole_handshake_seconds_count');
+      assert.equal(counts.length, 1);
+      assert.deepEqual(counts[0]!.labels, { location: 'edge' });
+      assert.ok(counts[0]!.value >= 2);
+      assert.equal(find(s, 'porthole_handshake_seconds_bucket').length, HANDSHAKE_BUCKETS.length + 1);
+    } finally {
+      metrics.close();
+      await engine.stop();
+      await a.close();
+      await b.close();
+    }
+  });
+});
