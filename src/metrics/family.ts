@@ -34,6 +34,8 @@ export class TargetFamily extends Gauge<string> {
     registry: Registry,
     readonly spec: { name: string; help: string; type: FamilyType; labelNames: readonly string[] },
     private readonly rows: (emit: Emit) => void,
+    /** Writes the samples itself, from text it keeps between scrapes (must say what rows() says). */
+    private readonly cachedLines?: (out: string[], line: (target: Labels, value: number, own?: Labels, suffix?: string) => string) => void,
   ) {
     super({ name: spec.name, help: spec.help, labelNames: spec.labelNames, registers: [registry] });
   }
@@ -43,11 +45,13 @@ export class TargetFamily extends Gauge<string> {
     const { name, help, type } = this.spec;
     out.push(`# HELP ${name} ${escapeHelp(help)}`);
     out.push(`# TYPE ${name} ${type}`);
-    this.rows((target, value, own = NONE, suffix = '') => {
+    const line = (target: Labels, value: number, own = NONE, suffix = ''): string => {
       const t = cachedText(target);
       const o = own === NONE ? '' : cachedText(own);
-      out.push(`${name}${suffix}{${o ? (t ? `${o},${t}` : o) : t}} ${formatValue(value)}`);
-    });
+      return `${name}${suffix}{${o ? (t ? `${o},${t}` : o) : t}} ${formatValue(value)}`;
+    };
+    if (this.cachedLines) this.cachedLines(out, line);
+    else this.rows((target, value, own, suffix) => out.push(line(target, value, own, suffix)));
   }
 
   text(): string {

@@ -1,7 +1,7 @@
 import type { Registry } from 'prom-client';
 import { STATES, type State, type TargetView } from '../engine/types.js';
 import { TargetFamily } from './family.js';
-import { TARGET_LABELS, type LabelCache } from './labels.js';
+import { TARGET_LABELS, type LabelCache, type TargetLabels } from './labels.js';
 
 const STATE_LABELS: ReadonlyMap<State, { state: State }> = new Map(STATES.map((s) => [s, Object.freeze({ state: s })]));
 
@@ -11,6 +11,7 @@ const STATE_LABELS: ReadonlyMap<State, { state: State }> = new Map(STATES.map((s
  * last check completed. A removed target is not in the snapshot, so its series go with it.
  */
 export function registerState(registry: Registry, views: () => readonly TargetView[], labels: LabelCache): TargetFamily[] {
+  const blocks = new WeakMap<TargetLabels, { state: State; text: string }>();
   return [
     new TargetFamily(
       registry,
@@ -19,6 +20,18 @@ export function registerState(registry: Registry, views: () => readonly TargetVi
         for (const v of views()) {
           const l = labels.of(v.target);
           for (const [s, own] of STATE_LABELS) emit(l, v.monitor.state === s ? 1 : 0, own);
+        }
+      },
+      // A target's six lines change only when its state does: kept as one string between scrapes.
+      (out, line) => {
+        for (const v of views()) {
+          const l = labels.of(v.target);
+          let b = blocks.get(l);
+          if (b?.state !== v.monitor.state) {
+            b = { state: v.monitor.state, text: [...STATE_LABELS].map(([s, own]) => line(l, v.monitor.state === s ? 1 : 0, own)).join('\n') };
+            blocks.set(l, b);
+          }
+          out.push(b.text);
         }
       },
     ),
