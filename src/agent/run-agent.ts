@@ -46,14 +46,15 @@ export async function runAgent(o: AgentOptions): Promise<number> {
   runtime.onEvent((e) => log.runtime(e));
 
   const token = ensureToken(runtime.dataDir);
-  const { createMetrics } = await import('../metrics/index.js');
+  const [{ createMetrics }, { writeMetrics }] = await Promise.all([import('../metrics/index.js'), import('../metrics/http.js')]);
   const metrics = createMetrics({
-    source: runtime.feed,
+    source: runtime.engine,
     location: runtime.location,
-    alerts: () => runtime.notify.health().map((c) => ({ channel: c.name, pending: c.pending, failed: c.failed })),
+    alerts: () => runtime.notify.health(),
+    outbox: () => runtime.notify.health().map((c) => ({ channel: c.name, pending: c.pending, failed: c.failed })),
     history: () => runtime.history.stats(),
   });
-  const endpoint: MetricsEndpoint = { contentType: metrics.contentType, render: () => metrics.render() };
+  const endpoint: MetricsEndpoint = (req, res) => writeMetrics(metrics, req, res);
   const tls = o.tlsCert && o.tlsKey ? { cert: readFileSync(o.tlsCert), key: readFileSync(o.tlsKey) } : undefined;
   const startedAt = Date.now();
   const info = { version: o.version, pid: process.pid, startedAt, location: runtime.location, configFile: runtime.configFile, stateFile: runtime.stateFile, dataDir: runtime.dataDir };

@@ -1,5 +1,68 @@
-// Placeholder until the metrics module lands (replaced by it).
-import type { Feed } from '../feed/feed.js';
-export function createMetrics(_o: { source: Feed; location: string; alerts?: () => { channel: string; pending: number; failed: number }[]; history?: () => unknown }) {
-  return { contentType: 'text/plain; version=0.0.4', render: async () => '', close: () => {} };
+import { Registry } from 'prom-client';
+import { registerAgent } from './agent.js';
+import { registerBlackbox } from './blackbox.js';
+import { EventStats } from './events.js';
+import { TargetFamily } from './family.js';
+import { LabelCache, labelValue } from './labels.js';
+import { registerService } from './service.js';
+import type { MetricsOptions } from './source.js';
+import { registerState } from './state.js';
+
+export type { MetricsOptions, MetricsSource, OutboxCounts, HistoryCounts } from './source.js';
+export { HANDSHAKE_BUCKETS } from './events.js';
+
+export interface Metrics {
+  /** A registry of its own (never prom-client's global one); other registries can be merged with it. */
+  registry: Registry;
+  /** The Content-Type header for render()'s text. */
+  contentType: string;
+  /** The exposition text (Prometheus text format 0.0.4). */
+  render(): Promise<string>;
+  /** The same as UTF-8 bytes, ready to send or compress (what writeMetrics uses). */
+  renderBuffer(): Promise<Buffer>;
+  /** Stops following the engine and empties the registry. */
+  close(): void;
+}
+
+/**
+ * Prometheus metrics for an engine: blackbox_exporter's probe_* series and porthole_* series, every
+ * per-target one labelled target, host, port and location. Gauges are read from the engine's
+ * snapshot at scrape; counters and the handshake histogram count engine events from creation on.
+ */
+export function createMetrics(options: MetricsOptions): Metrics {
+  const location = labelValue(options.location ?? 'local');
+  const registry = new Registry();
+  const labels = new LabelCache(location);
+  const views = () => options.source.snapshot();
+  registerBlackbox(registry, views, labels);
+  registerState(registry, views, labels);
+  const events = new EventStats(registry, options.source, labels, options.handshakeHistogram ?? 'target');
+  registerService(registry, options, location);
+  registerAgent(registry, options, location);
+  const unsubscribe = options.source.subscribe(events.onEvent);
+
+  const render = async (): Promise<string> => {
+    const out: string[] = [];
+    for (const metric of registry.getMetricsAsArray()) {
+      if (metric instanceof TargetFamily) {
+        metric.lines(out);
+        // Let checks that completed meanwhile be timed now, not after the whole scrape: a
+        // 5,000-target scrape done in one go would add its length to their handshake times.
+        await new Promise((resolve) => setImmediate(resolve));
+      } else out.push(await registry.getSingleMetricAsString(metric.name));
+    }
+    out.push('');
+    return out.join('\n');
+  };
+
+  return {
+    registry,
+    contentType: registry.contentType,
+    render,
+    renderBuffer: async () => Buffer.from(await render()),
+    close: () => {
+      unsubscribe();
+      registry.clear();
+    },
+  };
 }

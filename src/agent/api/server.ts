@@ -8,10 +8,8 @@ import { API, toWireView, type ActionResponse, type AgentInfo, type SnapshotBody
 /** Largest request body accepted (a target in config form is a few hundred bytes). */
 const MAX_BODY = 64 * 1024;
 
-export interface MetricsEndpoint {
-  contentType: string;
-  render(): Promise<string>;
-}
+/** Answers GET /metrics (the metrics module's writeMetrics). */
+export type MetricsEndpoint = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
 export interface AgentServerOptions {
   runtime: Runtime;
@@ -116,10 +114,7 @@ export function startAgentServer(o: AgentServerOptions): AgentServer {
     }
     if (path === '/metrics' && (method === 'GET' || method === 'HEAD')) {
       if (!o.metrics) throw new HttpError(404, 'metrics are off');
-      const body = await o.metrics.render();
-      res.writeHead(200, { 'content-type': o.metrics.contentType, 'cache-control': 'no-store' });
-      res.end(body);
-      return;
+      return o.metrics(req, res);
     }
     if (!path.startsWith('/api/')) throw new HttpError(404, `no such path: ${path}`);
     if (!tokenMatches(req.headers.authorization, o.token)) {

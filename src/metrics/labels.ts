@@ -1,0 +1,30 @@
+import type { Target } from '../config/target.js';
+import { sanitize } from '../text/sanitize.js';
+
+export const TARGET_LABELS = ['target', 'host', 'port', 'location'] as const;
+export type TargetLabels = Record<(typeof TARGET_LABELS)[number], string>;
+
+/** Label values come from a config: control characters become visible escapes before exposition escaping. */
+export function labelValue(text: string): string {
+  return sanitize(text, 256);
+}
+
+/** The label set of each Target object, worked out once (a target's object changes only on pause, resume or edit). */
+export class LabelCache {
+  private readonly byTarget = new WeakMap<Target, TargetLabels>();
+
+  constructor(readonly location: string) {}
+
+  of(target: Target): TargetLabels {
+    let l = this.byTarget.get(target);
+    if (!l) {
+      l = { target: labelValue(target.name), host: labelValue(target.host), port: String(target.port), location: this.location };
+      this.byTarget.set(target, l);
+    }
+    return l;
+  }
+}
+
+export function sameLabels(a: TargetLabels, b: TargetLabels): boolean {
+  return a.target === b.target && a.host === b.host && a.port === b.port && a.location === b.location;
+}
