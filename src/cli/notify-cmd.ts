@@ -40,7 +40,7 @@ export async function runNotify(argv: string[], io: Streams, env: NodeJS.Process
     cfg = loadConfigFile(chooseConfig(parsed.values.config, env).file, env);
   } catch (err) {
     if (err instanceof ConfigError) {
-      io.err.write(`${err.message}\n`);
+      io.err.write(`${err.report()}\n`);
       return 2;
     }
     throw err;

@@ -1,3 +1,5 @@
+import { sanitize } from '../text/sanitize.js';
+
 /** One thing wrong with a config: where (JSON path) and what was expected. */
 export interface Problem {
   path: string;
@@ -32,6 +34,7 @@ export class ConfigError extends Error {
       const where = p.line !== undefined ? `line ${p.line}, column ${p.column ?? 1}` : p.path;
       lines.push(`  ${where}: ${p.message}`);
     }
-    return lines.join('\n');
+    // File names, keys and values come from the file: no escape sequence of theirs reaches a terminal.
+    return lines.map((l) => sanitize(l, 2000)).join('\n');
   }
 }
