@@ -84,7 +84,9 @@ export function zodProblems(issues: readonly z.core.$ZodIssue[], input: unknown,
       out.push(...zodProblems(issue.errors[0] ?? [], input, prefix, written));
       continue;
     }
-    const got = issue.code === 'custom' && issue.message.startsWith('unknown service') ? '' : gotText(issue.path, valueAt(input, issue.path), valueAt(written, issue.path));
+    const value = valueAt(input, issue.path);
+    const quoted = issue.code === 'custom' && (issue.message.startsWith('unknown service') || issue.message.startsWith('a port does not belong'));
+    const got = quoted ? '' : gotText(issue.path, value, valueAt(written, issue.path));
     out.push({ path: formatPath(path), message: `${ownWording(issue.message)}${got}` });
   }
   return out;

@@ -112,3 +112,60 @@ describe('broken configs: each gives the specific message, never a stack trace',
     assert.match(first!, /^3:18 expected/);
   });
 });
+
+describe('host, timing and stages', () => {
+  it('a host with a port in it is an error that says to use "port"; IPv6 literals still work', () => {
+    for (const [host, bare, port] of [['127.0.0.1:22', '127.0.0.1', 22], ['[::1]:6379', '::1', 6379], ['db1.invalid:5432', 'db1.invalid', 5432]] as const) {
+      const [p] = problems(target({ host }));
+      assert.equal(p, `targets[0].host: a port does not belong in "host": write "host": "${bare}" and "port": ${port}`);
+    }
+    for (const host of ['::1', '[::1]', 'fe80::1%lo', '2001:db8::1:22', '[2001:db8::1]', '::ffff:127.0.0.1']) {
+      const cfg = loadConfigText('v6.json', target({ host }), {});
+      assert.equal(cfg.targets[0]!.host, host.replace(/^\[|\]$/g, ''), host);
+    }
+    assert.match(problems(target({ host: '[127.0.0.1]' }))[0]!, /targets\[0\]\.host: expected a host name or IP address/);
+  });
+
+  it('a timeout longer than the interval is a warning that says how checks are then spaced', () => {
+    const own = loadConfigText('t.json', target({ interval: '10s', timeout: '30s' }), {});
+    assert.equal(own.warnings.length, 1);
+    assert.equal(own.warnings[0]!.path, 'targets[0]');
+    assert.match(own.warnings[0]!.message, /^timeout 30s is longer than the interval 10s: checks of a target never overlap, .* about every 40s instead of every 10s; set "timeout" to at most the interval/);
+    const inherited = loadConfigText(
+      'd.json',
+      JSON.stringify({ defaults: { interval: '1s', timeout: '5s' }, targets: [{ host: '127.0.0.1', port: 1 }, { host: '127.0.0.1', port: 2 }, { host: '127.0.0.1', port: 3, timeout: '1s' }] }),
+      {},
+    );
+    assert.deepEqual(inherited.warnings.map((w) => w.path), ['defaults']);
+    assert.match(inherited.warnings[0]!.message, /about every 6s instead of every 1s.*\(2 targets use these defaults\)/);
+    assert.deepEqual(loadConfigText('ok.json', target({ interval: '5s', timeout: '5s' }), {}).warnings, []);
+  });
+
+  it('reports the problems of every stage in one run: syntax aside, env, schema, duplicates, references', () => {
+    const found = problems(
+      JSON.stringify({
+        defaults: { notify: ['oncal'] },
+        notifiers: { oncall: { type: 'command', command: '/bin/true' } },
+        targets: [
+          { name: 'a', host: '127.0.0.1', port: 0, notify: ['pager'] },
+          { name: 'b', host: '${env:UNSET_HOST_VAR}', port: 1 },
+          { name: 'c', host: '127.0.0.1', port: 2 },
+          { name: 'c', host: '127.0.0.1', port: 3 },
+        ],
+        maintenance: [{ targets: ['nope'], from: '01:00', to: '02:00' }],
+      }),
+    );
+    const expect = [
+      /^targets\[1\]\.host: environment variable UNSET_HOST_VAR is not set/,
+      /^targets\[0\]\.port: expected a port number/,
+      /^targets\[3\]\.name: duplicate name "c"/,
+      /^defaults\.notify\[0\]: unknown notifier "oncal" — did you mean "oncall"\?/,
+      /^targets\[0\]\.notify\[0\]: unknown notifier "pager"/,
+    ];
+    for (const re of expect) assert.ok(found.some((p) => re.test(p)), `${re} in:\n${found.join('\n')}`);
+    // maintenance names are checked once every target is valid (an invalid target would only echo its own problem)
+    assert.ok(!found.some((p) => p.startsWith('maintenance')), found.join('\n'));
+    const windows = problems(JSON.stringify({ targets: [{ name: 'a', host: '127.0.0.1', port: 1 }], maintenance: [{ targets: ['b'], from: '01:00', to: '2:00' }] }));
+    assert.ok(windows.some((p) => /^maintenance\[0\]\.to: expected a time of day/.test(p)) && windows.some((p) => /^maintenance\[0\]\.targets\[0\]: unknown target "b"/.test(p)), windows.join('\n'));
+  });
+});
