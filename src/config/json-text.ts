@@ -5,15 +5,29 @@ import { firstTooDeep } from './json-depth.js';
 import { describeBytes, MAX_CONFIG_BYTES, MAX_CONFIG_DEPTH } from './limits.js';
 
 export function lineColumn(text: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = 0; i < offset && i < text.length; i++) {
-    if (text.charCodeAt(i) === 10) {
-      line++;
-      lineStart = i + 1;
+  return lineColumnFinder(text)(offset);
+}
+
+/**
+ * Line and column of offsets in one text: the line starts are found once, each lookup is a binary
+ * search (a file with a hundred thousand problems must not rescan the text for each).
+ */
+export function lineColumnFinder(text: string): (offset: number) => { line: number; column: number } {
+  let starts: number[] | undefined;
+  return (offset) => {
+    if (!starts) {
+      starts = [0];
+      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
     }
-  }
-  return { line, column: offset - lineStart + 1 };
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - starts[lo]! + 1 };
+  };
 }
 
 const ERROR_TEXT: Record<string, string> = {
@@ -64,6 +78,8 @@ export function parseJsonText(text: string): { value?: unknown; problems: Proble
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // a UTF-8 byte-order mark, as some editors write
   const problems: Problem[] = limitProblems(text);
   if (problems.length > 0) return { problems };
+  const at = lineColumnFinder(text);
+  let syntaxReported = false;
   if (text.trim() === '') return { problems: [{ path: '(top level)', message: 'the file is empty (expected a JSON object)' }] };
   const seen: Set<string>[] = [];
   jsonc.visit(
@@ -79,7 +95,7 @@ export function parseJsonText(text: string): { value?: unknown; problems: Proble
         const keys = seen[seen.length - 1];
         if (!keys) return;
         if (keys.has(property)) {
-          const where = lineColumn(text, offset);
+          const where = at(offset);
           problems.push({
             path: formatPath([...pathSupplier(), property]),
             message: `key "${property}" appears twice in the same object (only one is allowed)`,
@@ -90,14 +106,15 @@ export function parseJsonText(text: string): { value?: unknown; problems: Proble
       },
       onError: (code, offset) => {
         // Only the first syntax error: the ones after it are usually echoes of it.
-        if (problems.some((p) => p.path === '(syntax)')) return;
+        if (syntaxReported) return;
+        syntaxReported = true;
         const name = jsonc.printParseErrorCode(code);
         const comma = name === 'PropertyNameExpected' || name === 'ValueExpected' ? trailingComma(text, offset) : undefined;
         if (comma !== undefined) {
-          problems.push({ path: '(syntax)', message: `trailing comma: remove the "," before "${text[offset]}" (JSON allows none after the last item)`, ...lineColumn(text, comma) });
+          problems.push({ path: '(syntax)', message: `trailing comma: remove the "," before "${text[offset]}" (JSON allows none after the last item)`, ...at(comma) });
           return;
         }
-        problems.push({ path: '(syntax)', message: ERROR_TEXT[name] ?? name, ...lineColumn(text, offset) });
+        problems.push({ path: '(syntax)', message: ERROR_TEXT[name] ?? name, ...at(offset) });
       },
     },
     { disallowComments: true, allowTrailingComma: false },

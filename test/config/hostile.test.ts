@@ -98,6 +98,19 @@ describe('hostile and careless config files (test/fixtures/config-corpus and gen
     assert.equal(loadConfigFile(file, {}).targets.length, 5_000);
   });
 
+  it('a file with a hundred thousand problems lists the first hundred and counts the rest', () => {
+    const dups = join(dir, 'dup-keys.json');
+    writeFileSync(dups, `{"targets": []${',\n"a": 1'.repeat(100_001)}}`);
+    const out = rejects(dups, /line 3, column 1: key "a" appears twice in the same object/);
+    assert.match(out, /invalid config \(100000 problems\)/);
+    assert.match(out, /line 101, column 1: key "a" appears twice/);
+    assert.match(out, /… and 99900 more problems/);
+    assert.equal(out.trimEnd().split('\n').length, 1 + 100 + 1);
+    const many = join(dir, 'many-bad-targets.json');
+    writeFileSync(many, JSON.stringify({ targets: Array.from({ length: 20_000 }, () => ({ host: '127.0.0.1', port: 0 })) }));
+    assert.match(rejects(many, /targets\[99\]\.port: expected a port number/), /… and 19900 more problems/);
+  });
+
   it('binary, UTF-16 and non-UTF-8 files are refused as such', () => {
     cliRejects(join(CORPUS, 'binary.json'), /not a text file: a NUL byte at byte 8/);
     rejects(join(CORPUS, 'utf16.json'), /the file is UTF-16 text; save it as UTF-8/);
