@@ -93,16 +93,16 @@ export const notifyListSchema = z
 
 export const alertsSchema = z.strictObject(
   {
-  /** Alert when a target turns SLOW (off by default). */
-  slow: z.boolean({ error: 'expected true or false' }).optional(),
-  /** Alert when a target's handshake time trends well above its baseline (off by default). */
-  trend: z.boolean({ error: 'expected true or false' }).optional(),
-  /** Repeat a DOWN alert this often while the target stays down (0 or absent: never). */
-  remindEvery: durationSchema(60_000, 7 * 86_400_000, { zeroMeansOff: true }).optional(),
-  /** Failures on one host within this window go out as one message (default 5s; 0: never group). */
-  groupWithin: durationSchema(100, 60_000, { zeroMeansOff: true }).optional(),
-  /** A channel still failing after this long gives the alert up, marked failed (default 24h). */
-  giveUpAfter: durationSchema(60_000, 30 * 86_400_000).optional(),
+    /** Alert when a target turns SLOW (off by default). */
+    slow: z.boolean({ error: 'expected true or false' }).optional(),
+    /** Alert when a target's handshake time trends well above its baseline (off by default). */
+    trend: z.boolean({ error: 'expected true or false' }).optional(),
+    /** Repeat a DOWN alert this often while the target stays down (0 or absent: never). */
+    remindEvery: durationSchema(60_000, 7 * 86_400_000, { zeroMeansOff: true }).optional(),
+    /** Failures on one host within this window go out as one message (default 5s; 0: never group). */
+    groupWithin: durationSchema(100, 60_000, { zeroMeansOff: true }).optional(),
+    /** A channel still failing after this long gives the alert up, marked failed (default 24h). */
+    giveUpAfter: durationSchema(60_000, 30 * 86_400_000).optional(),
   },
   { error: 'expected an object of alert settings ({"slow": true, ...})' },
 );
