@@ -137,6 +137,11 @@ describe('hostile and careless config files (test/fixtures/config-corpus and gen
     assert.ok(!out.includes('\x1b'));
   });
 
+  it('a "__proto__" key is an unknown key, not a prototype whose contents pass for config', () => {
+    const out = rejects(join(CORPUS, 'proto-key.json'), /^  __proto__: unknown key "__proto__"/m);
+    assert.match(out, /^  targets\[0\]\.__proto__: unknown key "__proto__"/m);
+  });
+
   it('comments, an empty file, a truncated file, a directory', () => {
     rejects(join(CORPUS, 'comment.json'), /line 2, column 3: comments are not allowed in JSON/);
     rejects(join(CORPUS, 'empty.json'), /the file is empty/);
