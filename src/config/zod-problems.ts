@@ -34,7 +34,7 @@ export function kindOf(v: unknown): string {
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'an object';
   if (typeof v === 'number') return Number.isFinite(v) ? 'a number' : 'a number too large to use';
-  if (typeof v === 'boolean') return 'true/false';
+  if (typeof v === 'boolean') return String(v);
   return 'text';
 }
 
@@ -50,7 +50,10 @@ export function describeValue(v: unknown): string {
  * what is wrong with it); a value written as ${env:NAME} is quoted as written, not as the value.
  */
 function gotText(path: readonly PropertyKey[], value: unknown, written: unknown): string {
-  if (isSecretPath(path)) return typeof value === 'string' ? '' : `, got ${kindOf(value)}`;
+  if (isSecretPath(path)) {
+    if (typeof value === 'string') return '';
+    return `, got ${typeof value === 'boolean' ? String(value) : kindOf(value)}`;
+  }
   if (typeof written === 'string' && hasEnvRef(written)) return `, got ${describeValue(written)} (its value is not shown)`;
   return `, got ${describeValue(value)}`;
 }
