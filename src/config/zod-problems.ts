@@ -50,10 +50,7 @@ export function describeValue(v: unknown): string {
  * what is wrong with it); a value written as ${env:NAME} is quoted as written, not as the value.
  */
 function gotText(path: readonly PropertyKey[], value: unknown, written: unknown): string {
-  if (isSecretPath(path)) {
-    if (typeof value === 'string') return '';
-    return `, got ${typeof value === 'boolean' ? String(value) : kindOf(value)}`;
-  }
+  if (isSecretPath(path)) return typeof value === 'string' ? '' : `, got ${kindOf(value)}`;
   if (typeof written === 'string' && hasEnvRef(written)) return `, got ${describeValue(written)} (its value is not shown)`;
   return `, got ${describeValue(value)}`;
 }
