@@ -1,4 +1,5 @@
-import { ConfigError } from '../config/problems.js';
+import { ConfigError, type Problem } from '../config/problems.js';
+import { sanitize } from '../text/sanitize.js';
 import { loadConfigFile } from '../config/load.js';
 import { join } from 'node:path';
 import { configForDisplay } from '../config/display.js';
@@ -9,11 +10,16 @@ import { parseCommand, stringValue, type Io } from './command-spec.js';
 import { subcommand } from './group.js';
 import { CONFIG_PATH, CONFIG_SHOW, CONFIG_VALIDATE } from './specs.js';
 
+function warningLine(w: Problem): string {
+  return sanitize(`warning: ${w.path}: ${w.message}`, 2000);
+}
+
 export function runConfigValidate(file: string | undefined, out: NodeJS.WritableStream, err: NodeJS.WritableStream): number {
   const choice = chooseConfig(file);
   try {
     const cfg = loadConfigFile(choice.file);
     out.write(`${choice.file}: OK, ${cfg.targets.length} target${cfg.targets.length === 1 ? '' : 's'}\n`);
+    for (const w of cfg.warnings) err.write(`${warningLine(w)}\n`);
     return 0;
   } catch (e) {
     if (e instanceof ConfigError) {
@@ -28,7 +34,7 @@ export function runConfigShow(file: string | undefined, out: NodeJS.WritableStre
   const choice = chooseConfig(file);
   try {
     const { cfg, targets, warnings } = loadMerged(choice.file);
-    for (const w of warnings) err.write(`${w}\n`);
+    for (const w of [...cfg.warnings.map(warningLine), ...warnings]) err.write(`${w}\n`);
     out.write(`${JSON.stringify(configForDisplay(cfg.defaults, targets, cfg.raw), null, 2)}\n`);
     return 0;
   } catch (e) {

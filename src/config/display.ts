@@ -1,4 +1,5 @@
 import { durationToConfig } from './duration.js';
+import { SECRET_NOTIFIER_KEYS, urlForDisplay } from './secret-paths.js';
 import { probeOptionsToConfig } from './probe-options.js';
 import { BUILTIN_DEFAULTS, type Defaults, type Target } from './target.js';
 
@@ -39,13 +40,18 @@ export function defaultsToConfig(d: Defaults): Record<string, unknown> {
   return out;
 }
 
-/** Notifier fields that hold secrets: shown only as the `${env:NAME}` the user wrote, never as a value. */
-const SECRET_FIELDS = new Set(['token', 'password', 'url', 'user', 'headers']);
+const HIDDEN = '<hidden: write it as ${env:NAME}>';
+const ONLY_ENV_REF = /^\$\{env:[A-Za-z_][A-Za-z0-9_]*\}$/;
 
-function hideSecret(value: unknown): unknown {
-  if (typeof value === 'string') return value.includes('${env:') ? value : '<hidden: write it as ${env:NAME}>';
-  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, hideSecret(v)]));
-  return value;
+/** A secret as config show prints it: a ${env:NAME} as written, a URL as scheme://host:port, nothing else. */
+function hideSecret(key: string, value: unknown): unknown {
+  if (typeof value === 'string') {
+    if (ONLY_ENV_REF.test(value)) return value;
+    if (key === 'url') return urlForDisplay(value) ?? HIDDEN;
+    return value.includes('${env:') ? value : HIDDEN;
+  }
+  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, hideSecret(key, v)]));
+  return value === undefined ? value : HIDDEN;
 }
 
 /** The sections other than defaults and targets, as written in the file, secrets hidden. */
@@ -58,7 +64,7 @@ export function otherSectionsForDisplay(raw: unknown): Record<string, unknown> {
       out.notifiers = Object.fromEntries(
         Object.entries(value).map(([name, n]) => [
           name,
-          n !== null && typeof n === 'object' ? Object.fromEntries(Object.entries(n).map(([k, v]) => [k, SECRET_FIELDS.has(k) ? hideSecret(v) : v])) : n,
+          n !== null && typeof n === 'object' ? Object.fromEntries(Object.entries(n).map(([k, v]) => [k, SECRET_NOTIFIER_KEYS.has(k) ? hideSecret(k, v) : v])) : n,
         ]),
       );
     } else out[key] = value;

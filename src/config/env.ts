@@ -26,7 +26,11 @@ export function substituteEnv(
   if (Array.isArray(value)) return value.map((v, i) => substituteEnv(v, env, problems, [...path, i]));
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = substituteEnv(v, env, problems, [...path, k]);
+    // defineProperty, not assignment: a "__proto__" key stays a key (and an unknown-key error) instead
+    // of becoming the object's prototype, whose contents would then pass for config.
+    for (const [k, v] of Object.entries(value)) {
+      Object.defineProperty(out, k, { value: substituteEnv(v, env, problems, [...path, k]), enumerable: true, writable: true, configurable: true });
+    }
     return out;
   }
   return value;

@@ -1,12 +1,15 @@
-import { readFileSync } from 'node:fs';
-import type { z } from 'zod';
 import { substituteEnv } from './env.js';
 import { parseJsonText } from './json-text.js';
-import { ConfigError, formatPath, type Problem } from './problems.js';
-import { configSchema, KNOWN_KEYS, targetSchema, type ParsedConfig } from './schema.js';
-import { didYouMean } from './suggest.js';
+import { ConfigError, type Problem } from './problems.js';
+import { configSchema, targetSchema, type ParsedConfig } from './schema.js';
 import { collectSecrets, notifyReferenceProblems, resolveAlerts, resolveMaintenance, type NotifyConfig } from './notify-config.js';
-import { resolveDefaults, resolveTarget, type Defaults, type Target } from './target.js';
+import { resolveTarget, type Defaults, type Target } from './target.js';
+import { duplicateProblems, sectionsOf, timingWarnings } from './cross-checks.js';
+import { readConfigText } from './read-file.js';
+import { redactProblems } from './redact-problems.js';
+import { kindOf, zodProblems } from './zod-problems.js';
+
+export { zodProblems } from './zod-problems.js';
 
 export interface LoadedConfig {
   file: string;
@@ -18,107 +21,39 @@ export interface LoadedConfig {
   dataDir?: string;
   /** Notifiers, alert policy and maintenance windows (empty when the config has none). */
   notify: NotifyConfig;
+  /** What is valid but worth saying (a timeout longer than the interval): printed by `config validate`. */
+  warnings: Problem[];
 }
 
-function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
-  let cur: unknown = root;
-  for (const p of path) {
-    if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<PropertyKey, unknown>)[p];
+/** Adds problems, one per path: the first thing wrong at a path explains the rest (an unset variable explains its empty value). */
+function addOnePerPath(into: Problem[], more: readonly Problem[]): void {
+  const seen = new Set(into.map((p) => p.path));
+  for (const p of more) {
+    if (seen.has(p.path)) continue;
+    seen.add(p.path);
+    into.push(p);
   }
-  return cur;
 }
 
-function knownKeysFor(path: readonly PropertyKey[], input?: unknown): readonly string[] {
-  if (path.length === 0) return KNOWN_KEYS.root;
-  if (path[0] === 'alerts') return KNOWN_KEYS.alerts;
-  if (path[0] === 'maintenance') return KNOWN_KEYS.maintenance;
-  if (path[0] === 'notifiers') {
-    const type = valueAt(input, [...path, 'type']);
-    return typeof type === 'string' ? (KNOWN_KEYS.notifier[type] ?? []) : [];
-  }
-  if (path[0] === 'defaults') return KNOWN_KEYS.defaults;
-  if (path[0] === 'targets') return path[2] === 'http' ? KNOWN_KEYS.targetHttp : KNOWN_KEYS.target;
-  return [];
-}
-
-function describeValue(v: unknown): string {
-  if (v === undefined) return 'nothing';
-  const s = JSON.stringify(v);
-  return s.length > 40 ? `${s.slice(0, 37)}...` : s;
-}
-
-/** Turns zod issues into problems a person can act on: path, expectation, what was there. */
-export function zodProblems(issues: readonly z.core.$ZodIssue[], input: unknown, prefix: PropertyKey[] = []): Problem[] {
-  const out: Problem[] = [];
-  for (const issue of issues) {
-    const path = [...prefix, ...issue.path];
-    if (issue.code === 'unrecognized_keys') {
-      const known = knownKeysFor(issue.path, input);
-      for (const key of issue.keys) {
-        const guess = didYouMean(key, known);
-        out.push({
-          path: formatPath([...path, key]),
-          message: `unknown key "${key}"${guess ? ` — did you mean "${guess}"?` : ''}${known.length ? ` (allowed: ${known.join(', ')})` : ''}`,
-        });
-      }
-      continue;
-    }
-    if (issue.code === 'invalid_union' && issue.errors.length > 0 && !issue.message.startsWith('expected')) {
-      out.push(...zodProblems(issue.errors[0] ?? [], input, prefix));
-      continue;
-    }
-    const value = valueAt(input, issue.path);
-    const got = issue.code === 'custom' && issue.message.startsWith('unknown service') ? '' : `, got ${describeValue(value)}`;
-    out.push({ path: formatPath(path), message: `${issue.message}${got}` });
-  }
-  return out;
-}
-
-function duplicateProblems(targets: Target[]): Problem[] {
-  const problems: Problem[] = [];
-  const names = new Map<string, number>();
-  const ids = new Map<string, number>();
-  targets.forEach((t, i) => {
-    const n = names.get(t.name);
-    if (n !== undefined) problems.push({ path: `targets[${i}].name`, message: `duplicate name "${t.name}" (also targets[${n}]); names must be unique` });
-    else names.set(t.name, i);
-    const d = ids.get(t.id);
-    if (d !== undefined && n === undefined) problems.push({ path: `targets[${i}].id`, message: `duplicate id "${t.id}" (also targets[${d}]); ids must be unique` });
-    else ids.set(t.id, i);
-  });
-  return problems;
-}
-
-/** Validates an already-parsed config object. Throws ConfigError listing every problem. */
+/** Validates an already-parsed config object. Throws ConfigError listing every problem of every stage. */
 export function validateConfig(file: string, raw: unknown, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
-  const problems: Problem[] = [];
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    throw new ConfigError(file, [{ path: '(top level)', message: `expected a JSON object with "targets", got ${describeValue(raw)}` }]);
+    throw new ConfigError(file, [{ path: '(top level)', message: `expected a JSON object with "targets", got ${kindOf(raw)}` }]);
   }
-  const substituted = substituteEnv(raw, env, problems);
+  const problems: Problem[] = [];
+  const substituted = substituteEnv(raw, env, problems) as Record<string, unknown>;
   const parsed = configSchema.safeParse(substituted);
-  if (!parsed.success) {
-    // One problem per path: a missing env var already explains the empty value it left behind,
-    // and a failed check on a value makes the later checks on it noise.
-    const seen = new Set(problems.map((p) => p.path));
-    for (const p of zodProblems(parsed.error.issues, substituted)) {
-      if (seen.has(p.path)) continue;
-      seen.add(p.path);
-      problems.push(p);
-    }
-  }
-  if (problems.length > 0 || !parsed.success) throw new ConfigError(file, problems);
+  if (!parsed.success) addOnePerPath(problems, zodProblems(parsed.error.issues, substituted, [], raw));
+  const sections = sectionsOf(substituted);
+  addOnePerPath(problems, duplicateProblems(sections.targets));
+  addOnePerPath(problems, notifyReferenceProblems(sections.notifierNames, sections.defaults.notify, sections.targets, sections.targetNotify, sections.maintenanceTargets));
+  const warnings = redactProblems(timingWarnings(substituted, sections), raw, substituted, env);
+  if (problems.length > 0 || !parsed.success) throw new ConfigError(file, redactProblems(problems, raw, substituted, env));
   const cfg: ParsedConfig = parsed.data;
-  const defaults = resolveDefaults(cfg.defaults);
-  const targets = cfg.targets.map((t) => resolveTarget(t, defaults));
-  const dups = duplicateProblems(targets);
-  if (dups.length > 0) throw new ConfigError(file, dups);
   const notifiers = cfg.notifiers ?? {};
-  const references = notifyReferenceProblems(notifiers, defaults, targets, cfg.targets.map((t) => t.notify), cfg.maintenance);
-  if (references.length > 0) throw new ConfigError(file, references);
   const notify: NotifyConfig = { notifiers, alerts: resolveAlerts(cfg.alerts), maintenance: resolveMaintenance(cfg.maintenance), secrets: collectSecrets(notifiers, raw, env) };
-  return { file, raw, defaults, targets, ...(cfg.dataDir ? { dataDir: cfg.dataDir } : {}), notify };
+  const targets = sections.targets.filter((t): t is Target => t !== undefined);
+  return { file, raw, defaults: sections.defaults, targets, ...(cfg.dataDir ? { dataDir: cfg.dataDir } : {}), notify, warnings };
 }
 
 export function loadConfigText(file: string, text: string, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
@@ -127,16 +62,9 @@ export function loadConfigText(file: string, text: string, env: NodeJS.ProcessEn
   return validateConfig(file, value, env);
 }
 
+/** Reads (within the size limit, as UTF-8), parses (within the depth limit) and validates a config file. */
 export function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    const why = e.code === 'ENOENT' ? 'no such file' : e.code === 'EACCES' ? 'permission denied' : e.code === 'EISDIR' ? 'is a directory' : e.message;
-    throw new ConfigError(file, [{ path: '(file)', message: `cannot read the config file: ${why}` }]);
-  }
-  return loadConfigText(file, text, env);
+  return loadConfigText(file, readConfigText(file), env);
 }
 
 /** Validates one target object on its own (the console's add/edit form uses this). */

@@ -3,7 +3,7 @@ import type { ParsedAlerts, ParsedMaintenance, NotifierConfig, Weekday } from '.
 import { WEEKDAYS } from './notify-schema.js';
 import type { Problem } from './problems.js';
 import { didYouMean } from './suggest.js';
-import type { Defaults, Target } from './target.js';
+import type { Target } from './target.js';
 
 export interface AlertSettings {
   slow: boolean;
@@ -137,26 +137,29 @@ function unknownNotifierProblem(path: string, name: string, known: string[]): Pr
 
 /** Cross-references the schema cannot check: notifier names used by targets, targets named by windows. */
 export function notifyReferenceProblems(
-  notifiers: Record<string, NotifierConfig>,
-  defaults: Defaults,
-  targets: readonly Target[],
+  known: readonly string[],
+  defaultNotify: readonly string[] | undefined,
+  targets: readonly (Target | undefined)[],
   rawTargetNotify: readonly (readonly string[] | undefined)[],
-  maintenance: readonly ParsedMaintenance[] | undefined,
+  maintenanceTargets: readonly (readonly string[] | undefined)[],
 ): Problem[] {
-  const known = Object.keys(notifiers);
+  const has = new Set(known);
   const problems: Problem[] = [];
-  (defaults.notify ?? []).forEach((name, j) => {
-    if (!Object.hasOwn(notifiers, name)) problems.push(unknownNotifierProblem(`defaults.notify[${j}]`, name, known));
+  (defaultNotify ?? []).forEach((name, j) => {
+    if (!has.has(name)) problems.push(unknownNotifierProblem(`defaults.notify[${j}]`, name, [...known]));
   });
   rawTargetNotify.forEach((list, i) => {
     (list ?? []).forEach((name, j) => {
-      if (!Object.hasOwn(notifiers, name)) problems.push(unknownNotifierProblem(`targets[${i}].notify[${j}]`, name, known));
+      if (!has.has(name)) problems.push(unknownNotifierProblem(`targets[${i}].notify[${j}]`, name, [...known]));
     });
   });
-  const ids = new Set(targets.flatMap((t) => [t.id, t.name]));
-  const idList = targets.map((t) => t.id);
-  (maintenance ?? []).forEach((w, i) => {
-    (w.targets ?? []).forEach((id, j) => {
+  const valid = targets.filter((t): t is Target => t !== undefined);
+  // A window naming an invalid target would only repeat that target's own problem.
+  if (valid.length < targets.length) return problems;
+  const ids = new Set(valid.flatMap((t) => [t.id, t.name]));
+  const idList = valid.map((t) => t.id);
+  maintenanceTargets.forEach((list, i) => {
+    (list ?? []).forEach((id, j) => {
       if (ids.has(id)) return;
       const guess = didYouMean(id, idList);
       problems.push({ path: `maintenance[${i}].targets[${j}]`, message: `unknown target "${id}"${guess ? ` — did you mean "${guess}"?` : ''}` });

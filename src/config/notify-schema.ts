@@ -9,18 +9,23 @@ import { durationSchema } from './duration-schema.js';
 
 const text = (what: string) => z.string({ error: `expected ${what} (text)` }).min(1, { error: `expected a non-empty ${what}` });
 
+/**
+ * An http(s) URL. The messages never quote the value: a webhook URL often carries its key, so what
+ * is wrong is said without it.
+ */
 const httpUrl = (what: string) =>
-  text(what).refine(
-    (s) => {
-      try {
-        const u = new URL(s);
-        return u.protocol === 'http:' || u.protocol === 'https:';
-      } catch {
-        return false;
-      }
-    },
-    { error: `expected ${what}: an http:// or https:// URL` },
-  );
+  text(what).superRefine((s, ctx) => {
+    let u: URL;
+    try {
+      u = new URL(s);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: `expected ${what}: not a URL (expected http://host[:port]/path or https://…)` });
+      return;
+    }
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') {
+      ctx.addIssue({ code: 'custom', message: `expected ${what}: an http:// or https:// URL, not ${u.protocol}//` });
+    }
+  });
 
 const timeout = durationSchema(100, 300_000).optional();
 
@@ -36,7 +41,7 @@ export const webhookNotifierSchema = z.strictObject({
 
 export const telegramNotifierSchema = z.strictObject({
   type: z.literal('telegram'),
-  token: text('bot token').regex(/^[^\s/]+$/, { error: 'expected a bot token without spaces or "/" (write it as "${env:NAME}")' }),
+  token: text('bot token').regex(/^\d+:[A-Za-z0-9_-]+$/, { error: 'not a Telegram bot token: expected digits:letters, as @BotFather gives it (write it as "${env:NAME}")' }),
   chatId: z.union([z.string().min(1), z.number().int()], { error: 'expected a chat id (a number, or "@channelname")' }),
   /** Bot API server; the public one by default, a self-hosted one (or a test stand-in) otherwise. */
   apiBase: httpUrl('an API base URL').optional(),
@@ -86,18 +91,21 @@ export const notifyListSchema = z
   .array(z.string({ error: 'expected a notifier name (text)' }).min(1), { error: 'expected a list of notifier names' })
   .max(20);
 
-export const alertsSchema = z.strictObject({
-  /** Alert when a target turns SLOW (off by default). */
-  slow: z.boolean({ error: 'expected true or false' }).optional(),
-  /** Alert when a target's handshake time trends well above its baseline (off by default). */
-  trend: z.boolean({ error: 'expected true or false' }).optional(),
-  /** Repeat a DOWN alert this often while the target stays down (0 or absent: never). */
-  remindEvery: durationSchema(60_000, 7 * 86_400_000, { zeroMeansOff: true }).optional(),
-  /** Failures on one host within this window go out as one message (default 5s; 0: never group). */
-  groupWithin: durationSchema(100, 60_000, { zeroMeansOff: true }).optional(),
-  /** A channel still failing after this long gives the alert up, marked failed (default 24h). */
-  giveUpAfter: durationSchema(60_000, 30 * 86_400_000).optional(),
-});
+export const alertsSchema = z.strictObject(
+  {
+    /** Alert when a target turns SLOW (off by default). */
+    slow: z.boolean({ error: 'expected true or false' }).optional(),
+    /** Alert when a target's handshake time trends well above its baseline (off by default). */
+    trend: z.boolean({ error: 'expected true or false' }).optional(),
+    /** Repeat a DOWN alert this often while the target stays down (0 or absent: never). */
+    remindEvery: durationSchema(60_000, 7 * 86_400_000, { zeroMeansOff: true }).optional(),
+    /** Failures on one host within this window go out as one message (default 5s; 0: never group). */
+    groupWithin: durationSchema(100, 60_000, { zeroMeansOff: true }).optional(),
+    /** A channel still failing after this long gives the alert up, marked failed (default 24h). */
+    giveUpAfter: durationSchema(60_000, 30 * 86_400_000).optional(),
+  },
+  { error: 'expected an object of alert settings ({"slow": true, ...})' },
+);
 
 const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 const CLOCK_RE = /^([01]\d|2[0-3]):[0-5]\d$/;
@@ -120,7 +128,7 @@ export const maintenanceSchema = z
     days: z.array(z.enum(DAYS, { error: `expected a day: ${DAYS.join(', ')}` }), { error: 'expected a list of days' }).optional(),
     from: clock.optional(),
     to: clock.optional(),
-  })
+  }, { error: 'expected a maintenance window: an object with "targets" or "tags" and a time' })
   .superRefine((w, ctx) => {
     if (!w.targets?.length && !w.tags?.length) ctx.addIssue({ code: 'custom', message: 'expected "targets" or "tags" (which targets this window covers)' });
     const oneOff = w.start !== undefined || w.end !== undefined;

@@ -24,7 +24,7 @@ export const httpSchema = z.strictObject({
   path: z.string({ error: 'expected a request path starting with "/"' }).regex(/^\/[\x21-\x7e]*$/, { error: 'expected a request path starting with "/" (no spaces)' }),
   expectStatus: z.union([statusSchema, z.array(statusSchema).min(1)], { error: 'expected an HTTP status (100-599) or a list of them' }).optional(),
   host: z.string().regex(/^[A-Za-z0-9.:[\]-]{1,260}$/, { error: 'expected a Host header value' }).optional(),
-});
+}, { error: 'expected an object such as {"path": "/health"}' });
 
 /** Target keys for the layers above the handshake (README "Deeper checks"). */
 export const probeShape = {

@@ -1,3 +1,5 @@
+import { sanitize } from '../text/sanitize.js';
+
 /** One thing wrong with a config: where (JSON path) and what was expected. */
 export interface Problem {
   path: string;
@@ -16,6 +18,9 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return out || '(top level)';
 }
 
+/** Problems listed one per line; past this many, a count (a hostile file can hold hundreds of thousands). */
+export const MAX_REPORTED = 100;
+
 export class ConfigError extends Error {
   constructor(
     readonly file: string,
@@ -28,10 +33,13 @@ export class ConfigError extends Error {
   /** Human-readable report: the file, then one line per problem. */
   report(): string {
     const lines = [`${this.file}: invalid config (${this.problems.length} problem${this.problems.length === 1 ? '' : 's'})`];
-    for (const p of this.problems) {
+    for (const p of this.problems.slice(0, MAX_REPORTED)) {
       const where = p.line !== undefined ? `line ${p.line}, column ${p.column ?? 1}` : p.path;
       lines.push(`  ${where}: ${p.message}`);
     }
-    return lines.join('\n');
+    const more = this.problems.length - MAX_REPORTED;
+    if (more > 0) lines.push(`  … and ${more} more problem${more === 1 ? '' : 's'} (fix these first, or see the file)`);
+    // File names, keys and values come from the file: no escape sequence of theirs reaches a terminal.
+    return lines.map((l) => sanitize(l, 2000)).join('\n');
   }
 }

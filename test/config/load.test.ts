@@ -85,7 +85,7 @@ describe('broken configs: each gives the specific message, never a stack trace',
     ['duplicate names', JSON.stringify({ targets: [{ name: 'a', host: 'h', port: 1 }, { name: 'a', host: 'i', port: 2 }] }), /targets\[1\]\.name: duplicate name "a" \(also targets\[0\]\)/],
     ['missing env var', target({ host: '${env:PORTHOLE_TEST_UNSET}' }), /targets\[0\]\.host: environment variable PORTHOLE_TEST_UNSET is not set/],
     ['truncated JSON', '{"targets": [{"name": "a", "host": "h", "port": 1}', /^1:\d+ expected "]" \(the file may be truncated\)|^1:\d+ expected "\}" /],
-    ['trailing comma', '{\n  "targets": [\n    {"name": "a", "host": "h", "port": 1},\n  ]\n}', /^4:3 expected a value|^4:\d+ /],
+    ['trailing comma', '{\n  "targets": [\n    {"name": "a", "host": "h", "port": 1},\n  ]\n}', /^3:42 trailing comma: remove the "," before "]"/],
     ['duplicate key', '{"targets": [{"name": "a", "host": "h", "port": 1, "port": 2}]}', /key "port" appears twice/],
     ['wrong type for retries', target({ retries: 'two' }), /targets\[0\]\.retries: expected a whole number of retries from 0 to 10, got "two"/],
     ['family 5', target({ family: 5 }), /targets\[0\]\.family: expected 4 or 6/],
@@ -110,5 +110,62 @@ describe('broken configs: each gives the specific message, never a stack trace',
   it('reports the line and column of a syntax error', () => {
     const [first] = problems('{\n  "targets": [\n    {"name": "a" "host": "h"}\n  ]\n}');
     assert.match(first!, /^3:18 expected/);
+  });
+});
+
+describe('host, timing and stages', () => {
+  it('a host with a port in it is an error that says to use "port"; IPv6 literals still work', () => {
+    for (const [host, bare, port] of [['127.0.0.1:22', '127.0.0.1', 22], ['[::1]:6379', '::1', 6379], ['db1.invalid:5432', 'db1.invalid', 5432]] as const) {
+      const [p] = problems(target({ host }));
+      assert.equal(p, `targets[0].host: a port does not belong in "host": write "host": "${bare}" and "port": ${port}`);
+    }
+    for (const host of ['::1', '[::1]', 'fe80::1%lo', '2001:db8::1:22', '[2001:db8::1]', '::ffff:127.0.0.1']) {
+      const cfg = loadConfigText('v6.json', target({ host }), {});
+      assert.equal(cfg.targets[0]!.host, host.replace(/^\[|\]$/g, ''), host);
+    }
+    assert.match(problems(target({ host: '[127.0.0.1]' }))[0]!, /targets\[0\]\.host: expected a host name or IP address/);
+  });
+
+  it('a timeout longer than the interval is a warning that says how checks are then spaced', () => {
+    const own = loadConfigText('t.json', target({ interval: '10s', timeout: '30s' }), {});
+    assert.equal(own.warnings.length, 1);
+    assert.equal(own.warnings[0]!.path, 'targets[0]');
+    assert.match(own.warnings[0]!.message, /^timeout 30s is longer than the interval 10s: checks of a target never overlap, .* about every 40s instead of every 10s; set "timeout" to at most the interval/);
+    const inherited = loadConfigText(
+      'd.json',
+      JSON.stringify({ defaults: { interval: '1s', timeout: '5s' }, targets: [{ host: '127.0.0.1', port: 1 }, { host: '127.0.0.1', port: 2 }, { host: '127.0.0.1', port: 3, timeout: '1s' }] }),
+      {},
+    );
+    assert.deepEqual(inherited.warnings.map((w) => w.path), ['defaults']);
+    assert.match(inherited.warnings[0]!.message, /about every 6s instead of every 1s.*\(2 targets use these defaults\)/);
+    assert.deepEqual(loadConfigText('ok.json', target({ interval: '5s', timeout: '5s' }), {}).warnings, []);
+  });
+
+  it('reports the problems of every stage in one run: syntax aside, env, schema, duplicates, references', () => {
+    const found = problems(
+      JSON.stringify({
+        defaults: { notify: ['oncal'] },
+        notifiers: { oncall: { type: 'command', command: '/bin/true' } },
+        targets: [
+          { name: 'a', host: '127.0.0.1', port: 0, notify: ['pager'] },
+          { name: 'b', host: '${env:UNSET_HOST_VAR}', port: 1 },
+          { name: 'c', host: '127.0.0.1', port: 2 },
+          { name: 'c', host: '127.0.0.1', port: 3 },
+        ],
+        maintenance: [{ targets: ['nope'], from: '01:00', to: '02:00' }],
+      }),
+    );
+    const expect = [
+      /^targets\[1\]\.host: environment variable UNSET_HOST_VAR is not set/,
+      /^targets\[0\]\.port: expected a port number/,
+      /^targets\[3\]\.name: duplicate name "c"/,
+      /^defaults\.notify\[0\]: unknown notifier "oncal" — did you mean "oncall"\?/,
+      /^targets\[0\]\.notify\[0\]: unknown notifier "pager"/,
+    ];
+    for (const re of expect) assert.ok(found.some((p) => re.test(p)), `${re} in:\n${found.join('\n')}`);
+    // maintenance names are checked once every target is valid (an invalid target would only echo its own problem)
+    assert.ok(!found.some((p) => p.startsWith('maintenance')), found.join('\n'));
+    const windows = problems(JSON.stringify({ targets: [{ name: 'a', host: '127.0.0.1', port: 1 }], maintenance: [{ targets: ['b'], from: '01:00', to: '2:00' }] }));
+    assert.ok(windows.some((p) => /^maintenance\[0\]\.to: expected a time of day/.test(p)) && windows.some((p) => /^maintenance\[0\]\.targets\[0\]: unknown target "b"/.test(p)), windows.join('\n'));
   });
 });

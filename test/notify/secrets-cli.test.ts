@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -103,6 +103,34 @@ describe('notify test and secrets', () => {
       assertNoSecret('test results', JSON.stringify(await m.notify.test()));
     } finally {
       await m.stop();
+    }
+  });
+
+  it('notify test with a bad config prints every problem, as config validate does, and no secret', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'porthole-notify-bad-'));
+    const config = join(dir, 'config.json');
+    writeFileSync(
+      config,
+      JSON.stringify({
+        defaults: { notify: ['oncal'] },
+        notifiers: {
+          oncall: { type: 'telegram', token: '${env:TG_TOKEN}/x', chatId: 42 },
+          mail: { type: 'email', host: '127.0.0.1', password: 12345678, from: 'p@example.test', to: 'o@example.test' },
+        },
+        targets: [],
+      }),
+    );
+    try {
+      const r = spawnSync(process.execPath, ['--import', 'tsx', MAIN, 'notify', 'test', '--config', config], { encoding: 'utf8', env: { ...process.env, ...SECRETS }, timeout: 60_000 });
+      assertNoSecret('notify test on a bad config', r.stdout + r.stderr);
+      assert.ok(!r.stderr.includes('12345678'), r.stderr);
+      assert.equal(r.status, 2, r.stderr);
+      assert.ok(r.stderr.startsWith(`${config}: invalid config (3 problems)`), r.stderr);
+      assert.match(r.stderr, /^  notifiers\.oncall\.token: not a Telegram bot token: expected digits:letters/m);
+      assert.match(r.stderr, /^  notifiers\.mail\.password: expected SMTP password \(text\), got a number$/m);
+      assert.match(r.stderr, /^  defaults\.notify\[0\]: unknown notifier "oncal" — did you mean "oncall"\?/m);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

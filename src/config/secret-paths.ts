@@ -1,0 +1,25 @@
+/** Notifier keys whose values are secrets: never printed, valid or not, literal or from ${env:}. */
+export const SECRET_NOTIFIER_KEYS: ReadonlySet<string> = new Set(['token', 'password', 'user', 'url', 'headers']);
+
+/**
+ * True for a JSON path whose value must never be shown: a secret key of a notifier (and everything
+ * under it, such as one header), or a notifier / the notifiers section as a whole (they hold them).
+ */
+export function isSecretPath(path: readonly PropertyKey[]): boolean {
+  if (path[0] !== 'notifiers') return false;
+  if (path.length <= 2) return true;
+  return SECRET_NOTIFIER_KEYS.has(String(path[2]));
+}
+
+/** A URL as scheme://host:port, with "/…" when it has a path or query: the rest may hold a key. */
+export function urlForDisplay(url: string): string | undefined {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return undefined;
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') return undefined;
+  const rest = u.pathname !== '/' || u.search !== '' || u.hash !== '' ? '/…' : '';
+  return `${u.protocol}//${u.host}${rest}`;
+}
