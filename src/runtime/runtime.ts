@@ -128,6 +128,7 @@ export function startRuntime(options: RuntimeOptions = {}): Runtime {
   const loaded = applyOverlay(first, store);
   let cfg: LoadedConfig = loaded.cfg;
   startWarnings.push(...loaded.warnings);
+  startWarnings.push(...first.warnings.map((w) => `porthole: warning: ${first.file}: ${w.path}: ${w.message}`));
   let configProblem: string | undefined;
   let loadedAt = Date.now();
 
@@ -198,7 +199,7 @@ export function startRuntime(options: RuntimeOptions = {}): Runtime {
       await notify.close();
       if (!closed) notify = startNotifications(engine, cfg, history, notifyOptions());
     }
-    for (const w of next.warnings) emit({ type: 'warning', message: w });
+    for (const w of [...next.cfg.warnings.map((p) => `${cfg.file}: ${p.path}: ${p.message}`), ...next.warnings]) emit({ type: 'warning', message: w });
     const report: ReloadReport = {
       type: 'reload',
       ok: true,
@@ -294,7 +295,7 @@ export function startRuntime(options: RuntimeOptions = {}): Runtime {
 const COMMAND_LINE = '(command line)';
 
 function commandLineConfig(targets: readonly Target[]): LoadedConfig {
-  return { file: COMMAND_LINE, raw: {}, defaults: { ...BUILTIN_DEFAULTS }, targets: [...targets], notify: EMPTY_NOTIFY_CONFIG };
+  return { file: COMMAND_LINE, raw: {}, defaults: { ...BUILTIN_DEFAULTS }, targets: [...targets], notify: EMPTY_NOTIFY_CONFIG, warnings: [] };
 }
 
 function sleep(ms: number): Promise<void> {
