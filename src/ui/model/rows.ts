@@ -147,7 +147,7 @@ export function headingLabel(key: ColumnKey): string {
 /** host:port in `width` columns; when it must be cut, the host is cut and the port always shows. */
 export function hostPortCell(host: string, port: number, width: number): string {
   const text = sanitize(formatHostPort(host, port), 400);
-  const suffix = `:${port}`;
+  const suffix = text.startsWith('[') ? `]:${port}` : `:${port}`;
   if (Array.from(text).length <= width || width < suffix.length + 2 || !text.endsWith(suffix)) return fit(text, width);
   return fit(text.slice(0, -suffix.length), width - suffix.length) + suffix;
 }
