@@ -73,6 +73,16 @@ describe('the delete prompt below 200 columns (item 20)', () => {
   }
 });
 
+describe('the filter keeps its keys on screen (item 20)', () => {
+  it('a long filter, while typed and once kept, leaves Enter / Esc visible at 80 columns', async () => {
+    const { send } = mount(EXAMPLE(), { columns: 80, rows: 24 });
+    const long = 'tag:db state:down some-long-host-fragment and-another-word-too';
+    await send(`/${long}`, (f) => f.includes('too▏'), 'typed');
+    await send('', (f) => f.includes('Enter keep · Esc clear'), 'the keys while typing');
+    await send('\r', (f) => f.includes('(/ edit, Esc clear)'), 'the keys once kept');
+  });
+});
+
 describe('keys that arrive in one read (item 21)', () => {
   it('three Backspaces together delete three characters of the filter', async () => {
     const { send, frame } = mount(EXAMPLE(), { columns: 80, rows: 24 });

@@ -130,3 +130,16 @@ describe('the delete prompt', () => {
     assert.ok(confirmText(long, 59).endsWith(CONFIRM_KEYS));
   });
 });
+
+describe('the filter line and footer keep their keys', () => {
+  it('a filter longer than the line shows its end and the keys', async () => {
+    const { filterLine, FILTER_KEYS } = await import('../../src/ui/components/FilterBar.js');
+    const text = 'tag:db state:down a-long-host-name-fragment another-word-here and-more';
+    for (let w = MIN_COLUMNS - 1; w <= 200; w++) {
+      const l = filterLine(text, w, 3);
+      assert.ok(l.includes(FILTER_KEYS), `${w}: ${l}`);
+      assert.ok(Array.from(l).length <= w, `${w}: ${l}`);
+      assert.ok(l.includes('and-more▏'), `${w}: the cursor end shows: ${l}`);
+    }
+  });
+});
