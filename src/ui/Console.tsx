@@ -17,9 +17,10 @@ import type { Feed } from '../feed/feed.js';
 import { useEngineSnapshot, type IncidentFeed } from './hooks/useEngineSnapshot.js';
 import { useKeys } from './hooks/useKeys.js';
 import { useTerminalSize, type TermSize } from './hooks/useTerminalSize.js';
-import { computeLayout, gridColumns, MIN_COLUMNS, scrollOffset } from './model/layout.js';
+import { computeLayout, gridColumns, MIN_COLUMNS, scrollOffset, type GridColumn } from './model/layout.js';
+import { columnContent } from './model/rows.js';
 import { filterViews, NameRanks, sortViews } from './model/sort-filter.js';
-import { initialUiState, uiReducer } from './model/ui-state.js';
+import { initialUiState, selectionIndex, uiReducer } from './model/ui-state.js';
 import { ColorContext } from './style.js';
 
 export interface ConsoleProps {
@@ -64,11 +65,10 @@ export function Console(props: ConsoleProps) {
 
   const ranks = useRef(new NameRanks()).current;
   const visible = useMemo(() => sortViews(filterViews(snap.views, state.filter), state.sort, ranks), [snap.views, state.filter, state.sort, ranks]);
-  let index = state.selectedId ? visible.findIndex((v) => v.target.id === state.selectedId) : -1;
-  if (index < 0) index = Math.min(state.index, Math.max(0, visible.length - 1));
+  const index = selectionIndex(state, visible);
   const selected = visible[index];
 
-  const fit = computeLayout(size.columns, size.rows, state.detail);
+  const fit = computeLayout(size.columns, size.rows, state.detail, { targets: visible.length, incidents: snap.incidents.length });
   const layout = fit.ok ? fit.layout : undefined;
   const gridRows = layout?.gridRows ?? 1;
   // The scroll window is derived from the last one (move it as little as possible); it is not state
@@ -81,18 +81,22 @@ export function Console(props: ConsoleProps) {
     state,
     dispatch,
     visible,
-    selected,
-    index,
     pageSize: Math.max(1, gridRows - 1),
     commands,
     defaults,
     incidentLines: Math.max(1, (layout?.incidentHeight ?? 2) - 1),
+    incidentCount: snap.incidents.length,
   });
 
   // The incident log names a few targets: looked up one by one, not a map of every target per frame.
   const nameOf = (id: string): string | undefined => source.get(id)?.target.name;
-  // The same array while the width holds: the grid's rows compare their columns by identity.
-  const columns = useMemo(() => gridColumns(layout?.width ?? MIN_COLUMNS), [layout?.width]);
+  const shown = visible.slice(offset, offset + gridRows);
+  // Columns are shared by what the rows on screen hold. The same array while the widths hold: the
+  // grid's rows compare their columns by identity.
+  const fresh = gridColumns(layout?.width ?? MIN_COLUMNS, columnContent(shown, props.maintenance));
+  const columnsRef = useRef<readonly GridColumn[]>(fresh);
+  if (!sameColumns(columnsRef.current, fresh)) columnsRef.current = fresh;
+  const columns = columnsRef.current;
 
   if (!layout) {
     return (
@@ -102,7 +106,6 @@ export function Console(props: ConsoleProps) {
     );
   }
   const bodyHeight = layout.height - 2;
-  const shown = visible.slice(offset, offset + gridRows);
   let body;
   if (state.mode === 'help') body = <HelpOverlay width={layout.width} height={bodyHeight} stateFile={stateFile} configFile={configFile} channels={props.channels?.() ?? []} now={snap.at} />;
   else if (state.mode === 'form' && state.form) body = <AddEditForm form={state.form} width={layout.width} height={bodyHeight} />;
@@ -148,4 +151,8 @@ export function Console(props: ConsoleProps) {
       </Box>
     </ColorContext.Provider>
   );
+}
+
+function sameColumns(a: readonly GridColumn[], b: readonly GridColumn[]): boolean {
+  return a.length === b.length && a.every((c, i) => c.key === b[i]?.key && c.width === b[i]?.width);
 }

@@ -3,20 +3,21 @@ import { useRef } from 'react';
 import type { TargetView } from '../../engine/types.js';
 import type { ConsoleCommands } from '../commands.js';
 import { formFromTarget } from '../model/form.js';
-import { printable, type UiAction, type UiState } from '../model/ui-state.js';
+import { printable, selectionIndex, uiReducer, type UiAction, type UiState } from '../model/ui-state.js';
 import type { Defaults } from '../../config/target.js';
 import { sanitize } from '../../text/sanitize.js';
 
 export interface KeyContext {
   state: UiState;
   dispatch: (a: UiAction) => void;
+  /** The rows on screen, in order: movement resolves against them. */
   visible: readonly TargetView[];
-  selected: TargetView | undefined;
-  index: number;
   pageSize: number;
   commands: ConsoleCommands;
   defaults: Defaults;
+  /** Lines of the incident log (a page for [ and ]) and how many incidents there are. */
   incidentLines: number;
+  incidentCount: number;
 }
 
 const NO_KEY: Key = {
@@ -24,26 +25,36 @@ const NO_KEY: Key = {
   return: false, escape: false, ctrl: false, shift: false, tab: false, backspace: false, delete: false, meta: false, super: false, hyper: false, capsLock: false, numLock: false,
 };
 
+const NAMED: readonly (keyof Key)[] = ['upArrow', 'downArrow', 'leftArrow', 'rightArrow', 'pageDown', 'pageUp', 'home', 'end', 'escape', 'meta', 'ctrl'];
+
+/** One character of a run as the key Ink would have reported had it come alone. */
+function keyOf(ch: string): [string, Key] {
+  if (ch === '\r' || ch === '\n') return ['', { ...NO_KEY, return: true }];
+  if (ch === '\t') return ['', { ...NO_KEY, tab: true }];
+  if (ch === '\x7f') return ['', { ...NO_KEY, delete: true }];
+  if (ch === '\b') return ['', { ...NO_KEY, backspace: true }];
+  const code = ch.codePointAt(0) ?? 0;
+  if (code < 0x20) return [String.fromCharCode(code + 96), { ...NO_KEY, ctrl: true }];
+  return [ch, /^[A-Z]$/.test(ch) ? { ...NO_KEY, shift: true } : NO_KEY];
+}
+
 /**
- * Keys that arrive together in one read (key repeat while a frame is drawn, typing ahead) come as one
- * string: run of j/k moves by its length, anything else is handled one character at a time.
+ * The keys in one input event. Ink 6.8.0 splits a read at escape sequences (each arrow key is its own
+ * event) but hands a run of plain characters over as one string: three Backspaces as "\x7f\x7f\x7f",
+ * "jjj", typed-ahead text with a Tab or Enter in it. Each character of such a run is a key of its own.
  */
-function handleChunk(input: string, c: KeyContext): void {
-  const run = /^(j+|k+)$/.exec(input);
-  if (run) {
-    const by = input[0] === 'j' ? input.length : -input.length;
-    const i = Math.max(0, Math.min(c.visible.length - 1, c.index + by));
-    c.dispatch({ type: 'select', id: c.visible[i]?.target.id, index: Math.max(0, i) });
-    return;
-  }
-  for (const ch of input) handleKey(ch === '\r' ? '' : ch, ch === '\r' ? { ...NO_KEY, return: true } : NO_KEY, c);
+export function splitKeys(input: string, key: Key): [string, Key][] {
+  const chars = Array.from(input);
+  if (chars.length <= 1 || NAMED.some((k) => key[k] === true)) return [[input, key]];
+  return chars.map(keyOf);
 }
 
 /** Pure: what one key press does in the current mode. */
 export function handleKey(input: string, key: Key, c: KeyContext): void {
-  const { state: s, dispatch, commands, selected } = c;
+  const { state: s, dispatch, commands } = c;
+  const index = selectionIndex(s, c.visible);
+  const selected = c.visible[index];
   if (key.ctrl && input === 'c') return commands.quit();
-  if (s.mode === 'normal' && input.length > 1 && !key.ctrl && !key.meta && /^[\x20-\x7e\r]+$/.test(input)) return handleChunk(input, c);
   switch (s.mode) {
     case 'help':
       dispatch({ type: 'help', open: false });
@@ -68,16 +79,6 @@ export function handleKey(input: string, key: Key, c: KeyContext): void {
       return;
     case 'form': {
       if (!s.form) return;
-      // Typed ahead: a Tab inside a chunk of text still moves to the next field.
-      if (input.length > 1 && input.includes('\t')) {
-        const [first = '', ...rest] = input.split('\t');
-        if (first) dispatch({ type: 'formInput', text: printable(first) });
-        for (const part of rest) {
-          dispatch({ type: 'formFocus', by: 1 });
-          if (part) dispatch({ type: 'formInput', text: printable(part) });
-        }
-        return;
-      }
       if (key.escape) dispatch({ type: 'formClose' });
       else if (key.tab && key.shift) dispatch({ type: 'formFocus', by: -1 });
       else if (key.tab || key.downArrow) dispatch({ type: 'formFocus', by: 1 });
@@ -110,10 +111,10 @@ export function handleKey(input: string, key: Key, c: KeyContext): void {
     const i = Math.max(0, Math.min(c.visible.length - 1, index));
     dispatch({ type: 'select', id: c.visible[i]?.target.id, index: Math.max(0, i) });
   };
-  if (key.upArrow || input === 'k') return moveTo(c.index - 1);
-  if (key.downArrow || input === 'j') return moveTo(c.index + 1);
-  if (key.pageUp) return moveTo(c.index - c.pageSize);
-  if (key.pageDown) return moveTo(c.index + c.pageSize);
+  if (key.upArrow || input === 'k') return moveTo(index - 1);
+  if (key.downArrow || input === 'j') return moveTo(index + 1);
+  if (key.pageUp) return moveTo(index - c.pageSize);
+  if (key.pageDown) return moveTo(index + c.pageSize);
   if (input === 'g' || key.home) return moveTo(0);
   if (input === 'G' || key.end) return moveTo(c.visible.length - 1);
   if (key.return) return dispatch({ type: 'toggleDetail' });
@@ -121,8 +122,9 @@ export function handleKey(input: string, key: Key, c: KeyContext): void {
   if (input === '/') return dispatch({ type: 'filterStart' });
   if (input === 's') return dispatch({ type: 'cycleSort' });
   if (input === 'a') return dispatch({ type: 'formOpen' });
-  if (input === '[') return dispatch({ type: 'incidentScroll', by: -Math.max(1, c.incidentLines) });
-  if (input === ']') return dispatch({ type: 'incidentScroll', by: Math.max(1, c.incidentLines) });
+  const page = Math.max(1, c.incidentLines);
+  if (input === '[') return dispatch({ type: 'incidentScroll', by: -page, lines: page, total: c.incidentCount });
+  if (input === ']') return dispatch({ type: 'incidentScroll', by: page, lines: page, total: c.incidentCount });
   if (input === 'P') {
     const did = commands.toggleAll();
     return dispatch({ type: 'flash', text: `${did} all targets` });
@@ -141,9 +143,26 @@ export function handleKey(input: string, key: Key, c: KeyContext): void {
   if (input === 'd') return dispatch({ type: 'confirmOpen', id: selected.target.id });
 }
 
-/** Wires Ink's input to handleKey, always with the latest context. */
+/**
+ * Wires Ink's input to handleKey, every key of a read in turn. Ink calls the handler once per event
+ * and several events of one read come before React renders again, so each key is handled against the
+ * state the keys before it left (the reducer applied here as well), not the state of the last frame.
+ */
 export function useKeys(ctx: KeyContext, active = true): void {
   const ref = useRef(ctx);
   ref.current = ctx;
-  useInput((input, key) => handleKey(input, key, ref.current), { isActive: active });
+  const mirror = useRef({ rendered: ctx.state, current: ctx.state });
+  if (mirror.current.rendered !== ctx.state) mirror.current = { rendered: ctx.state, current: ctx.state };
+  useInput(
+    (input, key) => {
+      const c = ref.current;
+      const dispatch = (a: UiAction): void => {
+        // Mirror first: dispatch may render at once, and that render resets the mirror to its result.
+        mirror.current = { ...mirror.current, current: uiReducer(mirror.current.current, a) };
+        c.dispatch(a);
+      };
+      for (const [i, k] of splitKeys(input, key)) handleKey(i, k, { ...c, state: mirror.current.current, dispatch });
+    },
+    { isActive: active },
+  );
 }

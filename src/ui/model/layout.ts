@@ -10,9 +10,12 @@ export interface GridColumn {
 
 interface Spec {
   key: ColumnKey;
+  /** The narrowest a column is squeezed to when the width runs short (less if its content is narrower). */
   min: number;
   max: number;
   align: 'left' | 'right';
+  /** Sized by what its cells hold on screen (else always `min` wide; TREND takes the room left). */
+  sized?: boolean;
   /** Optional columns appear, in this order, once the required ones have their minimum. */
   optional?: number;
   /** Required columns dropped, in this order, when even the minimums do not fit. */
@@ -22,21 +25,35 @@ interface Spec {
 /** ink-table pads every cell by one space on each side. */
 export const CELL_PADDING = 2;
 
+/** The engine keeps this many recent handshakes per target: the widest a sparkline can be. */
+export const TREND_SAMPLES = 120;
+
 const SPECS: readonly Spec[] = [
-  { key: 'NAME', min: 10, max: 28, align: 'left' },
-  { key: 'HOST:PORT', min: 15, max: 32, align: 'left', dropOrder: 2 },
-  { key: 'SVC', min: 10, max: 10, align: 'left', optional: 3 },
-  { key: 'STATE', min: 10, max: 10, align: 'left' },
-  { key: 'WHY', min: 20, max: 30, align: 'left' },
+  { key: 'NAME', min: 10, max: 40, align: 'left', sized: true },
+  { key: 'HOST:PORT', min: 15, max: 48, align: 'left', sized: true, dropOrder: 2 },
+  { key: 'SVC', min: 10, max: 12, align: 'left', sized: true, optional: 3 },
+  { key: 'STATE', min: 10, max: 10, align: 'left', sized: true },
+  { key: 'WHY', min: 20, max: 40, align: 'left', sized: true },
   { key: 'MS', min: 6, max: 6, align: 'right' },
-  { key: 'TREND', min: 6, max: 60, align: 'left', dropOrder: 1 },
+  { key: 'TREND', min: 6, max: TREND_SAMPLES, align: 'left', dropOrder: 1 },
   { key: 'UP%', min: 6, max: 6, align: 'right', optional: 2 },
   { key: 'SINCE', min: 6, max: 6, align: 'right', optional: 1 },
 ];
 
-const GROW_ORDER: readonly ColumnKey[] = ['NAME', 'HOST:PORT', 'WHY', 'TREND'];
+/** Widest text per column over the rows on screen, heading included (see columnContent in rows.ts). */
+export type ColumnContent = Partial<Record<ColumnKey, number>>;
 
-export function gridColumns(width: number): GridColumn[] {
+/** Squeezed first when the width runs short; HOST:PORT last of all (its port is never cut, see rows.ts). */
+const SHRINK_FIRST: readonly ColumnKey[] = ['WHY', 'NAME', 'SVC'];
+
+/**
+ * Which columns fit in `width`, and how wide. The set of columns depends on the width alone; their
+ * widths on what the rows hold: a column is as wide as its widest cell (a column empty on screen
+ * shrinks to its heading), squeezed when short of room, and TREND takes what is left (up to the
+ * samples kept), so the sparkline shows more history on a wider screen. Without `content` every
+ * content-sized column is taken to be at its minimum.
+ */
+export function gridColumns(width: number, content: ColumnContent = {}): GridColumn[] {
   let chosen = SPECS.filter((s) => s.optional === undefined);
   const cost = (list: readonly Spec[]): number => list.reduce((n, s) => n + s.min + CELL_PADDING, 0);
   const droppable = chosen.filter((s) => s.dropOrder !== undefined).sort((a, b) => (a.dropOrder ?? 0) - (b.dropOrder ?? 0));
@@ -50,20 +67,32 @@ export function gridColumns(width: number): GridColumn[] {
     if (cost([...chosen, o]) + 8 <= width) chosen = [...chosen, o];
   }
   chosen = SPECS.filter((s) => chosen.includes(s));
-  const widths = new Map(chosen.map((s) => [s.key, s.min]));
-  let spare = width - cost(chosen);
-  // Grow in rounds so the growable columns share the room.
-  while (spare > 0) {
-    let grew = false;
-    for (const key of GROW_ORDER) {
-      const s = chosen.find((c) => c.key === key);
-      const w = widths.get(key);
-      if (!s || w === undefined || w >= s.max || spare <= 0) continue;
-      widths.set(key, w + 1);
-      spare--;
-      grew = true;
+  const want = (s: Spec): number => (s.sized ? Math.max(1, Math.min(s.max, content[s.key] ?? s.min)) : s.min);
+  const floor = (s: Spec): number => Math.min(want(s), s.min);
+  const widths = new Map(chosen.map((s) => [s.key, want(s)]));
+  let spare = width - chosen.reduce((n, s) => n + (widths.get(s.key) ?? 0) + CELL_PADDING, 0);
+  // Short of room: take a column at a time from the one furthest above its floor.
+  const squeeze = (keys: readonly ColumnKey[]): void => {
+    while (spare < 0) {
+      let best: Spec | undefined;
+      let most = 0;
+      for (const key of keys) {
+        const s = chosen.find((c) => c.key === key);
+        if (!s) continue;
+        const excess = (widths.get(key) ?? 0) - floor(s);
+        if (excess > most) [best, most] = [s, excess];
+      }
+      if (!best) return;
+      widths.set(best.key, (widths.get(best.key) ?? 0) - 1);
+      spare++;
     }
-    if (!grew) break;
+  };
+  squeeze(SHRINK_FIRST);
+  squeeze(['HOST:PORT']);
+  const trend = chosen.find((s) => s.key === 'TREND');
+  if (trend && spare > 0) {
+    const grow = Math.min(spare, trend.max - (widths.get('TREND') ?? 0));
+    widths.set('TREND', (widths.get('TREND') ?? 0) + grow);
   }
   return chosen.map((s) => ({ key: s.key, width: widths.get(s.key) ?? s.min, align: s.align }));
 }
@@ -95,14 +124,32 @@ export function tooSmallMessage(columns: number, rows: number): string {
 
 const clamp = (v: number, lo: number, hi: number): number => Math.max(lo, Math.min(hi, v));
 
-/** header (1) · grid heading (1) + rows · detail pane · incident log · footer (1). */
-export function computeLayout(columns: number, rows: number, detailOpen: boolean): LayoutResult {
+/** How many lines the grid and the incident log would use if they had the room. */
+export interface Content {
+  /** Rows the grid shows (after the filter). */
+  targets: number;
+  incidents: number;
+}
+
+/**
+ * header (1) · grid heading (1) + rows · detail pane · incident log · footer (1). Given the content,
+ * neither the grid nor the log keeps rows it does not need: the grid takes what its rows need, the
+ * log the rest; when both are long, the log keeps its usual share (22%, 3–12 lines).
+ */
+export function computeLayout(columns: number, rows: number, detailOpen: boolean, content?: Content): LayoutResult {
   if (columns < MIN_COLUMNS || rows < MIN_ROWS) return { ok: false, message: tooSmallMessage(columns, rows) };
   const height = rows - 1;
   const body = height - 2;
   let incidentHeight = clamp(Math.round(body * 0.22), 3, 12);
   let detailHeight = detailOpen ? clamp(Math.round(body * 0.42), 6, 20) : 0;
   const minGrid = 3; // heading + 2 rows
+  if (content) {
+    const room = body - detailHeight;
+    const gridNeed = Math.max(minGrid, content.targets + 1);
+    const logNeed = Math.max(2, content.incidents + 1); // title + lines ("no incidents" is one)
+    if (gridNeed + logNeed <= room) incidentHeight = room - gridNeed;
+    else incidentHeight = Math.max(2, Math.min(logNeed, Math.max(incidentHeight, room - gridNeed)));
+  }
   let grid = body - incidentHeight - detailHeight;
   if (grid < minGrid && detailHeight > 0) {
     const take = Math.min(minGrid - grid, detailHeight - 4);

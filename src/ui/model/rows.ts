@@ -1,7 +1,8 @@
 import { formatDuration } from '../../config/duration.js';
-import { formatHostPort } from '../../config/target.js';
+import { formatHostPort, type Target } from '../../config/target.js';
 import type { Cause, TargetView } from '../../engine/types.js';
-import type { ColumnKey, GridColumn } from './layout.js';
+import type { ColumnContent, ColumnKey, GridColumn } from './layout.js';
+import { sanitize } from '../../text/sanitize.js';
 import { sparkline } from './sparkline.js';
 import { formatMs } from './stats.js';
 import { STATE_SYMBOL } from './state-style.js';
@@ -109,7 +110,7 @@ export function formatRow(v: TargetView, cols: readonly GridColumn[], opts: { no
         s = `${opts.selected ? SELECTED_MARK : ' '} ${safe(t.name, w - 2)}`;
         break;
       case 'HOST:PORT':
-        s = safe(formatHostPort(t.host, t.port), w);
+        s = hostPortCell(t.host, t.port, w);
         break;
       case 'SVC':
         s = safe(t.service ?? '', w);
@@ -141,4 +142,31 @@ export function formatRow(v: TargetView, cols: readonly GridColumn[], opts: { no
 /** Heading labels fitted to the column widths (ink-table prints the column keys as headings). */
 export function headingLabel(key: ColumnKey): string {
   return key === 'NAME' ? '  NAME' : key;
+}
+
+/** host:port in `width` columns; when it must be cut, the host is cut and the port always shows. */
+export function hostPortCell(host: string, port: number, width: number): string {
+  const text = sanitize(formatHostPort(host, port), 400);
+  const suffix = text.startsWith('[') ? `]:${port}` : `:${port}`;
+  if (Array.from(text).length <= width || width < suffix.length + 2 || !text.endsWith(suffix)) return fit(text, width);
+  return fit(text.slice(0, -suffix.length), width - suffix.length) + suffix;
+}
+
+const cellWidth = (text: string): number => Array.from(sanitize(text, 400)).length;
+
+/**
+ * The widest text of each content-sized column over `views` (the rows on screen), headings included:
+ * what gridColumns shares the width by. A column whose cells are all empty is as wide as its heading.
+ */
+export function columnContent(views: readonly TargetView[], maintenance?: (target: Target) => string | undefined): ColumnContent {
+  const out = { NAME: headingLabel('NAME').length, 'HOST:PORT': 'HOST:PORT'.length, SVC: 'SVC'.length, STATE: 'STATE'.length, WHY: 'WHY'.length };
+  for (const v of views) {
+    const t = v.target;
+    out.NAME = Math.max(out.NAME, cellWidth(t.name) + 2);
+    out['HOST:PORT'] = Math.max(out['HOST:PORT'], cellWidth(formatHostPort(t.host, t.port)));
+    out.SVC = Math.max(out.SVC, cellWidth(t.service ?? ''));
+    out.STATE = Math.max(out.STATE, Array.from(stateLabel(v)).length);
+    out.WHY = Math.max(out.WHY, cellWidth(whyText(v, 30, maintenance?.(t))));
+  }
+  return out;
 }

@@ -1,4 +1,5 @@
 import type { Problem } from '../../config/problems.js';
+import type { TargetView } from '../../engine/types.js';
 import { emptyForm, FIELDS, type FieldKey, type FormValues } from './form.js';
 import { nextSort, type SortMode } from './sort-filter.js';
 
@@ -47,7 +48,8 @@ export type UiAction =
   | { type: 'formClose' }
   | { type: 'confirmOpen'; id: string }
   | { type: 'confirmClose' }
-  | { type: 'incidentScroll'; by: number }
+  /** `lines` is the log's page; `total` the incidents there are (the log never scrolls past its end). */
+  | { type: 'incidentScroll'; by: number; lines: number; total: number }
   | { type: 'flash'; text: string | undefined };
 
 export function uiReducer(s: UiState, a: UiAction): UiState {
@@ -91,8 +93,10 @@ export function uiReducer(s: UiState, a: UiAction): UiState {
       return { ...s, mode: 'confirm', confirmId: a.id };
     case 'confirmClose':
       return { ...s, mode: 'normal', confirmId: undefined };
-    case 'incidentScroll':
-      return { ...s, incidentOffset: Math.max(0, s.incidentOffset + a.by) };
+    case 'incidentScroll': {
+      const last = Math.max(0, a.total - a.lines);
+      return { ...s, incidentOffset: Math.max(0, Math.min(last, Math.min(last, s.incidentOffset) + a.by)) };
+    }
     case 'flash':
       return { ...s, flash: a.text };
   }
@@ -102,4 +106,10 @@ export function uiReducer(s: UiState, a: UiAction): UiState {
 export function printable(input: string): string {
   // eslint-disable-next-line no-control-regex
   return input.replace(/[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '');
+}
+
+/** Where the selection is among the rows shown: its target's row, or near where it was if that went away. */
+export function selectionIndex(s: UiState, visible: readonly TargetView[]): number {
+  const found = s.selectedId ? visible.findIndex((v) => v.target.id === s.selectedId) : -1;
+  return found >= 0 ? found : Math.min(s.index, Math.max(0, visible.length - 1));
 }
