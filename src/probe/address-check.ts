@@ -84,7 +84,7 @@ export async function checkAddress(req: ProbeRequest, o: ProbeOptions, address: 
     if ((o.tls === true || preset?.tlsFirst === true) && !o.starttls) await upgrade();
     if (o.starttls && preset?.starttls) verdict = await preset.starttls(s, upgrade);
     else if (custom) verdict = await runCustom(s, o);
-    else if (preset && o.check === 'banner') verdict = await preset.run(s);
+    else if (preset && o.check === 'banner') verdict = await preset.run(s, o);
     if (talks && verdict) banner = bannerOf(s, true, false, expected, verdict.note, custom ? undefined : presetName);
     if (o.http) {
       const host = o.http.host ?? (req.host.includes(':') ? `[${req.host}]` : req.host);

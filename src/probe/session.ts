@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
-import { closePolitely } from './close.js';
+import { closePolitely, holdClosing } from './close.js';
+import { finishMysqlLogin, greetingIn } from './mysql-farewell.js';
 import { tlsInfoOf } from './tls-info.js';
 import type { TlsInfo } from './types.js';
 
@@ -47,6 +48,8 @@ export class Session {
   private buf: Buffer = Buffer.alloc(0);
   private received = 0;
   private ended = false;
+  /** Whether anything has been written: a server that spoke first and heard nothing back may need an answer. */
+  private sentAny = false;
   private failure: Error | undefined;
   private wake: (() => void) | undefined;
   private readonly readyAt = performance.now();
@@ -112,12 +115,17 @@ export class Session {
 
   send(data: Buffer | string): void {
     if (this.ended) return;
+    this.sentAny = true;
     this.sentAt = performance.now();
     this.socket.write(data);
   }
 
-  /** Reads until the judge decides, the budget or the byte cap runs out, or the server hangs up. */
-  async expect(judge: Judge, expected: string): Promise<Verdict> {
+  /**
+   * Reads until the judge decides, the budget or the byte cap runs out, or the server hangs up.
+   * `withinMs` gives this read its own budget instead of what is left of the session's.
+   */
+  async expect(judge: Judge, expected: string, withinMs?: number): Promise<Verdict> {
+    const deadline = withinMs === undefined ? this.deadline : performance.now() + withinMs;
     for (;;) {
       const v = this.buf.length ? judge(this.buf) : 'more';
       if (v !== 'more') {
@@ -131,7 +139,7 @@ export class Session {
         throw new ExpectFailure(`${why} after ${this.received} bytes, expected ${expected}`, expected, false);
       }
       const now = performance.now();
-      const left = this.deadline - now;
+      const left = deadline - now;
       if (left <= 0) throw new ExpectFailure(`no ${this.received ? 'matching ' : ''}reply within the read timeout (${this.received} bytes), expected ${expected}`, expected, true);
       const quietLeft = this.buf.length ? this.lastDataAt + QUIET_MS - now : Infinity;
       if (quietLeft <= 0) throw new ExpectFailure(`no match in ${this.buf.length} bytes, expected ${expected}`, expected, false);
@@ -188,8 +196,23 @@ export class Session {
     }
   }
 
-  /** Hands the connection to the polite closer (FIN, or close_notify then FIN on TLS). */
+  /**
+   * Ends the conversation. A MySQL/MariaDB greeting nobody answered (a custom expect, a TLS-less check
+   * of another service on that port) is answered with a login first: a connection closed before a
+   * login counts towards blocking porthole's host (see mysql-farewell.ts).
+   */
   close(): void {
+    const greeting = this.sentAny || this.tls ? undefined : greetingIn(this.firstBytes);
+    if (!greeting) return this.closeNow();
+    const release = holdClosing();
+    void finishMysqlLogin(this, greeting).finally(() => {
+      this.closeNow();
+      release();
+    });
+  }
+
+  /** Hands the connection to the polite closer (FIN, or close_notify then FIN on TLS). */
+  closeNow(): void {
     this.detach(this.socket);
     this.socket.on('error', () => {});
     closePolitely(this.socket);

@@ -3,14 +3,28 @@
  * it inside a network namespace (`ip netns exec NS node --import tsx test/helpers/probe-many.ts JSON`),
  * where the test process itself cannot go.
  */
+import { connect } from 'node:net';
 import { probeTcp, socketsClosing } from '../../src/probe/tcp.js';
-import type { ProbeRequest } from '../../src/probe/types.js';
+import type { ProbeRequest, ProbeResult } from '../../src/probe/types.js';
 
-const { request, count } = JSON.parse(process.argv[2] ?? '{}') as { request: ProbeRequest; count: number };
+/** What porthole's plain TCP check did before it answered greetings: connect, then FIN at once. */
+function connectAndHangUp(host: string, port: number): Promise<Pick<ProbeResult, 'outcome' | 'detail'>> {
+  return new Promise((resolve) => {
+    const s = connect({ host, port });
+    s.once('connect', () => {
+      s.resume();
+      s.end();
+      s.once('close', () => resolve({ outcome: 'open' }));
+    });
+    s.once('error', (e) => resolve({ outcome: 'error', detail: e.message }));
+  });
+}
+
+const { request, count, hangUp } = JSON.parse(process.argv[2] ?? '{}') as { request: ProbeRequest; count: number; hangUp?: boolean };
 const outcomes: Record<string, number> = {};
 const details = new Set<string>();
 for (let i = 0; i < Math.min(count, 1000); i++) {
-  const r = await probeTcp(request);
+  const r: Pick<ProbeResult, 'outcome' | 'detail' | 'banner'> = hangUp ? await connectAndHangUp(request.host, request.port) : await probeTcp(request);
   outcomes[r.outcome] = (outcomes[r.outcome] ?? 0) + 1;
   details.add(r.banner?.note ?? r.detail ?? r.outcome);
 }
