@@ -22,7 +22,8 @@ export function mariadbNetnsUnavailable(): string | undefined {
 export class MariaDbInNetns {
   readonly ns: NetNs;
   readonly address: string;
-  readonly hostName = 'dbhost.porthole.invalid';
+  // A .test name (RFC 6761 §6.2): it resolves only from the namespace's own hosts file.
+  readonly hostName = 'dbhost.porthole.test';
   readonly port = 3306;
   readonly dir = mkdtempSync(join(tmpdir(), 'porthole-mariadb-'));
   private proc: ChildProcess | undefined;

@@ -4,6 +4,8 @@
  * where the test process itself cannot go.
  */
 import { connect } from 'node:net';
+import { lookup } from 'node:dns/promises';
+import { scanPorts } from '../../src/discover/scan.js';
 import { probeTcp, socketsClosing } from '../../src/probe/tcp.js';
 import type { ProbeRequest, ProbeResult } from '../../src/probe/types.js';
 
@@ -20,11 +22,22 @@ function connectAndHangUp(host: string, port: number): Promise<Pick<ProbeResult,
   });
 }
 
-const { request, count, hangUp } = JSON.parse(process.argv[2] ?? '{}') as { request: ProbeRequest; count: number; hangUp?: boolean };
+/** One port of `porthole discover`'s connect scan. */
+async function scanOnce(host: string, port: number): Promise<Pick<ProbeResult, 'outcome' | 'detail'>> {
+  const { address } = await lookup(host, { family: 4 });
+  const [f] = await scanPorts(address, 4, [port], 1, 2000);
+  return { outcome: f?.state === 'open' ? 'open' : 'error', detail: f?.state ?? 'none' };
+}
+
+const { request, count, hangUp, scan } = JSON.parse(process.argv[2] ?? '{}') as { request: ProbeRequest; count: number; hangUp?: boolean; scan?: boolean };
 const outcomes: Record<string, number> = {};
 const details = new Set<string>();
 for (let i = 0; i < Math.min(count, 1000); i++) {
-  const r: Pick<ProbeResult, 'outcome' | 'detail' | 'banner'> = hangUp ? await connectAndHangUp(request.host, request.port) : await probeTcp(request);
+  const r: Pick<ProbeResult, 'outcome' | 'detail' | 'banner'> = hangUp
+    ? await connectAndHangUp(request.host, request.port)
+    : scan
+      ? await scanOnce(request.host, request.port)
+      : await probeTcp(request);
   outcomes[r.outcome] = (outcomes[r.outcome] ?? 0) + 1;
   details.add(r.banner?.note ?? r.detail ?? r.outcome);
 }

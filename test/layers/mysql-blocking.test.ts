@@ -20,9 +20,9 @@ describe('checks never get porthole’s host blocked by MariaDB', { skip: mariad
   });
   after(() => db?.dispose());
 
-  const run = (request: Omit<ProbeRequest, 'host' | 'port' | 'family' | 'timeoutMs'>, count = CHECKS, hangUp = false) => {
+  const run = (request: Omit<ProbeRequest, 'host' | 'port' | 'family' | 'timeoutMs'>, count = CHECKS, how: { hangUp?: boolean; scan?: boolean } = {}) => {
     const full = { host: db.hostName, port: db.port, family: 0, timeoutMs: 3000, ...request };
-    const out = execFileSync('ip', ['netns', 'exec', db.ns.name, process.execPath, '--import', 'tsx', 'test/helpers/probe-many.ts', JSON.stringify({ request: full, count, hangUp })], { encoding: 'utf8', timeout: 240_000 });
+    const out = execFileSync('ip', ['netns', 'exec', db.ns.name, process.execPath, '--import', 'tsx', 'test/helpers/probe-many.ts', JSON.stringify({ request: full, count, ...how })], { encoding: 'utf8', timeout: 240_000 });
     return JSON.parse(out) as { outcomes: Record<string, number>; details: string[]; closing: number };
   };
   const fresh = () => assert.equal(db.rootQuery('FLUSH HOSTS; SELECT 1'), '1');
@@ -30,7 +30,7 @@ describe('checks never get porthole’s host blocked by MariaDB', { skip: mariad
 
   it('the harness sees blocking: 11 connections that hang up after the greeting block the host (ERROR 1129)', () => {
     fresh();
-    const r = run({}, 11, true);
+    const r = run({}, 11, { hangUp: true });
     assert.equal(r.outcomes.open, 11);
     const c = db.counters();
     assert.equal(c.HOST_VALIDATED, 'YES', 'the host cache must know the client by name');
@@ -45,12 +45,14 @@ describe('checks never get porthole’s host blocked by MariaDB', { skip: mariad
     ['mysql banner check', { service: 'mysql', options: { check: 'banner' as const } }],
     ['mariadb banner check', { service: 'mariadb', options: { check: 'banner' as const } }],
     ['custom expect on the port', { options: { expect: 'MariaDB', expectMode: 'substring' as const } }],
+    ['discover scan of the port', { scan: true }],
   ] as const) {
     it(`${CHECKS} × ${kind}: no handshake error counted, a normal client still logs in`, () => {
       fresh();
       const accessDeniedBefore = logLines(/Access denied/);
       const abortedBefore = logLines(/Aborted connection/);
-      const r = run(request);
+      const { scan, ...probe } = { scan: false, ...request };
+      const r = run(probe, CHECKS, { scan });
       assert.deepEqual(r.outcomes, { open: CHECKS }, JSON.stringify(r));
       assert.equal(r.closing, 0);
       const c = db.counters();
@@ -64,7 +66,7 @@ describe('checks never get porthole’s host blocked by MariaDB', { skip: mariad
       // What is left in the server's error log: one "Access denied" warning per check, no aborted connection.
       assert.equal(logLines(/Aborted connection/) - abortedBefore, 0);
       assert.equal(logLines(/Access denied for user 'porthole'/) - accessDeniedBefore, CHECKS);
-      if (request.options?.check === 'banner') assert.match(r.details[0] ?? '', /\(protocol 10\); login as porthole refused \(1045\)$/);
+      if ('options' in request && request.options?.check === 'banner') assert.match(r.details[0] ?? '', /\(protocol 10\); login as porthole refused \(1045\)$/);
     });
   }
 
