@@ -80,6 +80,7 @@ describe('an SMTP server that echoes the AUTH blob: no encoding of the password 
         }
       } finally {
         await m.stop();
+        await svc.close().catch(() => undefined);
         await smtp.close();
       }
     });
