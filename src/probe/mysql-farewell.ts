@@ -55,6 +55,20 @@ export function greetingIn(firstBytes: Buffer): MysqlGreeting | undefined {
   return r !== 'more' && r.kind === 'greeting' ? r.greeting : undefined;
 }
 
+/** Whether the first bytes are a whole MySQL greeting or plainly something else (no need to wait longer). */
+export function firstPacketDone(buf: Buffer): boolean {
+  return readGreeting(buf) !== 'more';
+}
+
+/**
+ * How long a check that speaks first (TLS from the first byte, HTTP, `send`, a preset that sends
+ * first) waits for a server that speaks first: a MySQL greeting must not be answered with bytes the
+ * server reads as a broken login.
+ */
+export function helloWindowMs(connectMs: number): number {
+  return Math.min(500, Math.max(150, 4 * connectMs));
+}
+
 /**
  * How long a plain TCP check listens for a server that speaks first before it says goodbye: long
  * enough for a greeting to cross the network and back a few times.

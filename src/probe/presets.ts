@@ -17,6 +17,8 @@ export interface Preset {
   starttls?: (s: Session, upgrade: () => Promise<void>) => Promise<Verdict>;
   /** Words for the README and for evidence: what is expected. */
   expected: string;
+  /** The preset's first move is to send (PING, SSLRequest, a protocol header, CONNECT). */
+  speaksFirst?: boolean;
   run(s: Session, o?: ProbeOptions): Promise<Verdict>;
 }
 
@@ -127,6 +129,7 @@ const pop3: Preset = {
 
 /** PING → +PONG; -NOAUTH means a live server that wants a password. Then QUIT. */
 const redis: Preset = {
+  speaksFirst: true,
   expected: '"+PONG" (or "-NOAUTH") to PING; sends QUIT',
   async run(s) {
     s.send(`PING${CRLF}`);
@@ -186,6 +189,7 @@ const SSL_REQUEST = Buffer.from([0, 0, 0, 8, 0x04, 0xd2, 0x16, 0x2f]);
  * that goes quiet after TLS is one PostgreSQL does not log, an aborted handshake it does.
  */
 const postgres: Preset = {
+  speaksFirst: true,
   expected: '"S" or "N" to SSLRequest; closes',
   async run(s) {
     s.send(SSL_REQUEST);
@@ -220,6 +224,7 @@ const ssh: Preset = {
 
 /** AMQP 0-9-1 protocol header → Connection.Start (or the server's own header naming its version). */
 const amqp: Preset = {
+  speaksFirst: true,
   expected: 'Connection.Start to the AMQP 0-9-1 header; closes',
   async run(s) {
     s.send(Buffer.from('AMQP\x00\x00\x09\x01', 'latin1'));
@@ -247,6 +252,7 @@ const MQTT_CODES = ['accepted', 'unacceptable protocol version', 'client id reje
 
 /** CONNECT (3.1.1) → CONNACK; any CONNACK is a live broker (return code noted), then DISCONNECT. */
 const mqtt: Preset = {
+  speaksFirst: true,
   expected: 'CONNACK to CONNECT; sends DISCONNECT',
   async run(s) {
     s.send(mqttConnect());
@@ -262,6 +268,7 @@ const mqtt: Preset = {
 };
 
 const memcached: Preset = {
+  speaksFirst: true,
   expected: '"VERSION" to version; sends quit',
   async run(s) {
     s.send(`version${CRLF}`);

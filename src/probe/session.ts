@@ -154,6 +154,26 @@ export class Session {
     }
   }
 
+  /**
+   * Before a check speaks first: waits up to `ms` for a server that speaks first (until its first
+   * packet is whole, by `complete`), so what the check then sends is not taken for the answer to it.
+   */
+  async listenFirst(ms: number, complete: (buf: Buffer) => boolean): Promise<void> {
+    const until = performance.now() + ms;
+    while (!this.ended && !(this.buf.length && complete(this.buf))) {
+      const left = until - performance.now();
+      if (left <= 0) return;
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, left);
+        this.wake = () => {
+          clearTimeout(t);
+          resolve();
+        };
+      });
+      this.wake = undefined;
+    }
+  }
+
   /** Upgrades the connection to TLS where it stands (implicit TLS, or after a STARTTLS exchange). */
   async upgradeTls(o: TlsUpgrade): Promise<void> {
     const raw = this.socket;

@@ -32,15 +32,17 @@ async function scanOnce(host: string, port: number): Promise<Pick<ProbeResult, '
 const { request, count, hangUp, scan } = JSON.parse(process.argv[2] ?? '{}') as { request: ProbeRequest; count: number; hangUp?: boolean; scan?: boolean };
 const outcomes: Record<string, number> = {};
 const details = new Set<string>();
+const firstByteMs: number[] = [];
 for (let i = 0; i < Math.min(count, 1000); i++) {
-  const r: Pick<ProbeResult, 'outcome' | 'detail' | 'banner'> = hangUp
+  const r: Pick<ProbeResult, 'outcome' | 'detail' | 'banner' | 'phases'> = hangUp
     ? await connectAndHangUp(request.host, request.port)
     : scan
       ? await scanOnce(request.host, request.port)
       : await probeTcp(request);
   outcomes[r.outcome] = (outcomes[r.outcome] ?? 0) + 1;
+  if ('phases' in r && typeof r.phases?.firstByteMs === 'number') firstByteMs.push(r.phases.firstByteMs);
   details.add(r.banner?.note ?? r.detail ?? r.outcome);
 }
 const deadline = Date.now() + 10_000;
 while (socketsClosing() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-process.stdout.write(`${JSON.stringify({ outcomes, details: [...details].slice(0, 5), closing: socketsClosing() })}\n`);
+process.stdout.write(`${JSON.stringify({ outcomes, details: [...details].slice(0, 5), closing: socketsClosing(), maxFirstByteMs: firstByteMs.length ? Math.max(...firstByteMs) : null })}\n`);

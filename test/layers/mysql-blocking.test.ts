@@ -40,20 +40,28 @@ describe('checks never get porthole’s host blocked by MariaDB', { skip: mariad
     assert.match(login.output, /1129|blocked because of many connection errors/);
   });
 
-  for (const [kind, request] of [
-    ['plain TCP check', {}],
-    ['mysql banner check', { service: 'mysql', options: { check: 'banner' as const } }],
-    ['mariadb banner check', { service: 'mariadb', options: { check: 'banner' as const } }],
-    ['custom expect on the port', { options: { expect: 'MariaDB', expectMode: 'substring' as const } }],
-    ['discover scan of the port', { scan: true }],
-  ] as const) {
-    it(`${CHECKS} × ${kind}: no handshake error counted, a normal client still logs in`, () => {
+  // Each kind of check porthole can make against the port, and how it must come out.
+  const kinds: [string, Omit<ProbeRequest, 'host' | 'port' | 'family' | 'timeoutMs'> & { scan?: boolean }, string][] = [
+    ['plain TCP check', {}, 'open'],
+    ['mysql banner check', { service: 'mysql', options: { check: 'banner' } }, 'open'],
+    ['mariadb banner check', { service: 'mariadb', options: { check: 'banner' } }, 'open'],
+    ['custom expect on the port', { options: { expect: 'MariaDB', expectMode: 'substring' } }, 'open'],
+    ['discover scan of the port', { scan: true }, 'open'],
+    // Checks that speak first: they hear the greeting first, send nothing, and say why.
+    ['TLS check (tls: true)', { options: { tls: true, tlsVerify: false } }, 'mismatch'],
+    ['HTTP check', { options: { http: { path: '/' } } }, 'mismatch'],
+    ['custom send', { options: { send: 'hello\\r\\n' } }, 'mismatch'],
+    ['a preset that speaks first, wrongly named (redis)', { service: 'redis', options: { check: 'banner' } }, 'mismatch'],
+  ];
+  for (const [kind, request, outcome] of kinds) {
+    it(`${CHECKS} × ${kind}: ${outcome}, no handshake error counted, a normal client still logs in`, () => {
       fresh();
       const accessDeniedBefore = logLines(/Access denied/);
       const abortedBefore = logLines(/Aborted connection/);
       const { scan, ...probe } = { scan: false, ...request };
       const r = run(probe, CHECKS, { scan });
-      assert.deepEqual(r.outcomes, { open: CHECKS }, JSON.stringify(r));
+      assert.deepEqual(r.outcomes, { [outcome]: CHECKS }, JSON.stringify(r));
+      if (outcome === 'mismatch') assert.match(r.details[0] ?? '', /server speaks MySQL first/);
       assert.equal(r.closing, 0);
       const c = db.counters();
       assert.equal(c.HOST_VALIDATED, 'YES', JSON.stringify(c));
@@ -66,7 +74,7 @@ describe('checks never get porthole’s host blocked by MariaDB', { skip: mariad
       // What is left in the server's error log: one "Access denied" warning per check, no aborted connection.
       assert.equal(logLines(/Aborted connection/) - abortedBefore, 0);
       assert.equal(logLines(/Access denied for user 'porthole'/) - accessDeniedBefore, CHECKS);
-      if ('options' in request && request.options?.check === 'banner') assert.match(r.details[0] ?? '', /\(protocol 10\); login as porthole refused \(1045\)$/);
+      if (request.options?.check === 'banner' && outcome === 'open') assert.match(r.details[0] ?? '', /\(protocol 10\); login as porthole refused \(1045\)$/);
     });
   }
 
