@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { ProbeRequest } from '../../src/probe/types.js';
 import { MariaDbInNetns, mariadbNetnsUnavailable } from '../helpers/mariadb-netns.js';
@@ -77,6 +78,20 @@ describe('checks never get porthole’s host blocked by MariaDB', { skip: mariad
       if (request.options?.check === 'banner' && outcome === 'open') assert.match(r.details[0] ?? '', /\(protocol 10\); login as porthole refused \(1045\)$/);
     });
   }
+
+  it('20 × `porthole check HOST:3306` (one-shot, as Nagios runs it): the process waits for the goodbye before it exits', (t) => {
+    if (!existsSync('dist/cli/main.js')) return t.skip('needs the build (npm test builds first)');
+    fresh();
+    for (let i = 0; i < 20; i++) {
+      const r = spawnSync('ip', ['netns', 'exec', db.ns.name, process.execPath, 'dist/cli/main.js', 'check', `${db.hostName}:${db.port}`], { encoding: 'utf8', timeout: 30_000 });
+      assert.equal(r.status, 0, r.stdout + r.stderr);
+      assert.match(r.stdout, /^TCP OK - /);
+    }
+    const c = db.counters();
+    assert.equal(c.SUM_CONNECT_ERRORS, 0, JSON.stringify(c));
+    assert.equal(c.COUNT_AUTHENTICATION_ERRORS, 20, JSON.stringify(c));
+    assert.ok(db.clientLogin().ok);
+  });
 
   it('with a login (HAProxy mysql-check style): logs in, says COM_QUIT, leaves nothing in the error log', () => {
     fresh();
