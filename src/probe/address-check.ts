@@ -5,7 +5,7 @@ import { sanitize } from '../text/sanitize.js';
 import { openConnection } from './connect.js';
 import { describeExpect, runCustom } from './conversation.js';
 import { HttpStatusMismatch, runHttp } from './http.js';
-import { firstPacketDone, greetingIn, helloWindowMs } from './mysql-farewell.js';
+import { firstPacketDone, greetingIn, helloWindowMs, listenWindowMs } from './mysql-farewell.js';
 import { presetFor, StartTlsRefused } from './presets.js';
 import { ExpectFailure, Session, TlsFailure, type Verdict } from './session.js';
 import type { AddressResult, BannerInfo, HttpInfo, Outcome, ProbeOptions, ProbeRequest, ProbeWarning, TlsInfo } from './types.js';
@@ -120,7 +120,7 @@ export async function checkAddress(req: ProbeRequest, o: ProbeOptions, address: 
       detail = err instanceof Error ? err.message : String(err);
     }
   } finally {
-    s.close();
+    s.close(listenWindowMs(c.connectMs));
   }
   const warning = outcome === 'open' && s.tls && tlsWanted ? certWarning(s.tls, o.certWarnDays ?? DEFAULT_CERT_WARN_DAYS) : undefined;
   return {

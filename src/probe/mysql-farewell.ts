@@ -1,5 +1,4 @@
 import type { Socket } from 'node:net';
-import { holdClosing } from './close.js';
 import { authSwitchAnswer, COM_QUIT, handshakeResponse, PROBE_USER, readAuthReply, readGreeting, type AuthReply, type MysqlGreeting } from './mysql.js';
 import { Session } from './session.js';
 import type { MysqlLogin } from './types.js';
@@ -82,21 +81,5 @@ export function listenWindowMs(connectMs: number): number {
  * is answered with a login (see finishMysqlLogin), anything else or silence gets the polite FIN.
  */
 export function listenThenClose(socket: Socket, listenMs: number): void {
-  const release = holdClosing();
-  const s = new Session(socket, listenMs, 1024);
-  let greeting: MysqlGreeting | undefined;
-  s.expect((buf) => {
-    const r = readGreeting(buf);
-    if (r === 'more') return 'more';
-    if (r.kind === 'greeting') greeting = r.greeting;
-    return { ok: true };
-  }, 'a greeting')
-    .then(async () => {
-      if (greeting) await finishMysqlLogin(s, greeting);
-    })
-    .catch(() => undefined)
-    .finally(() => {
-      s.closeNow();
-      release();
-    });
+  new Session(socket, listenMs, 1024).close(listenMs);
 }

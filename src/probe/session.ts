@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import { closePolitely, holdClosing } from './close.js';
-import { finishMysqlLogin, greetingIn } from './mysql-farewell.js';
+import { finishMysqlLogin, firstPacketDone, greetingIn } from './mysql-farewell.js';
 import { tlsInfoOf } from './tls-info.js';
 import type { TlsInfo } from './types.js';
 
@@ -177,6 +177,7 @@ export class Session {
   /** Upgrades the connection to TLS where it stands (implicit TLS, or after a STARTTLS exchange). */
   async upgradeTls(o: TlsUpgrade): Promise<void> {
     const raw = this.socket;
+    this.sentAny = true; // the ClientHello
     this.detach(raw);
     this.buf = Buffer.alloc(0);
     const t0 = performance.now();
@@ -217,18 +218,25 @@ export class Session {
   }
 
   /**
-   * Ends the conversation. A MySQL/MariaDB greeting nobody answered (a custom expect, a TLS-less check
-   * of another service on that port) is answered with a login first: a connection closed before a
-   * login counts towards blocking porthole's host (see mysql-farewell.ts).
+   * Ends the conversation. A MySQL/MariaDB greeting nobody answered (a custom expect, a check that
+   * only connects) is answered with a login first: a connection closed before a login counts towards
+   * blocking porthole's host (see mysql-farewell.ts). When nothing has been said either way, it
+   * listens up to `listenMs` for a server that speaks first before it says goodbye.
    */
-  close(): void {
-    const greeting = this.sentAny || this.tls ? undefined : greetingIn(this.firstBytes);
-    if (!greeting) return this.closeNow();
+  close(listenMs = 0): void {
+    if (this.sentAny || this.tls) return this.closeNow();
     const release = holdClosing();
-    void finishMysqlLogin(this, greeting).finally(() => {
-      this.closeNow();
-      release();
-    });
+    const goodbye = async () => {
+      if (this.firstBytes.length === 0 && listenMs > 0) await this.listenFirst(listenMs, firstPacketDone);
+      const greeting = greetingIn(this.firstBytes);
+      if (greeting) await finishMysqlLogin(this, greeting);
+    };
+    void goodbye()
+      .catch(() => undefined)
+      .finally(() => {
+        this.closeNow();
+        release();
+      });
   }
 
   /** Hands the connection to the polite closer (FIN, or close_notify then FIN on TLS). */

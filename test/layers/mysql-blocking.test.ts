@@ -48,6 +48,7 @@ describe('checks never get porthole’s host blocked by MariaDB', { skip: mariad
     ['mariadb banner check', { service: 'mariadb', options: { check: 'banner' } }, 'open'],
     ['custom expect on the port', { options: { expect: 'MariaDB', expectMode: 'substring' } }, 'open'],
     ['discover scan of the port', { scan: true }, 'open'],
+    ['every address (addresses: "all")', { options: { addresses: 'all' } }, 'open'],
     // Checks that speak first: they hear the greeting first, send nothing, and say why.
     ['TLS check (tls: true)', { options: { tls: true, tlsVerify: false } }, 'mismatch'],
     ['HTTP check', { options: { http: { path: '/' } } }, 'mismatch'],
