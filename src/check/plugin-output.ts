@@ -1,4 +1,4 @@
-import type { Target } from '../config/target.js';
+import { formatHostPort, type Target } from '../config/target.js';
 import type { TargetView } from '../engine/types.js';
 import { describeOutcome } from '../probe/classify.js';
 import { sanitize } from '../text/sanitize.js';
@@ -26,7 +26,8 @@ function seconds(ms: number | null | undefined): string {
  */
 export function pluginLine(view: TargetView, th: Thresholds, named = false): { status: NagiosStatus; line: string } {
   const plain = plainLine(view, th);
-  if (!named) return plain;
+  // A target named after its own address is already named by "on HOST port PORT".
+  if (!named || view.target.name === formatHostPort(view.target.host, view.target.port)) return plain;
   const at = plain.line.indexOf(' - ');
   return { status: plain.status, line: `${plain.line.slice(0, at + 3)}${sanitize(view.target.name, 80)}: ${plain.line.slice(at + 3)}` };
 }

@@ -1,5 +1,5 @@
 import { Socket } from 'node:net';
-import { closePolitely } from '../probe/close.js';
+import { listenThenClose, listenWindowMs } from '../probe/mysql-farewell.js';
 
 /** As `nmap -sT` says it: open (handshake done), closed (RST), filtered (no answer or ICMP unreachable). */
 export type PortState = 'open' | 'closed' | 'filtered';
@@ -33,7 +33,7 @@ function connectOnce(address: string, family: 4 | 6, port: number, timeoutMs: nu
     socket.once('connect', () => {
       const connectMs = performance.now() - t0;
       socket.removeAllListeners('error');
-      closePolitely(socket);
+      listenThenClose(socket, listenWindowMs(connectMs));
       finish({ port, state: 'open', connectMs });
     });
     socket.once('error', (err: NodeJS.ErrnoException) => {

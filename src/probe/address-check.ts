@@ -5,6 +5,7 @@ import { sanitize } from '../text/sanitize.js';
 import { openConnection } from './connect.js';
 import { describeExpect, runCustom } from './conversation.js';
 import { HttpStatusMismatch, runHttp } from './http.js';
+import { firstPacketDone, greetingIn, helloWindowMs, listenWindowMs } from './mysql-farewell.js';
 import { presetFor, StartTlsRefused } from './presets.js';
 import { ExpectFailure, Session, TlsFailure, type Verdict } from './session.js';
 import type { AddressResult, BannerInfo, HttpInfo, Outcome, ProbeOptions, ProbeRequest, ProbeWarning, TlsInfo } from './types.js';
@@ -81,10 +82,18 @@ export async function checkAddress(req: ProbeRequest, o: ProbeOptions, address: 
         ...(o.tlsCa ? { ca: trustedCas(o.tlsCa) } : {}),
         timeoutMs: req.timeoutMs,
       });
-    if ((o.tls === true || preset?.tlsFirst === true) && !o.starttls) await upgrade();
+    const implicitTls = (o.tls === true || preset?.tlsFirst === true) && !o.starttls;
+    const speaksFirst = implicitTls || o.send !== undefined || o.http !== undefined || (!custom && (o.check === 'banner' || o.starttls === true) && preset?.speaksFirst === true);
+    if (speaksFirst) {
+      await s.listenFirst(helloWindowMs(c.connectMs), firstPacketDone);
+      const greeting = greetingIn(s.firstBytes);
+      // s.close() answers it with the probe login; what this check would send would count as a broken one.
+      if (greeting) throw new ExpectFailure(`server speaks MySQL first (${greeting.version.slice(0, 64)}): nothing sent, a MySQL server counts a broken login towards blocking the host; check it with service "mysql"`, expected || 'a server that does not speak first', false);
+    }
+    if (implicitTls) await upgrade();
     if (o.starttls && preset?.starttls) verdict = await preset.starttls(s, upgrade);
     else if (custom) verdict = await runCustom(s, o);
-    else if (preset && o.check === 'banner') verdict = await preset.run(s);
+    else if (preset && o.check === 'banner') verdict = await preset.run(s, o);
     if (talks && verdict) banner = bannerOf(s, true, false, expected, verdict.note, custom ? undefined : presetName);
     if (o.http) {
       const host = o.http.host ?? (req.host.includes(':') ? `[${req.host}]` : req.host);
@@ -111,7 +120,7 @@ export async function checkAddress(req: ProbeRequest, o: ProbeOptions, address: 
       detail = err instanceof Error ? err.message : String(err);
     }
   } finally {
-    s.close();
+    s.close(listenWindowMs(c.connectMs));
   }
   const warning = outcome === 'open' && s.tls && tlsWanted ? certWarning(s.tls, o.certWarnDays ?? DEFAULT_CERT_WARN_DAYS) : undefined;
   return {

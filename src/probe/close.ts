@@ -4,9 +4,20 @@ import type { Socket } from 'node:net';
 const CLOSE_GRACE_MS = 2_000;
 
 let closing = 0;
-/** Sockets still finishing their FIN exchange after a check (for leak tests and metrics). */
+/** Sockets still finishing their FIN exchange (or their goodbye conversation) after a check (for leak tests and metrics). */
 export function socketsClosing(): number {
   return closing;
+}
+
+/** Counts a socket that is still saying goodbye before closePolitely gets it; call the result once done. */
+export function holdClosing(): () => void {
+  closing++;
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    closing--;
+  };
 }
 
 /**

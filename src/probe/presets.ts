@@ -1,10 +1,14 @@
 import { randomBytes } from 'node:crypto';
+import { finishMysqlLogin } from './mysql-farewell.js';
+import { readGreeting, type MysqlGreeting } from './mysql.js';
 import type { Judge, Session, Verdict } from './session.js';
+import type { ProbeOptions } from './types.js';
 
 /**
  * Conversation presets by service name: what each sends, what counts as "the right service is
  * answering", and how it ends the conversation so the server logs a normal close, not an abort.
- * They run only when a target opts in (`check: "banner"`), never on a plain TCP check.
+ * They run only when a target opts in (`check: "banner"`); a plain TCP check only answers a MySQL
+ * greeting (see mysql-farewell.ts).
  */
 export interface Preset {
   /** Implicit TLS before anything is said (https, imaps, smtps, pop3s). */
@@ -13,7 +17,9 @@ export interface Preset {
   starttls?: (s: Session, upgrade: () => Promise<void>) => Promise<Verdict>;
   /** Words for the README and for evidence: what is expected. */
   expected: string;
-  run(s: Session): Promise<Verdict>;
+  /** The preset's first move is to send (PING, SSLRequest, a protocol header, CONNECT). */
+  speaksFirst?: boolean;
+  run(s: Session, o?: ProbeOptions): Promise<Verdict>;
 }
 
 const CRLF = '\r\n';
@@ -123,6 +129,7 @@ const pop3: Preset = {
 
 /** PING → +PONG; -NOAUTH means a live server that wants a password. Then QUIT. */
 const redis: Preset = {
+  speaksFirst: true,
   expected: '"+PONG" (or "-NOAUTH") to PING; sends QUIT',
   async run(s) {
     s.send(`PING${CRLF}`);
@@ -152,26 +159,27 @@ const nats: Preset = {
 };
 
 /**
- * The MySQL/MariaDB initial handshake packet: 3-byte length, sequence 0, protocol 10, then the
- * server version. An ERR packet (0xff) is a live server refusing us (too many connections, host
- * blocked): a mismatch with its message. Without credentials there is no cleaner exit than FIN.
+ * The MySQL/MariaDB initial handshake packet (protocol 10, then the server version), answered with a
+ * login so the server counts a finished login attempt, never a handshake error (those block the
+ * host after max_connect_errors): the probe user is refused (1045), or the configured `login` logs in
+ * and says COM_QUIT. An ERR packet (0xff) is a live server refusing us (too many connections, host
+ * blocked): a mismatch with its message.
  */
 const mysql: Preset = {
-  expected: 'handshake packet, protocol 10; closes',
-  run: (s) =>
-    s.expect((buf) => {
-      if (buf.length < 5) return 'more';
-      const len = buf.readUIntLE(0, 3);
-      const kind = buf[4];
-      if (kind === 0xff) {
-        const msg = buf.subarray(Math.min(buf.length, 7), 4 + len).toString('utf8').replace(/^#\w{5}/, '');
-        return { ok: false, note: `ERR ${buf.length >= 7 ? buf.readUInt16LE(5) : ''} ${msg}`.trim() };
-      }
-      if (kind !== 10 || buf[3] !== 0 || len < 10 || len > 4096) return { ok: false, note: `not a protocol 10 greeting` };
-      const nul = buf.indexOf(0, 5);
-      if (nul < 0) return buf.length >= 4 + len ? { ok: false, note: 'greeting without a version' } : 'more';
-      return { ok: true, note: `${buf.subarray(5, Math.min(nul, 69)).toString('latin1')} (protocol 10)` };
-    }, 'a protocol 10 greeting packet'),
+  expected: 'handshake packet, protocol 10; answers with a login (refused, or `login`), COM_QUIT',
+  async run(s, o) {
+    let greeting: MysqlGreeting | undefined;
+    const v = await s.expect((buf) => {
+      const r = readGreeting(buf);
+      if (r === 'more') return 'more';
+      if (r.kind === 'err') return { ok: false, note: `ERR ${r.code} ${r.message}`.trim() };
+      if (r.kind === 'other') return { ok: false, note: 'not a protocol 10 greeting' };
+      greeting = r.greeting;
+      return { ok: true, note: `${r.greeting.version.slice(0, 64)} (protocol 10)`, used: r.used };
+    }, 'a protocol 10 greeting packet');
+    const how = await finishMysqlLogin(s, greeting!, o?.login);
+    return { ...v, note: `${v.note}; ${how}` };
+  },
 };
 
 const SSL_REQUEST = Buffer.from([0, 0, 0, 8, 0x04, 0xd2, 0x16, 0x2f]);
@@ -181,6 +189,7 @@ const SSL_REQUEST = Buffer.from([0, 0, 0, 8, 0x04, 0xd2, 0x16, 0x2f]);
  * that goes quiet after TLS is one PostgreSQL does not log, an aborted handshake it does.
  */
 const postgres: Preset = {
+  speaksFirst: true,
   expected: '"S" or "N" to SSLRequest; closes',
   async run(s) {
     s.send(SSL_REQUEST);
@@ -215,6 +224,7 @@ const ssh: Preset = {
 
 /** AMQP 0-9-1 protocol header → Connection.Start (or the server's own header naming its version). */
 const amqp: Preset = {
+  speaksFirst: true,
   expected: 'Connection.Start to the AMQP 0-9-1 header; closes',
   async run(s) {
     s.send(Buffer.from('AMQP\x00\x00\x09\x01', 'latin1'));
@@ -242,6 +252,7 @@ const MQTT_CODES = ['accepted', 'unacceptable protocol version', 'client id reje
 
 /** CONNECT (3.1.1) → CONNACK; any CONNACK is a live broker (return code noted), then DISCONNECT. */
 const mqtt: Preset = {
+  speaksFirst: true,
   expected: 'CONNACK to CONNECT; sends DISCONNECT',
   async run(s) {
     s.send(mqttConnect());
@@ -257,6 +268,7 @@ const mqtt: Preset = {
 };
 
 const memcached: Preset = {
+  speaksFirst: true,
   expected: '"VERSION" to version; sends quit',
   async run(s) {
     s.send(`version${CRLF}`);

@@ -28,6 +28,20 @@ export function literalAddress(host: string, family: 0 | 4 | 6): Resolved | unde
   return { address: host, family: literal as 4 | 6, dnsMs: null };
 }
 
+/** True for `invalid` and every name under it (RFC 6761 §6.4: such names never resolve). */
+export function isReservedInvalid(host: string): boolean {
+  const name = host.toLowerCase().replace(/\.$/, '');
+  return name === 'invalid' || name.endsWith('.invalid');
+}
+
+/**
+ * A name that cannot exist fails at once, without asking a resolver (RFC 6761 §6.4: resolver APIs
+ * and libraries should recognise .invalid names and return "no such name" without a query).
+ */
+function refuseInvalid(host: string): void {
+  if (isReservedInvalid(host)) throw new ResolveError('ENOTFOUND', `cannot resolve ${host}: names under .invalid never resolve (RFC 6761)`);
+}
+
 /**
  * Runs one resolver call against the check's deadline and turns whatever goes wrong into a
  * ResolveError (a timeout reads as EAI_AGAIN, the resolver's own errno is kept).
@@ -52,6 +66,7 @@ async function resolveWithin<T>(host: string, timeoutMs: number, call: () => Pro
 export async function resolveHost(host: string, family: 0 | 4 | 6, timeoutMs: number): Promise<Resolved> {
   const literal = literalAddress(host, family);
   if (literal) return literal;
+  refuseInvalid(host);
   const t0 = performance.now();
   const r = await resolveWithin(host, timeoutMs, () => lookup(host, { family, verbatim: true }));
   return { address: r.address, family: r.family as 4 | 6, dnsMs: performance.now() - t0 };
@@ -59,6 +74,7 @@ export async function resolveHost(host: string, family: 0 | 4 | 6, timeoutMs: nu
 
 /** Every address of a name (A and AAAA, resolver order, no duplicates); a literal is its own list. */
 export const lookupAllAddresses: LookupAll = async (host, family) => {
+  refuseInvalid(host);
   const found = await lookup(host, { all: true, family, verbatim: true });
   return found.map((r) => ({ address: r.address, family: r.family as 4 | 6 }));
 };
@@ -72,6 +88,7 @@ export interface ResolvedAll {
 export async function resolveAll(host: string, family: 0 | 4 | 6, timeoutMs: number, lookupAll: LookupAll = lookupAllAddresses): Promise<ResolvedAll> {
   const literal = literalAddress(host, family);
   if (literal) return { addresses: [{ address: literal.address, family: literal.family }], dnsMs: null };
+  refuseInvalid(host);
   const t0 = performance.now();
   const found = await resolveWithin(host, timeoutMs, () => lookupAll(host, family));
   const seen = new Set<string>();

@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
-import { closePolitely } from './close.js';
+import { closePolitely, holdClosing } from './close.js';
+import { finishMysqlLogin, firstPacketDone, greetingIn } from './mysql-farewell.js';
 import { tlsInfoOf } from './tls-info.js';
 import type { TlsInfo } from './types.js';
 
@@ -47,6 +48,8 @@ export class Session {
   private buf: Buffer = Buffer.alloc(0);
   private received = 0;
   private ended = false;
+  /** Whether anything has been written: a server that spoke first and heard nothing back may need an answer. */
+  private sentAny = false;
   private failure: Error | undefined;
   private wake: (() => void) | undefined;
   private readonly readyAt = performance.now();
@@ -112,12 +115,17 @@ export class Session {
 
   send(data: Buffer | string): void {
     if (this.ended) return;
+    this.sentAny = true;
     this.sentAt = performance.now();
     this.socket.write(data);
   }
 
-  /** Reads until the judge decides, the budget or the byte cap runs out, or the server hangs up. */
-  async expect(judge: Judge, expected: string): Promise<Verdict> {
+  /**
+   * Reads until the judge decides, the budget or the byte cap runs out, or the server hangs up.
+   * `withinMs` gives this read its own budget instead of what is left of the session's.
+   */
+  async expect(judge: Judge, expected: string, withinMs?: number): Promise<Verdict> {
+    const deadline = withinMs === undefined ? this.deadline : performance.now() + withinMs;
     for (;;) {
       const v = this.buf.length ? judge(this.buf) : 'more';
       if (v !== 'more') {
@@ -131,7 +139,7 @@ export class Session {
         throw new ExpectFailure(`${why} after ${this.received} bytes, expected ${expected}`, expected, false);
       }
       const now = performance.now();
-      const left = this.deadline - now;
+      const left = deadline - now;
       if (left <= 0) throw new ExpectFailure(`no ${this.received ? 'matching ' : ''}reply within the read timeout (${this.received} bytes), expected ${expected}`, expected, true);
       const quietLeft = this.buf.length ? this.lastDataAt + QUIET_MS - now : Infinity;
       if (quietLeft <= 0) throw new ExpectFailure(`no match in ${this.buf.length} bytes, expected ${expected}`, expected, false);
@@ -146,9 +154,30 @@ export class Session {
     }
   }
 
+  /**
+   * Before a check speaks first: waits up to `ms` for a server that speaks first (until its first
+   * packet is whole, by `complete`), so what the check then sends is not taken for the answer to it.
+   */
+  async listenFirst(ms: number, complete: (buf: Buffer) => boolean): Promise<void> {
+    const until = performance.now() + ms;
+    while (!this.ended && !(this.buf.length && complete(this.buf))) {
+      const left = until - performance.now();
+      if (left <= 0) return;
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, left);
+        this.wake = () => {
+          clearTimeout(t);
+          resolve();
+        };
+      });
+      this.wake = undefined;
+    }
+  }
+
   /** Upgrades the connection to TLS where it stands (implicit TLS, or after a STARTTLS exchange). */
   async upgradeTls(o: TlsUpgrade): Promise<void> {
     const raw = this.socket;
+    this.sentAny = true; // the ClientHello
     this.detach(raw);
     this.buf = Buffer.alloc(0);
     const t0 = performance.now();
@@ -188,8 +217,30 @@ export class Session {
     }
   }
 
+  /**
+   * Ends the conversation. A MySQL/MariaDB greeting nobody answered (a custom expect, a check that
+   * only connects) is answered with a login first: a connection closed before a login counts towards
+   * blocking porthole's host (see mysql-farewell.ts). When nothing has been said either way, it
+   * listens up to `listenMs` for a server that speaks first before it says goodbye.
+   */
+  close(listenMs = 0): void {
+    if (this.sentAny || this.tls) return this.closeNow();
+    const release = holdClosing();
+    const goodbye = async () => {
+      if (this.firstBytes.length === 0 && listenMs > 0) await this.listenFirst(listenMs, firstPacketDone);
+      const greeting = greetingIn(this.firstBytes);
+      if (greeting) await finishMysqlLogin(this, greeting);
+    };
+    void goodbye()
+      .catch(() => undefined)
+      .finally(() => {
+        this.closeNow();
+        release();
+      });
+  }
+
   /** Hands the connection to the polite closer (FIN, or close_notify then FIN on TLS). */
-  close(): void {
+  closeNow(): void {
     this.detach(this.socket);
     this.socket.on('error', () => {});
     closePolitely(this.socket);

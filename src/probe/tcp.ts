@@ -1,7 +1,7 @@
 import { Socket } from 'node:net';
 import { classifyErrno } from './classify.js';
-import { closePolitely } from './close.js';
 import { probeLayered } from './layered.js';
+import { listenThenClose, listenWindowMs } from './mysql-farewell.js';
 import { literalAddress, resolveHost, ResolveError, type Resolved } from './resolve.js';
 import type { LookupAll, ProbeRequest, ProbeResult } from './types.js';
 
@@ -18,7 +18,7 @@ export function probeTcp(req: ProbeRequest, lookupAll?: LookupAll): Promise<Prob
   return probeHandshake(req);
 }
 
-/** One timed TCP handshake, closed politely as soon as it is established. */
+/** One timed TCP handshake, judged as soon as it is established, then closed politely. */
 async function probeHandshake(req: ProbeRequest): Promise<ProbeResult> {
   const startedAt = Date.now();
   const t0 = performance.now();
@@ -59,7 +59,8 @@ async function probeHandshake(req: ProbeRequest): Promise<ProbeResult> {
     const onConnect = () => {
       const connectMs = performance.now() - tConnect;
       settle({ ...base, outcome: 'open', connectMs, totalMs: performance.now() - t0 });
-      closePolitely(socket);
+      // The verdict is in; the goodbye (answering a server that speaks first, then FIN) happens after it.
+      listenThenClose(socket, listenWindowMs(connectMs));
     };
     const onError = (err: NodeJS.ErrnoException) => {
       socket.destroy();

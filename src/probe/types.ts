@@ -36,6 +36,17 @@ export interface ProbeOptions {
   addresses?: 'first' | 'all';
   /** With addresses "all": how many addresses must pass for the target to count as up (default: all). */
   quorum?: number;
+  /**
+   * MySQL/MariaDB: log in as this user (then COM_QUIT) instead of being refused as the probe user.
+   * Not a config key yet: wiring it must keep the password out of `config show` and persisted targets.
+   */
+  login?: MysqlLogin;
+}
+
+/** A login for the MySQL/MariaDB preset (HAProxy's `mysql-check user`); the password may come from ${env:}. */
+export interface MysqlLogin {
+  user: string;
+  password?: string;
 }
 
 export interface ProbeRequest {

@@ -7,7 +7,19 @@ import type { AlertMessage, Channel, SendResult } from '../types.js';
 
 const DEFAULT_SMTP_TIMEOUT_MS = 20_000;
 
-export function emailChannel(name: string, cfg: EmailNotifierConfig, redactor: Redactor): Channel {
+/**
+ * What porthole itself says when it logs in, in every form a server may echo back: the AUTH PLAIN
+ * blob (`\0user\0pass`, as nodemailer sends it) and AUTH LOGIN's user and password, each base64.
+ */
+function authForms(user: string | undefined, password: string | undefined): string[] {
+  if (!user) return [];
+  const pass = password ?? '';
+  const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
+  return [`\0${user}\0${pass}`, b64(`\0${user}\0${pass}`), b64(user), ...(pass ? [pass, b64(pass)] : [])];
+}
+
+export function emailChannel(name: string, cfg: EmailNotifierConfig, configured: Redactor): Channel {
+  const redactor = configured.including(authForms(cfg.user, cfg.password));
   const secure = cfg.secure ?? false;
   const port = cfg.port ?? (secure ? 465 : 587);
   const starttls = cfg.starttls ?? 'opportunistic';
