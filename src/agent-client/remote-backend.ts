@@ -93,6 +93,7 @@ export async function remoteBackend(endpoint: () => AgentEndpoint | undefined, l
       return parts.length ? parts.join(' · ') : undefined;
     },
     channels: () => feed.status?.channels ?? [],
+    history: () => (feed.status ? { file: `${feed.status.history.file} (on the agent)`, problem: feed.status.history.problem ?? undefined } : undefined),
     maintenance: (t) => feed.status?.maintenance[t.id],
     start: () => {},
     close: async () => feed.close(),

@@ -4,6 +4,7 @@ import type { ChannelHealth } from '../notify/index.js';
 import type { UptimeWindows } from '../runtime/uptime-cache.js';
 import type { ConsoleCommands } from '../ui/commands.js';
 import type { IncidentFeed } from '../ui/hooks/useEngineSnapshot.js';
+import type { HistoryStatus } from '../ui/components/HelpOverlay.js';
 
 /**
  * What the console shows and acts on, wherever the monitor runs: in this process (a runtime) or in
@@ -21,6 +22,8 @@ export interface ConsoleBackend {
   uptime(targetId: string): UptimeWindows | undefined;
   notice(): string | undefined;
   channels(): readonly ChannelHealth[];
+  /** Where the history is kept, and why it is off or losing writes. */
+  history(): HistoryStatus | undefined;
   maintenance(target: Target): string | undefined;
   start(): void;
   /** Quitting the console: a local monitor stops; an agent goes on. */

@@ -15,6 +15,7 @@ export function localBackend(runtime: Runtime): ConsoleBackend {
     uptime: (id) => runtime.uptime.get(id),
     notice: () => runtime.notice(),
     channels: () => runtime.notify.health(),
+    history: () => ({ file: runtime.history.file, problem: runtime.history.warning() }),
     maintenance: (t) => runtime.notify.maintenanceName(t),
     start: () => runtime.start(),
     close: () => runtime.close(),

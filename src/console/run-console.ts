@@ -54,6 +54,7 @@ export async function runConsole(backend: ConsoleBackend, options: { color: bool
       uptimeWindows: (id: string) => backend.uptime(id),
       notice: () => backend.notice(),
       channels: () => backend.channels(),
+      history: () => backend.history(),
       maintenance: (t: Target) => backend.maintenance(t),
     }),
     { exitOnCtrlC: false, patchConsole: true, maxFps: 20, incrementalRendering: incremental },

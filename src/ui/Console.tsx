@@ -10,7 +10,7 @@ import { FilterBar } from './components/FilterBar.js';
 import { Footer } from './components/Footer.js';
 import { Grid } from './components/Grid.js';
 import { Header } from './components/Header.js';
-import { HelpOverlay } from './components/HelpOverlay.js';
+import { HelpOverlay, type HistoryStatus } from './components/HelpOverlay.js';
 import { IncidentLog } from './components/IncidentLog.js';
 import { TooSmall } from './components/TooSmall.js';
 import type { Feed } from '../feed/feed.js';
@@ -42,6 +42,8 @@ export interface ConsoleProps {
   mode?: string;
   /** A warning for the header (history off, writes lost), read at each frame. */
   notice?: () => string | undefined;
+  /** Where the history is kept and why it is off, for the help overlay (`?`). */
+  history?: () => HistoryStatus | undefined;
   /** Alert channels' health, for the help overlay (`?`). */
   channels?: () => readonly ChannelHealth[];
   /** The maintenance window a target is in, if any: marked in the grid (its alerts are held back). */
@@ -107,7 +109,7 @@ export function Console(props: ConsoleProps) {
   }
   const bodyHeight = layout.height - 2;
   let body;
-  if (state.mode === 'help') body = <HelpOverlay width={layout.width} height={bodyHeight} stateFile={stateFile} configFile={configFile} channels={props.channels?.() ?? []} now={snap.at} />;
+  if (state.mode === 'help') body = <HelpOverlay width={layout.width} height={bodyHeight} stateFile={stateFile} configFile={configFile} channels={props.channels?.() ?? []} history={props.history?.()} now={snap.at} />;
   else if (state.mode === 'form' && state.form) body = <AddEditForm form={state.form} width={layout.width} height={bodyHeight} />;
   else
     body = (

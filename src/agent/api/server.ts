@@ -82,6 +82,7 @@ export function startAgentServer(o: AgentServerOptions): AgentServer {
       totalChecks: runtime.engine.totalChecks,
       notice: runtime.notice() ?? null,
       channels: runtime.notify.health(),
+      history: { file: runtime.history.file, problem: runtime.history.warning() ?? null },
       maintenance,
     };
   };

@@ -48,6 +48,8 @@ export interface StatusBody {
   totalChecks: number;
   notice: string | null;
   channels: ChannelHealth[];
+  /** The agent's history file, and why it is off or losing writes. */
+  history: { file: string; problem: string | null };
   /** Target id → the maintenance window it is in now. */
   maintenance: Record<string, string>;
 }

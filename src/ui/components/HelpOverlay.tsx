@@ -6,7 +6,7 @@ import { clockTime } from '../model/summary.js';
 import { KEYMAP, type KeyHelp } from '../model/keymap.js';
 import { STATE_SYMBOL } from '../model/state-style.js';
 import { sanitize } from '../../text/sanitize.js';
-import { clip } from '../model/text.js';
+import { clip, wrap } from '../model/text.js';
 import { Txt } from '../style.js';
 
 const ORDER: readonly State[] = ['UP', 'SLOW', 'RETRYING', 'DOWN', 'PAUSED', 'UNKNOWN'];
@@ -44,13 +44,19 @@ function keyLines(width: number, twoColumns: boolean): string[] {
   return out;
 }
 
-export function helpLines(stateFile: string, configFile: string, channels: readonly ChannelHealth[] = [], now = Date.now(), fit?: { width: number; height: number }): string[] {
-  const rest = helpFooterLines(stateFile, configFile, channels, now);
+/** Where the history is kept and, when it is off or losing writes, why — whole, not cut to a header. */
+export interface HistoryStatus {
+  file: string;
+  problem?: string | undefined;
+}
+
+export function helpLines(stateFile: string, configFile: string, channels: readonly ChannelHealth[] = [], now = Date.now(), fit?: { width: number; height: number }, history?: HistoryStatus): string[] {
+  const rest = helpFooterLines(stateFile, configFile, channels, now, fit?.width ?? 80, history);
   const twoColumns = fit !== undefined && KEYMAP.length + rest.length > fit.height;
   return [...keyLines(fit?.width ?? 80, twoColumns), ...rest];
 }
 
-function helpFooterLines(stateFile: string, configFile: string, channels: readonly ChannelHealth[], now: number): string[] {
+function helpFooterLines(stateFile: string, configFile: string, channels: readonly ChannelHealth[], now: number, width: number, history?: HistoryStatus): string[] {
   return [
     '',
     `  states: ${ORDER.map((s) => `${STATE_SYMBOL[s]} ${s}`).join('  ')}`,
@@ -58,6 +64,7 @@ function helpFooterLines(stateFile: string, configFile: string, channels: readon
     `    ${sanitize(configFile, 200)}`,
     '  changes made here (add, edit, delete, pause) are kept in:',
     `    ${sanitize(stateFile, 200)}`,
+    ...(history ? [`  history: ${sanitize(history.file, 300)}`, ...(history.problem ? wrap(sanitize(history.problem, 1000), width - 4, 2).map((l) => `    ${l}`) : [])] : []),
     ...channelLines(channels, now),
   ];
 }
@@ -68,11 +75,12 @@ export interface HelpOverlayProps {
   stateFile: string;
   configFile: string;
   channels?: readonly ChannelHealth[];
+  history?: HistoryStatus | undefined;
   now?: number;
 }
 
-export function HelpOverlay({ width, height, stateFile, configFile, channels = [], now = Date.now() }: HelpOverlayProps) {
-  const lines = helpLines(stateFile, configFile, channels, now, { width, height: Math.max(0, height - 1) });
+export function HelpOverlay({ width, height, stateFile, configFile, channels = [], history, now = Date.now() }: HelpOverlayProps) {
+  const lines = helpLines(stateFile, configFile, channels, now, { width, height: Math.max(0, height - 1) }, history);
   return (
     <Box flexDirection="column" height={height}>
       <Txt bold>{clip('─ Help · any key closes '.padEnd(width, '─'), width)}</Txt>

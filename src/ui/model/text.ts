@@ -15,6 +15,25 @@ export function safe(text: unknown, width: number, align: 'left' | 'right' = 'le
 }
 
 /** Truncates a line to the width without padding. */
+/** Words wrapped to `width` columns, every line after the first indented by `indent` spaces. */
+export function wrap(text: string, width: number, indent = 0): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    const room = width - (lines.length ? indent : 0);
+    if (line && line.length + 1 + word.length > room) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+    while (line.length > width - indent) {
+      lines.push(line.slice(0, width - indent));
+      line = line.slice(width - indent);
+    }
+  }
+  if (line) lines.push(line);
+  return lines.map((l, i) => (i === 0 ? l : `${' '.repeat(indent)}${l}`));
+}
+
 export function clip(text: string, width: number): string {
   const chars = Array.from(text);
   if (chars.length <= width) return text;
