@@ -1,7 +1,6 @@
 import { parseCommand } from './command-spec.js';
 import { CHECK } from './specs.js';
 import { ConfigError } from '../config/problems.js';
-import { loadConfigFile } from '../config/load.js';
 import { parseDuration } from '../config/duration.js';
 import type { Target } from '../config/target.js';
 import { checkOnce } from '../runtime/one-shot.js';
@@ -18,7 +17,7 @@ function positiveSeconds(name: string, v: string | undefined): number | undefine
   return n;
 }
 
-function buildTargets(values: Record<string, string | boolean | undefined>, positionals: string[]): Target[] {
+async function buildTargets(values: Record<string, string | boolean | undefined>, positionals: string[]): Promise<Target[]> {
   const overrides: Partial<Target> = {};
   const t = positiveSeconds('--timeout', values.timeout as string | undefined);
   if (t !== undefined) overrides.timeoutMs = Math.round(t * 1000);
@@ -39,6 +38,7 @@ function buildTargets(values: Record<string, string | boolean | undefined>, posi
   let targets: Target[];
   if (values.config) {
     if (positionals.length > 0 || values.hostname) throw new UsageError('give either --config or targets on the command line, not both');
+    const { loadConfigFile } = await import('../config/load.js');
     targets = loadConfigFile(values.config as string).targets.filter((x) => !x.paused);
     if (targets.length === 0) throw new UsageError(`${String(values.config)} has no unpaused targets to check`);
   } else {
@@ -71,7 +71,7 @@ export async function runCheck(argv: string[], out: NodeJS.WritableStream = proc
     const c = positiveSeconds('--critical', values.critical as string | undefined);
     if (w !== undefined) th.warningS = w;
     if (c !== undefined) th.criticalS = c;
-    targets = buildTargets(values, positionals);
+    targets = await buildTargets(values, positionals);
   } catch (err) {
     if (err instanceof ConfigError) {
       out.write(`TCP UNKNOWN - invalid config\n${err.report()}\n`);

@@ -1,4 +1,4 @@
-import { hostSchema } from '../config/schema.js';
+import { hostProblem, normalizeHost } from '../config/host.js';
 import { BUILTIN_DEFAULTS, formatHostPort, resolveTarget, type Defaults, type Target } from '../config/target.js';
 import { parseEndpoint } from './endpoint.js';
 
@@ -8,10 +8,11 @@ export function targetsFromEndpoints(specs: readonly string[], defaults: Default
   for (const [i, spec] of specs.entries()) {
     const ep = parseEndpoint(spec);
     if ('error' in ep) return { error: ep.error };
-    const host = hostSchema.safeParse(ep.host);
-    if (!host.success) return { error: `"${spec}": ${host.error.issues[0]?.message ?? 'invalid host'}` };
-    const name = formatHostPort(host.data, ep.port);
-    targets.push(resolveTarget({ host: host.data, port: ep.port, ...(ep.service ? { service: ep.service } : {}), name, id: `${i}:${name}` }, defaults));
+    const problem = hostProblem(ep.host);
+    if (problem) return { error: `"${spec}": ${problem}` };
+    const host = normalizeHost(ep.host);
+    const name = formatHostPort(host, ep.port);
+    targets.push(resolveTarget({ host, port: ep.port, ...(ep.service ? { service: ep.service } : {}), name, id: `${i}:${name}` }, defaults));
   }
   return targets;
 }

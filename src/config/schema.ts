@@ -1,8 +1,8 @@
-import { isIPv6 } from 'node:net';
 import { z } from 'zod';
 import { durationSchema } from './duration-schema.js';
 import { SERVICE_PORTS, serviceNames } from './presets.js';
 import { didYouMean } from './suggest.js';
+import { hostProblem, normalizeHost } from './host.js';
 import { httpSchema, probeShape, refineProbe } from './probe-schema.js';
 import { alertsSchema, maintenanceListSchema, notifiersSchema, notifyListSchema, NOTIFY_KNOWN_KEYS } from './notify-schema.js';
 
@@ -12,34 +12,13 @@ export const portSchema = z
   .min(1, { error: 'expected a port number (an integer from 1 to 65535)' })
   .max(65535, { error: 'expected a port number (an integer from 1 to 65535)' });
 
-const HOST_RE = /^(\[[0-9A-Fa-f:.]+(%[\w.-]+)?\]|[0-9A-Fa-f:.]+(%[\w.-]+)?|[A-Za-z0-9_]([A-Za-z0-9_.-]{0,252}))$/;
-const HOST_HINT = 'expected a host name or IP address (letters, digits, ".", "-", ":"; no spaces or scheme)';
-
-/** A port written into the host ("127.0.0.1:22", "db1:5432", "[::1]:22"): the host and port apart. */
-function splitHostPort(h: string): { host: string; port: string } | undefined {
-  const bracketed = /^\[([^\]]*)\]:(\d{1,5})$/.exec(h);
-  if (bracketed) return { host: bracketed[1]!, port: bracketed[2]! };
-  if (isIPv6(h) || h.startsWith('[')) return undefined;
-  const plain = /^([^:]+):(\d{1,5})$/.exec(h);
-  return plain ? { host: plain[1]!, port: plain[2]! } : undefined;
-}
-
 export const hostSchema = z
   .string({ error: 'expected a host name or IP address' })
-  .min(1, { error: 'expected a host name or IP address' })
-  .max(253, { error: 'expected a host name of at most 253 characters' })
   .superRefine((h, ctx) => {
-    const split = splitHostPort(h);
-    if (split) {
-      ctx.addIssue({ code: 'custom', message: `a port does not belong in "host": write "host": ${JSON.stringify(split.host)} and "port": ${Number(split.port)}` });
-      return;
-    }
-    const inner = h.startsWith('[') && h.endsWith(']') ? h.slice(1, -1) : undefined;
-    if (!HOST_RE.test(h) || (inner !== undefined && !isIPv6(inner)) || (inner === undefined && h.includes(':') && !isIPv6(h))) {
-      ctx.addIssue({ code: 'custom', message: HOST_HINT });
-    }
+    const problem = hostProblem(h);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
   })
-  .transform((h) => (h.startsWith('[') && h.endsWith(']') ? h.slice(1, -1) : h));
+  .transform(normalizeHost);
 
 export const serviceSchema = z.string({ error: 'expected a service name' }).superRefine((name, ctx) => {
   if (Object.hasOwn(SERVICE_PORTS, name)) return;
