@@ -93,6 +93,16 @@ describe('agent reload: a changed config file, SIGHUP and porthole reload', { sk
     // svc-a was never restarted: no new state line for it across three reloads.
     assert.equal(stateLines(agent, 'svc-a').length, aLinesBefore, agent.stdout);
     assert.equal(stateLines(agent, 'svc-b').length, 1, agent.stdout);
+
+    // What consoles changed (a pause, a target added through the API) outlives a reload of the file.
+    assert.equal((await api(agent.url, 'POST', '/api/v1/targets/svc-b/pause', agent.token)).status, 200);
+    assert.equal((await api(agent.url, 'POST', '/api/v1/targets', agent.token, { target: { name: 'svc-api', host: '127.0.0.1', port: svcC.port } })).status, 201);
+    writeAtomically(config, configText([A, B], { interval: '1s', timeout: '1s', retries: 0, slowAfter: '900ms' }));
+    await waitFor('a third reload line', () => agent.lines('reload').length > 2, 5_000, 50);
+    const s = await snapshot(agent);
+    assert.equal(byName(s, 'svc-b')?.monitor.state, 'PAUSED', 'the pause made on the agent stays');
+    assert.ok(byName(s, 'svc-api'), 'the target added on the agent stays');
+    assert.doesNotMatch(agent.lines('reload')[2] ?? '', /removed=svc-api/);
   });
 
   it('SIGHUP and porthole reload apply a change the file watch did not see, say what changed, and refuse a broken one (exit 1)', async () => {
