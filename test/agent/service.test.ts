@@ -74,6 +74,32 @@ describe('agent under a service manager', { skip: distMissing }, () => {
     assert.equal((await second.stop('SIGTERM')).code, 0);
   });
 
+  it('refuses a second agent on a data dir where one runs (exit 1); starts over the agent.json a killed one left', async () => {
+    const dataDir = join(dir, 'data-twice');
+    const first = await start(dataDir);
+    const agentJson = readFileSync(join(dataDir, 'agent.json'), 'utf8');
+    const second = await runCli(['agent', '--config', config, '--data-dir', dataDir, '--listen', '127.0.0.1:0'], {}, 20_000);
+    assert.equal(second.code, 1, second.stdout + second.stderr);
+    assert.match(second.stdout, new RegExp(`error message="another agent \\(pid ${first.proc.pid}\\) already runs on ${dataDir.replace(/[.]/g, '\\.')} at ${first.url.replace(/[.]/g, '\\.')}`));
+    assert.doesNotMatch(second.stdout, / started /);
+    assert.equal(readFileSync(join(dataDir, 'agent.json'), 'utf8'), agentJson, "the running agent's agent.json is untouched");
+    assert.ok(first.running);
+    assert.ok((await snapshot(first)).targets.length === 2);
+
+    // Killed outright (as by the OOM killer): agent.json stays behind, naming a dead pid.
+    await first.kill();
+    assert.ok(existsSync(join(dataDir, 'agent.json')));
+    const again = await start(dataDir);
+    assert.equal(JSON.parse(readFileSync(join(dataDir, 'agent.json'), 'utf8')).pid, again.proc.pid);
+    assert.equal((await again.stop('SIGTERM')).code, 0);
+
+    // An agent.json whose pid was reused by a process that does not listen there: not an agent either.
+    writeFileSync(join(dataDir, 'agent.json'), JSON.stringify({ url: `http://127.0.0.1:${await freePort()}`, pid: process.pid, startedAt: 0, version: 'old' }));
+    const third = await start(dataDir);
+    assert.equal(JSON.parse(readFileSync(join(dataDir, 'agent.json'), 'utf8')).pid, third.proc.pid);
+    assert.equal((await third.stop('SIGTERM')).code, 0);
+  });
+
   it('prints a systemd unit that runs it unprivileged, restarts it and reloads with SIGHUP', async () => {
     const r = await runCli(['agent', '--print-systemd-unit', '--config', config]);
     assert.equal(r.code, 0, r.stderr);
