@@ -18,6 +18,8 @@ export interface AgentOptions {
   version: string;
   env?: NodeJS.ProcessEnv;
   out?: NodeJS.WritableStream;
+  /** Whether a SIGHUP came while the agent was loading (the caller stops catching it then). */
+  takeEarlyReload?: () => boolean;
 }
 
 /** How long a stop may take: the longest check timeout (checks in flight finish or are cut then). */
@@ -97,6 +99,7 @@ export async function runAgent(o: AgentOptions): Promise<number> {
     process.on('SIGTERM', onStop);
     process.on('SIGINT', onStop);
     process.on('SIGHUP', () => void runtime.reload('signal'));
+    if (o.takeEarlyReload?.()) void runtime.reload('signal');
   });
 
   const deadline = drainDeadline(runtime);

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { byName, configText, distMissing, runCli, snapshot, startAgent, type AgentProcess } from '../helpers/agent.js';
+import { AgentProcess, byName, configText, distMissing, runCli, snapshot, startAgent } from '../helpers/agent.js';
 import { freePort, listen, waitFor, type Listener } from '../helpers/net.js';
 import { RedisServer } from '../helpers/servers.js';
 import { which } from '../helpers/system.js';
@@ -98,6 +98,31 @@ describe('agent under a service manager', { skip: distMissing }, () => {
     const third = await start(dataDir);
     assert.equal(JSON.parse(readFileSync(join(dataDir, 'agent.json'), 'utf8')).pid, third.proc.pid);
     assert.equal((await third.stop('SIGTERM')).code, 0);
+  });
+
+  it('a SIGHUP while the agent is still loading does not kill it: the reload is applied once it runs', { skip: existsSync('/proc/self/status') ? false : 'needs /proc' }, async () => {
+    const dataDir = join(dir, 'data-early-hup');
+    const a = new AgentProcess({ config, dataDir });
+    agents.push(a);
+    const pid = a.proc.pid ?? 0;
+    // SIGHUP (1) is caught once its bit shows in SigCgt; sent at that moment, before the agent has started.
+    const catchesHup = () => {
+      try {
+        const m = /^SigCgt:\s*([0-9a-f]+)$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+        return m ? (BigInt(`0x${m[1]}`) & 1n) === 1n : false;
+      } catch {
+        return false;
+      }
+    };
+    await waitFor('the agent to catch SIGHUP', () => catchesHup() || !a.running, 20_000, 2);
+    const startedAlready = / started /.test(a.stdout);
+    a.proc.kill('SIGHUP');
+    await a.ready();
+    assert.equal(startedAlready, false, 'SIGHUP is caught before the agent has started');
+    await waitFor('the early reload applied', () => a.lines('reload').length === 1, 5_000, 50);
+    assert.match(a.lines('reload')[0] ?? '', /trigger=signal/);
+    assert.ok(a.running);
+    assert.equal((await a.stop('SIGTERM')).code, 0);
   });
 
   it('prints a systemd unit that runs it unprivileged, restarts it and reloads with SIGHUP', async () => {
