@@ -125,6 +125,25 @@ describe('agent under a service manager', { skip: distMissing }, () => {
     assert.equal((await a.stop('SIGTERM')).code, 0);
   });
 
+  it('--log-format json: every line is one JSON object with ts and event, and names no token', async () => {
+    const port = await freePort();
+    const jsonConfig = join(dir, 'json.json');
+    writeFileSync(jsonConfig, configText([{ name: 'json-target', host: '127.0.0.1', port }]));
+    const a = await startAgent({ config: jsonConfig, dataDir: join(dir, 'data-json'), extraArgs: ['--log-format', 'json'] });
+    agents.push(a);
+    await waitFor('the DOWN state line', () => a.stdout.includes('"to":"DOWN"'), 10_000, 50);
+    assert.equal((await a.stop('SIGTERM')).code, 0);
+    const lines = a.stdout.trimEnd().split('\n');
+    const events = lines.map((l) => JSON.parse(l) as { ts: string; event: string; [k: string]: unknown });
+    for (const e of events) assert.ok(!Number.isNaN(Date.parse(e.ts)) && typeof e.event === 'string', JSON.stringify(e));
+    assert.deepEqual(events.map((e) => e.event).filter((e) => e !== 'incident-opened'), ['started', 'state', 'stopping', 'stopped']);
+    const state = events.find((e) => e.event === 'state');
+    assert.equal(state?.target, 'json-target');
+    assert.equal(state?.to, 'DOWN');
+    assert.equal(state?.cause, 'refused');
+    assert.ok(!a.stdout.includes(a.token));
+  });
+
   it('prints a systemd unit that runs it unprivileged, restarts it and reloads with SIGHUP', async () => {
     const r = await runCli(['agent', '--print-systemd-unit', '--config', config]);
     assert.equal(r.code, 0, r.stderr);

@@ -67,7 +67,7 @@ export class AgentProcess {
       'the agent to start',
       () => {
         if (!this.running) throw new Error(`the agent exited early (${this.proc.exitCode})\nstdout: ${this.stdout}\nstderr: ${this.stderr}`);
-        return / started .*url=(\S+)/.exec(this.stdout) ?? undefined;
+        return / started .*url=(\S+)/.exec(this.stdout) ?? /"event":"started".*?"url":"([^"]+)"/.exec(this.stdout) ?? undefined;
       },
       timeoutMs,
       25,
