@@ -11,6 +11,14 @@ import { RemoteFeed } from './remote-feed.js';
 /** An action's failure stays in the header this long. */
 const ERROR_SHOWN_MS = 8000;
 
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}
+
 function clock(t: number): string {
   return new Date(t).toTimeString().slice(0, 8);
 }
@@ -70,7 +78,7 @@ export async function remoteBackend(endpoint: () => AgentEndpoint | undefined, l
 
   return {
     get mode() {
-      return label;
+      return feed.connectedUrl ? `agent ${hostOf(feed.connectedUrl)}` : label;
     },
     feed,
     incidents,

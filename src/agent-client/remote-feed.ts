@@ -34,6 +34,8 @@ export class RemoteFeed implements Feed {
   status: StatusBody | undefined;
   readonly connection: Connection = { connected: false, lastSeen: undefined, error: undefined, since: Date.now() };
   incidentsVersion = 0;
+  /** The agent last connected to (a restarted agent may listen on another port). */
+  connectedUrl: string | undefined;
   private views = new Map<string, TargetView>();
   private list: TargetView[] = [];
   private offline: TargetView[] | undefined;
@@ -106,6 +108,7 @@ export class RemoteFeed implements Feed {
         return;
       }
       this.stream = stream;
+      this.connectedUrl = ep.url;
       this.setConnected(true, undefined);
       this.read(stream);
     } catch (err) {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { startRuntime, type Runtime } from '../runtime/runtime.js';
 import { removeAgentFile, writeAgentFile } from './agent-file.js';
+import { otherAgentOn } from './already-running.js';
 import { startAgentServer, type MetricsEndpoint } from './api/server.js';
 import { EventLog, type LogFormat } from './event-log.js';
 import { isLoopbackHost, type ListenAddress } from './listen.js';
@@ -17,6 +18,8 @@ export interface AgentOptions {
   version: string;
   env?: NodeJS.ProcessEnv;
   out?: NodeJS.WritableStream;
+  /** Whether a SIGHUP came while the agent was loading (the caller stops catching it then). */
+  takeEarlyReload?: () => boolean;
 }
 
 /** How long a stop may take: the longest check timeout (checks in flight finish or are cut then). */
@@ -42,6 +45,13 @@ export async function runAgent(o: AgentOptions): Promise<number> {
     // Changes made from consoles are kept beside the history: an agent usually runs as a user of its own.
     stateIn: 'data-dir',
   });
+  // Two agents on one data dir would both record and both alert, and fight over agent.json.
+  const other = await otherAgentOn(runtime.dataDir);
+  if (other) {
+    log.line('error', { message: `another agent (pid ${other.pid}) already runs on ${runtime.dataDir} at ${other.url}: stop it first, or give this one another --data-dir` });
+    await runtime.close();
+    return 1;
+  }
   const stopLogging = log.follow(runtime.feed);
   runtime.onEvent((e) => log.runtime(e));
 
@@ -90,6 +100,7 @@ export async function runAgent(o: AgentOptions): Promise<number> {
     process.on('SIGTERM', onStop);
     process.on('SIGINT', onStop);
     process.on('SIGHUP', () => void runtime.reload('signal'));
+    if (o.takeEarlyReload?.()) void runtime.reload('signal');
   });
 
   const deadline = drainDeadline(runtime);

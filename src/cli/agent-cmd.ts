@@ -26,9 +26,20 @@ export async function runAgentCommand(argv: string[], version: string): Promise<
     process.stderr.write(`porthole agent: ${listen.error}\n`);
     return 2;
   }
+  // SIGHUP's default is to end the process: a reload asked for while the agent loads (systemctl
+  // reload right after start) must not kill it. It is applied once the agent runs.
+  let hupWhileStarting = false;
+  const earlyHup = () => {
+    hupWhileStarting = true;
+  };
+  process.on('SIGHUP', earlyHup);
   const { runAgent } = await import('../agent/run-agent.js');
   try {
     return await runAgent({
+      takeEarlyReload: () => {
+        process.off('SIGHUP', earlyHup);
+        return hupWhileStarting;
+      },
       ...(values.config ? { config: values.config } : {}),
       ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
       listen,

@@ -48,7 +48,7 @@ export async function runConsole(backend: ConsoleBackend, options: { color: bool
       defaults: backend.defaults(),
       configFile: backend.configFile,
       stateFile: backend.stateFile,
-      mode: backend.mode,
+      mode: () => backend.mode,
       color: options.color,
       uptime: (id: string) => pct(backend.uptime(id)?.['24h']),
       uptimeWindows: (id: string) => backend.uptime(id),

@@ -38,8 +38,8 @@ export interface ConsoleProps {
   uptime?: (targetId: string) => number | undefined;
   /** Uptime ratios over 24 h / 7 d / 30 d for the detail pane (null: nothing known). */
   uptimeWindows?: (targetId: string) => UptimeWindows | undefined;
-  /** Where the monitor runs, for the header: "local" or "agent HOST:PORT". */
-  mode?: string;
+  /** Where the monitor runs, for the header: "local" or "agent HOST:PORT" (read at each frame: a restarted agent may listen elsewhere). */
+  mode?: string | (() => string);
   /** A warning for the header (history off, writes lost), read at each frame. */
   notice?: () => string | undefined;
   /** Where the history is kept and why it is off, for the help overlay (`?`). */
@@ -145,7 +145,7 @@ export function Console(props: ConsoleProps) {
   return (
     <ColorContext.Provider value={color}>
       <Box flexDirection="column" width={layout.width} height={layout.height}>
-        <Header counts={snap.counts} configFile={configFile} lastCheckAt={snap.lastCheckAt} width={layout.width} sort={state.sort} shown={visible.length} total={snap.views.length} notice={props.notice?.()} mode={props.mode} />
+        <Header counts={snap.counts} configFile={configFile} lastCheckAt={snap.lastCheckAt} width={layout.width} sort={state.sort} shown={visible.length} total={snap.views.length} notice={props.notice?.()} mode={typeof props.mode === 'function' ? props.mode() : props.mode} />
         <Box flexDirection="column" height={bodyHeight}>
           {body}
         </Box>

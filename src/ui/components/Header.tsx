@@ -26,7 +26,11 @@ export function Header({ counts, configFile, lastCheckAt, width, sort, shown, to
   const parts = SHOWN.map((s) => ({ s, text: `${STATE_SYMBOL[s]} ${s} ${counts[s]}` }));
   const countsLen = parts.reduce((n, p) => n + p.text.length + 2, 0);
   const filtered = shown !== total ? ` · ${shown}/${total} shown` : '';
-  const rest = `${mode ? ` · ${sanitize(mode, 60)}` : ''} · ${width >= 110 ? 'last check ' : ''}${clockTime(lastCheckAt)} · sort ${sort}${filtered} · ${notice ? '' : sanitize(configFile, 200)}`;
+  const modePart = mode ? ` · ${sanitize(mode, 60)}` : '';
+  const full = `${modePart} · ${width >= 110 ? 'last check ' : ''}${clockTime(lastCheckAt)} · sort ${sort}${filtered} · ${notice ? '' : sanitize(configFile, 200)}`;
+  // A notice must not be missed: on a narrow terminal it takes the place of the mode, clock and sort.
+  const noticeText = notice ? `⚠ ${sanitize(notice, 300)}` : '';
+  const rest = notice && countsLen + full.length + Math.min(noticeText.length, 24) > width ? ' · ' : full;
   return (
     <Box height={1}>
       {parts.map((p) => (
@@ -37,7 +41,7 @@ export function Header({ counts, configFile, lastCheckAt, width, sort, shown, to
       <Txt dim>{clip(rest, Math.max(0, width - countsLen))}</Txt>
       {notice ? (
         <Txt color="yellow" bold>
-          {clip(`⚠ ${sanitize(notice, 300)}`, Math.max(0, width - countsLen - rest.length))}
+          {clip(noticeText, Math.max(0, width - countsLen - rest.length))}
         </Txt>
       ) : null}
     </Box>
