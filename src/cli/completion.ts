@@ -1,5 +1,5 @@
 import type { CommandSpec, OptionSpec } from './command-spec.js';
-import { COMMANDS } from './specs.js';
+import { COMMANDS, GROUPS } from './specs.js';
 
 /** Shell completion scripts, made from the same declarations as the help. */
 
@@ -28,6 +28,11 @@ function valueCompletion(o: OptionSpec): 'file' | 'dir' | 'host' | readonly stri
 }
 
 const firstWords = (): string[] => [...new Set(words().map((w) => w.path[0]!))].concat(['help']);
+
+/** A first word's one-line description: the command's, or the group's. */
+function summaryOf(first: string): string {
+  return GROUPS[first] ?? words().find((w) => w.path[0] === first)?.spec.summary ?? 'this help';
+}
 
 function bash(): string {
   const cases = words()
@@ -91,7 +96,7 @@ function zsh(): string {
 _porthole() {
   if (( CURRENT == 2 )); then
     local -a cmds; cmds=(${firstWords()
-      .map((f) => `'${f}:${describe(words().find((w) => w.path[0] === f)?.spec.summary ?? 'this help')}'`)
+      .map((f) => `'${f}:${describe(summaryOf(f))}'`)
       .join(' ')}); _describe command cmds; return
   fi
   local key="\${words[2]}"
@@ -111,7 +116,7 @@ function fish(): string {
   const esc = (s: string) => s.replace(/\\/g, '\\\\').replace(/'/g, "\\'");
   const lines = ['# porthole completion for fish: porthole completion fish > ~/.config/fish/completions/porthole.fish', 'complete -c porthole -f'];
   for (const f of firstWords()) {
-    const summary = words().find((w) => w.path[0] === f)?.spec.summary ?? 'this help';
+    const summary = summaryOf(f);
     lines.push(`complete -c porthole -n '__fish_use_subcommand' -a ${f} -d '${esc(summary)}'`);
   }
   for (const w of words()) {

@@ -230,6 +230,13 @@ export const COMPLETION: CommandSpec = {
 /** Every command, in the order `porthole help` lists them. */
 export const COMMANDS: readonly CommandSpec[] = [UI, WATCH, AGENT, STATUS, RELOAD, CHECK, CONFIG_VALIDATE, CONFIG_SHOW, CONFIG_PATH, REPORT, EXPORT, HISTORY_PRUNE, DISCOVER, NOTIFY_TEST, COMPLETION];
 
+/** What each command with subcommands is for, in a few words. */
+export const GROUPS: Readonly<Record<string, string>> = {
+  config: 'check, show or locate the config',
+  history: 'look after the history database',
+  notify: 'try the alert channels',
+};
+
 /** Commands with subcommands: "porthole config --help" lists them. */
 export function groupOf(name: string): CommandSpec[] {
   return COMMANDS.filter((c) => c.name.startsWith(`${name} `));

@@ -1,16 +1,12 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { listen, waitFor, type Listener } from '../helpers/net.js';
 import { httpReceiver, type HttpReceiver } from '../notify/helpers/receivers.js';
-
-const ROOT = resolve(import.meta.dirname, '..', '..');
-const MAIN = join(ROOT, 'dist', 'cli', 'main.js');
-const skip = existsSync(MAIN) ? false : 'dist/cli/main.js is missing: run npm run build first';
+import { distMissing, startAgent, type AgentProcess } from '../helpers/agent.js';
 
 /** A metric's value for a target, from an exposition text; undefined when the series is absent. */
 function metric(text: string, name: string, labels: Record<string, string>): number | undefined {
@@ -22,15 +18,15 @@ function metric(text: string, name: string, labels: Record<string, string>): num
   return undefined;
 }
 
-describe('porthole agent as a service: a listener dies and comes back', { skip }, () => {
+describe('porthole agent as a service: a listener dies and comes back', { skip: distMissing }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'porthole-agent-life-'));
   const dataDir = join(dir, 'data');
   const config = join(dir, 'config.json');
   let svc: Listener;
   let hook: HttpReceiver;
-  let agent: ChildProcess;
-  let out = '';
+  let agent: AgentProcess;
   let url = '';
+  const out = () => agent.stdout + agent.stderr;
   const INTERVAL_MS = 1000;
   const RETRIES = 1;
   const RETRY_DELAY_MS = 500;
@@ -48,14 +44,12 @@ describe('porthole agent as a service: a listener dies and comes back', { skip }
       }),
     );
     // As a service manager runs it: no terminal, stdin closed, output to a pipe.
-    agent = spawn(process.execPath, [MAIN, 'agent', '--config', config, '--data-dir', dataDir, '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    agent.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
-    agent.stderr!.setEncoding('utf8').on('data', (d: string) => (out += d));
-    url = (await waitFor('the agent to listen', () => / started .*url=(\S+)/.exec(out)?.[1], 15_000))!;
+    agent = await startAgent({ config, dataDir });
+    url = agent.url;
   });
 
   after(async () => {
-    if (agent.exitCode === null) agent.kill('SIGKILL');
+    await agent?.kill();
     await Promise.allSettled([svc?.close(), hook?.close()]);
     rmSync(dir, { recursive: true, force: true });
   });
@@ -82,21 +76,18 @@ describe('porthole agent as a service: a listener dies and comes back', { skip }
     await new Promise((r) => setTimeout(r, 1500));
     const kinds = hook.received.map((r) => (r.body as { event?: string }).event);
     assert.deepEqual(kinds, ['down'], `one DOWN alert, got ${JSON.stringify(kinds)}`);
-    assert.match(out, /state target=svc from=RETRYING to=DOWN cause=refused/);
-    assert.match(out, /alert-sent channel=team kind=down/);
+    assert.match(out(), /state target=svc from=RETRYING to=DOWN cause=refused/);
+    assert.match(out(), /alert-sent channel=team kind=down/);
   });
 
   it('the listener comes back: RECOVERED, then SIGTERM exits 0 with nothing left in the outbox', async () => {
     svc = await listen('127.0.0.1', svc.port);
     await waitFor('the RECOVERED alert', () => hook.received.some((r) => (r.body as { event?: string }).event === 'recovery'), 15_000);
     assert.equal(metric(await scrape(), 'probe_success', { target: 'svc' }), 1);
-    const exited = new Promise<number | null>((r) => agent.once('exit', (code) => r(code)));
-    const t0 = Date.now();
-    agent.kill('SIGTERM');
-    const code = await exited;
-    assert.equal(code, 0, out);
-    assert.ok(Date.now() - t0 < 3000, `stopped in ${Date.now() - t0}ms`);
-    assert.match(out, /stopped pendingAlerts=0/);
+    const stopped = await agent.stop('SIGTERM');
+    assert.equal(stopped.code, 0, out());
+    assert.ok(stopped.ms < 3000, `stopped in ${stopped.ms}ms`);
+    assert.match(out(), /stopped pendingAlerts=0/);
     const db = new Database(join(dataDir, 'history.sqlite'), { readonly: true });
     try {
       assert.equal((db.prepare("SELECT count(*) AS n FROM outbox WHERE status = 'pending'").get() as { n: number }).n, 0);

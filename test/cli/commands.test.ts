@@ -115,7 +115,8 @@ describe('the command line', () => {
       const r = porthole(['completion', shell]);
       assert.equal(r.code, 0);
       assert.match(r.stdout, /report/);
-      assert.match(r.stdout, /--data-dir/);
+      assert.match(r.stdout, /data-dir/);
+      assert.match(r.stdout, /check, show or locate the config/);
     }
     assert.equal(porthole(['completion', 'tcsh']).code, 2);
   });
