@@ -1,64 +1,46 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { BUILTIN_DEFAULTS, resolveTarget } from '../../src/config/target.js';
-import { Engine } from '../../src/engine/engine.js';
-import { writeMetrics } from '../../src/metrics/http.js';
-import { createMetrics, type Metrics } from '../../src/metrics/index.js';
+import { spawnSync } from 'node:child_process';
+import { distMissing, startAgent, type AgentProcess } from '../helpers/agent.js';
 import { freePort, listen, waitFor, type Listener } from '../helpers/net.js';
 import { which } from '../helpers/system.js';
 
-const skip = which('prometheus') ? false : 'prometheus missing (Debian package prometheus)';
+const skip = distMissing || (which('prometheus') ? false : 'prometheus missing (Debian package prometheus)');
 
 interface QueryResult {
   metric: Record<string, string>;
   value: [number, string];
 }
 
-describe('a real prometheus server scrapes the metrics', { skip }, () => {
+describe('a real prometheus server scrapes the agent', { skip }, () => {
   let svc: Listener;
-  let engine: Engine;
-  let metrics: Metrics;
-  let server: Server;
+  let agent: AgentProcess;
   let prom: ChildProcess | undefined;
   let dir: string;
   let promPort: number;
   let promLog = '';
-  let scrapes = 0;
-  const gzipScrapes: boolean[] = [];
 
   before(async () => {
     svc = await listen();
     const closed = await freePort();
-    const target = (name: string, port: number) => resolveTarget({ name, host: '127.0.0.1', port, interval: 200, timeout: 1000, retries: 0, retryDelay: 50 }, BUILTIN_DEFAULTS);
-    engine = new Engine({ targets: [target('svc', svc.port), target('refused', closed), target('odd "name"\\ \n', closed)], startSpreadMs: 0 });
-    metrics = createMetrics({ source: engine, location: 'ci' });
-    engine.start();
-
-    server = createServer((req, res) => {
-      if (req.url !== '/metrics') {
-        res.writeHead(404).end();
-        return;
-      }
-      scrapes++;
-      gzipScrapes.push(/gzip/.test(String(req.headers['accept-encoding'])));
-      void writeMetrics(metrics, req, res);
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const metricsPort = (server.address() as { port: number }).port;
-
     dir = mkdtempSync(join(tmpdir(), 'porthole-prometheus-'));
+    const config = join(dir, 'porthole.json');
+    const target = (name: string, port: number) => ({ name, host: '127.0.0.1', port });
+    writeFileSync(config, JSON.stringify({ defaults: { interval: '500ms', timeout: '1s', retries: 0 }, targets: [target('svc', svc.port), target('refused', closed), target('odd "name"\\ \n', closed)] }));
+    agent = await startAgent({ config, dataDir: join(dir, 'agent') });
+    const metricsPort = Number(new URL(agent.url).port);
+
     promPort = await freePort();
-    const config = join(dir, 'prometheus.yml');
+    const promConfig = join(dir, 'prometheus.yml');
     writeFileSync(
-      config,
+      promConfig,
       ['global:', '  scrape_interval: 1s', '  scrape_timeout: 1s', 'scrape_configs:', '  - job_name: porthole', '    static_configs:', `      - targets: ['127.0.0.1:${metricsPort}']`, ''].join('\n'),
     );
-    prom = spawn('prometheus', [`--config.file=${config}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${promPort}`, '--log.level=warn'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    prom = spawn('prometheus', [`--config.file=${promConfig}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${promPort}`, '--log.level=warn'], { stdio: ['ignore', 'pipe', 'pipe'] });
     prom.stdout?.on('data', (d: Buffer) => (promLog += d.toString()));
     prom.stderr?.on('data', (d: Buffer) => (promLog += d.toString()));
   });
@@ -71,9 +53,7 @@ describe('a real prometheus server scrapes the metrics', { skip }, () => {
       await exited;
       clearTimeout(timer);
     }
-    metrics.close();
-    await engine.stop();
-    await new Promise((resolve) => server.close(resolve));
+    await agent?.kill();
     await svc.close();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -96,7 +76,7 @@ describe('a real prometheus server scrapes the metrics', { skip }, () => {
     const svcLabels = success.find((x) => x.metric.target === 'svc')!.metric;
     assert.equal(svcLabels.host, '127.0.0.1');
     assert.equal(svcLabels.port, String(svc.port));
-    assert.equal(svcLabels.location, 'ci');
+    assert.equal(svcLabels.location, 'local');
     assert.ok(success.some((x) => x.metric.target === 'odd "name"\\ \\n'), 'the escaped name arrives as sanitized');
 
     const down = await waitFor('state DOWN of refused', async () => {
@@ -108,7 +88,15 @@ describe('a real prometheus server scrapes the metrics', { skip }, () => {
     assert.equal(checks.find((x) => x.metric.outcome === 'refused')?.metric.outcome, 'refused');
     const scrapeErrors = await query('scrape_samples_scraped{job="porthole"}');
     assert.ok(Number(scrapeErrors[0]?.value[1]) > 10, 'samples were ingested');
-    assert.ok(scrapes >= 1);
-    assert.ok(gzipScrapes.every(Boolean), 'prometheus asks for gzip, and got it');
+    const gz = await fetch(`${agent.url}/metrics`, { headers: { 'accept-encoding': 'gzip' } });
+    assert.equal(gz.headers.get('content-encoding'), 'gzip', 'gzip, as prometheus asks for');
+  });
+
+  it('promtool check metrics passes on a scrape of the agent', { skip: which('promtool') ? false : 'promtool missing (Debian package prometheus)' }, async () => {
+    const text = await (await fetch(`${agent.url}/metrics`)).text();
+    assert.match(text, /probe_success\{/);
+    const r = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
+    assert.equal(r.status, 0, `promtool: ${r.stdout}${r.stderr}`);
+    assert.ok(!text.includes(agent.token), 'the token is not in /metrics');
   });
 });
