@@ -104,7 +104,8 @@ async function runAgent(config: string, dir: string): Promise<Measured & { scrap
 }
 
 async function runNoUi(config: string, dir: string): Promise<Measured> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'runtime-child.ts'), config, dir], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NODE_ENV: 'production' } });
+  // From dist/, as the agent runs: the same compiled code on both sides.
+  const child = spawn(process.execPath, [join(import.meta.dirname, 'runtime-child.mjs'), config, dir], { stdio: ['ignore', 'pipe', 'inherit'] });
   const out = lineReader(child);
   await out.waitFor(/checks/);
   const checks = async () => {
