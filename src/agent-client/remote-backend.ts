@@ -94,8 +94,8 @@ export async function remoteBackend(endpoint: () => AgentEndpoint | undefined, l
     notice() {
       const parts: string[] = [];
       if (!feed.connection.connected) {
-        const why = feed.connection.error ? `: ${sanitize(feed.connection.error, 120)}` : '';
-        parts.push(`agent unreachable since ${clock(feed.connection.since)}${why} — reconnecting; states unknown`);
+        const why = feed.connection.error ? ` (${sanitize(feed.connection.error, 120)})` : '';
+        parts.push(`agent unreachable since ${clock(feed.connection.since)} — states unknown, reconnecting${why}`);
       } else if (feed.status?.notice) parts.push(feed.status.notice);
       if (lastError && Date.now() - lastError.at < ERROR_SHOWN_MS) parts.push(lastError.text);
       return parts.length ? parts.join(' · ') : undefined;

@@ -69,8 +69,8 @@ export class RemoteFeed implements Feed {
 
   snapshot(): readonly TargetView[] {
     if (this.connection.connected) return this.list;
-    // Stale states are never shown as live.
-    this.offline ??= this.list.map((v) => (v.monitor.state === 'UNKNOWN' ? v : { ...v, monitor: { ...v.monitor, state: 'UNKNOWN' as State } }));
+    // Stale states are never shown as live (a pause is a setting, not an observation: it stays).
+    this.offline ??= this.list.map((v) => (v.monitor.state === 'UNKNOWN' || v.monitor.state === 'PAUSED' ? v : { ...v, monitor: { ...v.monitor, state: 'UNKNOWN' as State } }));
     return this.offline;
   }
 
@@ -81,7 +81,10 @@ export class RemoteFeed implements Feed {
   }
 
   stateCounts(): StateCounts {
-    if (!this.connection.connected) return { ...EMPTY_COUNTS, UNKNOWN: this.list.length };
+    if (!this.connection.connected) {
+      const paused = this.list.filter((v) => v.monitor.state === 'PAUSED').length;
+      return { ...EMPTY_COUNTS, UNKNOWN: this.list.length - paused, PAUSED: paused };
+    }
     if (this.counted?.version !== this.stateVersion) {
       const counts = { ...EMPTY_COUNTS };
       for (const v of this.list) counts[v.monitor.state]++;

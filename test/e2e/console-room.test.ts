@@ -1,46 +1,33 @@
 // Issue 11, items 19–21 and 23 in a real terminal: the console in tmux at 80×24, then resized to 200×50.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { listen, waitFor, type Listener } from '../helpers/net.js';
+import { listen, type Listener } from '../helpers/net.js';
 import { which } from '../helpers/system.js';
+import { gridLine, PROMPT_SEEN, Term } from '../helpers/tmux.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const MAIN = join(ROOT, 'dist', 'cli', 'main.js');
-const PROMPT = 'E2E-READY$ ';
-const PROMPT_SEEN = PROMPT.trimEnd();
 const skip = !which('tmux') ? 'tmux is not installed' : !existsSync(MAIN) ? 'dist/cli/main.js is missing: run npm run build first' : false;
 /** A loopback address (all of 127/8 is on lo) long enough to be cut at 80 columns before. */
 const LONG_HOST = '127.100.200.250';
 
-function tmux(...args: string[]): string {
-  const r = spawnSync('tmux', args, { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`tmux ${args.join(' ')}: ${r.stderr}`);
-  return r.stdout;
-}
 
 describe('the console shares the terminal by what it holds (tmux 80×24, then 200×50)', { skip }, () => {
-  const session = `porthole-e2e-room-${process.pid}-${Date.now().toString(36)}`;
+  let term: Term;
   const dir = mkdtempSync(join(tmpdir(), 'porthole-e2e-room-'));
   const configFile = join(dir, 'config.json');
   const listeners: Listener[] = [];
   let relay: Listener;
 
-  const screen = (): string => tmux('capture-pane', '-p', '-t', session);
-  const see = (what: string, test: (s: string) => boolean, timeoutMs = 10_000): Promise<string> =>
-    waitFor(what, () => {
-      const s = screen();
-      return test(s) ? s : undefined;
-    }, timeoutMs, 50).catch((e: unknown) => {
-      throw new Error(`${(e as Error).message}\n--- screen ---\n${screen()}`);
-    });
-  const line = (s: string, name: string): string => s.split('\n').find((l) => new RegExp(`^ [› ] ${name} `).test(l)) ?? '';
+  const screen = (): string => term.screen();
+  const see = (what: string, test: (s: string) => boolean, timeoutMs = 10_000): Promise<string> => term.see(what, test, timeoutMs);
+  const line = gridLine;
   /** Several keys in one send-keys: tmux writes them to the terminal together. */
-  const keys = (...k: string[]): void => void tmux('send-keys', '-t', session, ...k);
-  const type = (text: string): void => void tmux('send-keys', '-t', session, '-l', text);
+  const keys = (...k: string[]): void => term.key(...k);
+  const type = (text: string): void => term.type(text);
 
   before(async () => {
     relay = await listen(LONG_HOST);
@@ -52,12 +39,12 @@ describe('the console shares the terminal by what it holds (tmux 80×24, then 20
     ];
     writeFileSync(configFile, JSON.stringify({ defaults: { interval: '1s', timeout: '1s', retries: 1, retryDelay: '1s' }, targets }));
     // CI removed so Ink renders every frame, not only the last.
-    tmux('new-session', '-d', '-s', session, '-x', '80', '-y', '24', 'env', '-u', 'CI', `PORTHOLE_CONFIG_DIR=${join(dir, 'state')}`, `PORTHOLE_DATA_DIR=${join(dir, 'data')}`, `PS1=${PROMPT}`, 'bash', '--norc', '--noprofile');
+    term = new Term(80, 24, [`PORTHOLE_CONFIG_DIR=${join(dir, 'state')}`, `PORTHOLE_DATA_DIR=${join(dir, 'data')}`]);
     await see('the shell prompt', (s) => s.includes(PROMPT_SEEN));
   });
 
   after(async () => {
-    spawnSync('tmux', ['kill-session', '-t', session]);
+    term?.kill();
     await Promise.allSettled(listeners.map((l) => l.close()));
     rmSync(dir, { recursive: true, force: true });
   });
@@ -94,7 +81,7 @@ describe('the console shares the terminal by what it holds (tmux 80×24, then 20
     await see('prompt gone', (s) => !s.includes('Delete submission-relay'));
 
     // Item 23: at 200×50 the log starts right under the last row; TREND takes the room left.
-    tmux('resize-window', '-t', session, '-x', '200', '-y', '50');
+    term.resize(200, 50);
     const wide = await see('the wide layout', (s) => s.includes('UP%') && s.includes('SINCE'));
     const rows = wide.split('\n');
     const title = rows.findIndex((l) => l.startsWith('─ Incidents'));

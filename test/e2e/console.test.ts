@@ -1,27 +1,19 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { listen, waitFor, type Listener } from '../helpers/net.js';
+import { listen, type Listener } from '../helpers/net.js';
 import { which } from '../helpers/system.js';
+import { gridLine, PROMPT_SEEN, Term } from '../helpers/tmux.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const MAIN = join(ROOT, 'dist', 'cli', 'main.js');
-const PROMPT = 'E2E-READY$ ';
-/** capture-pane drops trailing spaces. */
-const PROMPT_SEEN = PROMPT.trimEnd();
 const skip = !which('tmux') ? 'tmux is not installed' : !existsSync(MAIN) ? 'dist/cli/main.js is missing: run npm run build first' : false;
 
-function tmux(...args: string[]): string {
-  const r = spawnSync('tmux', args, { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`tmux ${args.join(' ')}: ${r.stderr}`);
-  return r.stdout;
-}
 
 describe('the live console in a real terminal (tmux 80×24)', { skip }, () => {
-  const session = `porthole-e2e-${process.pid}-${Date.now().toString(36)}`;
+  let term: Term;
   const dir = mkdtempSync(join(tmpdir(), 'porthole-e2e-'));
   const stateDir = join(dir, 'state');
   const configFile = join(dir, 'config.json');
@@ -29,17 +21,11 @@ describe('the live console in a real terminal (tmux 80×24)', { skip }, () => {
   let b: Listener;
   let extra: Listener;
 
-  const screen = (): string => tmux('capture-pane', '-p', '-t', session);
-  const see = (what: string, test: (s: string) => boolean, timeoutMs = 10_000): Promise<string> =>
-    waitFor(what, () => {
-      const s = screen();
-      return test(s) ? s : undefined;
-    }, timeoutMs, 50).catch((e: unknown) => {
-      throw new Error(`${(e as Error).message}\n--- screen ---\n${screen()}`);
-    });
-  const line = (s: string, name: string): string => s.split('\n').find((l) => new RegExp(`^ [› ] ${name} `).test(l)) ?? '';
-  const key = (k: string): void => void tmux('send-keys', '-t', session, k);
-  const type = (text: string): void => void tmux('send-keys', '-t', session, '-l', text);
+  const screen = (): string => term.screen();
+  const see = (what: string, test: (s: string) => boolean, timeoutMs = 10_000): Promise<string> => term.see(what, test, timeoutMs);
+  const line = gridLine;
+  const key = (k: string): void => term.key(k);
+  const type = (text: string): void => term.type(text);
 
   before(async () => {
     a = await listen('127.0.0.1');
@@ -51,12 +37,12 @@ describe('the live console in a real terminal (tmux 80×24)', { skip }, () => {
       JSON.stringify({ defaults: { interval: '1s', timeout: '1s', retries: 1, retryDelay: '1s' }, targets: [target('svc-a', a.port), target('svc-b', b.port)] }),
     );
     // A plain shell with a recognisable prompt; CI removed so Ink renders every frame, not only the last.
-    tmux('new-session', '-d', '-s', session, '-x', '80', '-y', '24', 'env', '-u', 'CI', `PORTHOLE_CONFIG_DIR=${stateDir}`, `PORTHOLE_DATA_DIR=${join(dir, 'data')}`, `PS1=${PROMPT}`, 'bash', '--norc', '--noprofile');
+    term = new Term(80, 24, [`PORTHOLE_CONFIG_DIR=${stateDir}`, `PORTHOLE_DATA_DIR=${join(dir, 'data')}`]);
     await see('the shell prompt', (s) => s.includes(PROMPT_SEEN));
   });
 
   after(async () => {
-    spawnSync('tmux', ['kill-session', '-t', session]);
+    term?.kill();
     await Promise.allSettled([a?.close(), b?.close(), extra?.close()]);
     rmSync(dir, { recursive: true, force: true });
   });

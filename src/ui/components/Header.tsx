@@ -23,14 +23,17 @@ export interface HeaderProps {
 }
 
 export function Header({ counts, configFile, lastCheckAt, width, sort, shown, total, notice, mode }: HeaderProps) {
-  const parts = SHOWN.map((s) => ({ s, text: `${STATE_SYMBOL[s]} ${s} ${counts[s]}` }));
+  const noticeText = notice ? `⚠ ${sanitize(notice, 300)}` : '';
+  const all = SHOWN.map((s) => ({ s, text: `${STATE_SYMBOL[s]} ${s} ${counts[s]}` }));
+  // With a notice on a narrow terminal, the states no target is in make room for it.
+  const crowded = notice !== undefined && all.reduce((n, p) => n + p.text.length + 2, 0) + noticeText.length + 3 > width;
+  const parts = crowded ? all.filter((p) => counts[p.s] > 0) : all;
   const countsLen = parts.reduce((n, p) => n + p.text.length + 2, 0);
   const filtered = shown !== total ? ` · ${shown}/${total} shown` : '';
   const modePart = mode ? ` · ${sanitize(mode, 60)}` : '';
   const full = `${modePart} · ${width >= 110 ? 'last check ' : ''}${clockTime(lastCheckAt)} · sort ${sort}${filtered} · ${notice ? '' : sanitize(configFile, 200)}`;
   // A notice must not be missed: on a narrow terminal it takes the place of the mode, clock and sort.
-  const noticeText = notice ? `⚠ ${sanitize(notice, 300)}` : '';
-  const rest = notice && countsLen + full.length + Math.min(noticeText.length, 24) > width ? ' · ' : full;
+  const rest = notice && countsLen + full.length + noticeText.length > width ? ' · ' : full;
   return (
     <Box height={1}>
       {parts.map((p) => (
