@@ -91,10 +91,11 @@ export async function runAgent(o: AgentOptions): Promise<number> {
   log.line('started', { version: o.version, url, config: runtime.configFile, dataDir: runtime.dataDir, targets: runtime.feed.snapshot().length, pid: process.pid });
 
   const code = await new Promise<number>((resolve) => {
+    let stopping = false;
     const onStop = (sig: NodeJS.Signals) => {
-      process.off('SIGTERM', onStop);
-      process.off('SIGINT', onStop);
-      log.line('stopping', { signal: sig });
+      // A second signal during the drain changes nothing: the drain is already bounded.
+      log.line('stopping', { signal: sig, ...(stopping ? { note: 'already draining' } : {}) });
+      stopping = true;
       resolve(0);
     };
     process.on('SIGTERM', onStop);

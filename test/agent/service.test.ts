@@ -63,6 +63,17 @@ describe('agent under a service manager', { skip: distMissing }, () => {
     });
   }
 
+  it('a second SIGTERM during the drain changes nothing: still exit 0 after the drain', async () => {
+    const dataDir = join(dir, 'data-twice');
+    const a = await start(dataDir);
+    await waitFor('a connection to the silent one', () => silent.sockets.size > 0, 10_000, 50);
+    a.proc.kill('SIGTERM');
+    await waitFor('the drain to start', () => a.lines('stopping').length === 1, 5_000, 20);
+    const stopped = await a.stop('SIGTERM', LONGEST_TIMEOUT_MS + SLACK_MS + 2_000);
+    assert.equal(stopped.code, 0, `exit ${stopped.code} ${stopped.signal}\n${a.stdout}`);
+    assert.match(a.stdout, /stopped pendingAlerts=/);
+  });
+
   it('a second start on the same data dir keeps the token (consoles keep working)', async () => {
     const dataDir = join(dir, 'data-restart');
     const first = await start(dataDir);
