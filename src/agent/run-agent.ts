@@ -93,9 +93,11 @@ export async function runAgent(o: AgentOptions): Promise<number> {
   const code = await new Promise<number>((resolve) => {
     let stopping = false;
     const onStop = (sig: NodeJS.Signals) => {
-      // A second signal during the drain changes nothing: the drain is already bounded.
-      log.line('stopping', { signal: sig, ...(stopping ? { note: 'already draining' } : {}) });
+      // Later signals change nothing: the drain is bounded already. (The handlers stay: conf's
+      // exit hook raises the same signal again once, which would otherwise end the drain.)
+      if (stopping) return;
       stopping = true;
+      log.line('stopping', { signal: sig });
       resolve(0);
     };
     process.on('SIGTERM', onStop);

@@ -72,6 +72,7 @@ describe('agent under a service manager', { skip: distMissing }, () => {
     const stopped = await a.stop('SIGTERM', LONGEST_TIMEOUT_MS + SLACK_MS + 2_000);
     assert.equal(stopped.code, 0, `exit ${stopped.code} ${stopped.signal}\n${a.stdout}`);
     assert.match(a.stdout, /stopped pendingAlerts=/);
+    assert.equal(a.lines('stopping').length, 1, 'one stopping line however many signals');
   });
 
   it('a second start on the same data dir keeps the token (consoles keep working)', async () => {
