@@ -136,7 +136,7 @@ export async function api<T = unknown>(url: string, method: string, path: string
 
 export interface SnapTarget {
   target: { id: string; name: string; host: string; port: number; paused?: boolean };
-  monitor: { state: string };
+  monitor: { state: string; incident?: { id: string } };
   checks: number;
   lastCheckAt?: number;
 }

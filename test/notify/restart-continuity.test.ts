@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,42 +8,34 @@ import { describe, it } from 'node:test';
 import { freePort, listen, waitFor, type Listener } from '../helpers/net.js';
 import { httpReceiver, type HttpReceiver } from './helpers/receivers.js';
 import { FAST_TARGET } from './helpers/monitor.js';
+import { api, snapshot, startAgent, type AgentProcess } from '../helpers/agent.js';
 
-const CHILD = fileURLToPath(new URL('./helpers/restart-child.ts', import.meta.url));
 const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 
+/** One run of porthole: the real agent as a child process, on the test's data dir. */
 interface Run {
-  child: ChildProcess;
+  agent: AgentProcess;
   output: () => string;
-  /** The newest "state" line of a target: [state, incident id or '-']. */
-  state: (id: string) => [string, string] | undefined;
-  send: (line: string) => void;
+  /** The target's state and open incident id (or '-'), from the agent's snapshot. */
+  state: (id: string) => Promise<[string, string] | undefined>;
+  /** The console's `P`: pause all, or resume all. */
+  toggleAll: () => Promise<void>;
 }
 
-function startRun(config: string, dataDir: string): Run {
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, config, dataDir], { stdio: ['pipe', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
-  child.stderr!.setEncoding('utf8').on('data', (d: string) => (out += d));
-  const guard = setTimeout(() => child.kill('SIGKILL'), 60_000);
-  child.on('exit', () => clearTimeout(guard));
+async function startRun(config: string, dataDir: string): Promise<Run> {
+  const agent = await startAgent({ config, dataDir });
   return {
-    child,
-    output: () => out,
-    state: (id) => {
-      const lines = out.split('\n').filter((l) => l.startsWith(`state ${id} `));
-      const last = lines[lines.length - 1]?.split(' ');
-      return last ? [last[2]!, last[3]!] : undefined;
+    agent,
+    output: () => agent.stdout + agent.stderr,
+    state: async (id) => {
+      const t = (await snapshot(agent).catch(() => undefined))?.targets.find((x) => x.target.id === id);
+      return t ? [t.monitor.state, t.monitor.incident?.id ?? '-'] : undefined;
     },
-    send: (line) => child.stdin!.write(`${line}\n`),
+    toggleAll: async () => {
+      const r = await api(agent.url, 'POST', '/api/v1/toggle-all', agent.token);
+      assert.equal(r.status, 200);
+    },
   };
-}
-
-function exited(child: ChildProcess): Promise<number | null> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve(child.exitCode);
-    child.once('exit', (code) => resolve(code));
-  });
 }
 
 /** The real CLI, built (npm test builds first). */
@@ -106,35 +98,34 @@ describe('an outage across restarts and a pause-all/resume-all is one incident',
     try {
       // Run 1: refused from the start → DOWN, one DOWN alert; then a clean stop.
       const t0 = Date.now();
-      const run1 = startRun(config, dir);
+      const run1 = await startRun(config, dir);
       runs.push(run1);
-      const [, incidentId] = await waitFor('run 1: api DOWN with an incident', () => (run1.state('api')?.[0] === 'DOWN' ? run1.state('api') : undefined), 20_000);
+      const [, incidentId] = await waitFor('run 1: api DOWN with an incident', async () => { const st = await run1.state('api'); return st?.[0] === 'DOWN' ? st : undefined; }, 20_000);
       await waitFor('the DOWN alert', () => hook.received.length >= 1, 10_000);
       await sleep(500);
-      run1.send('stop');
-      assert.equal(await exited(run1.child), 0, run1.output());
+      assert.equal((await run1.agent.stop('SIGTERM')).code, 0, run1.output());
       const gap1From = Date.now();
       await sleep(1500);
 
       // Run 2: the same incident goes on; P (pause all) and P (resume all) do not cut it; then killed.
-      const run2 = startRun(config, dir);
-      runs.push(run2);
+      // Unwatched at least until the next run starts (its own start-up is unwatched too: a lower bound).
       const gap1 = Date.now() - gap1From;
-      await waitFor('run 2: api DOWN again', () => run2.state('api')?.[0] === 'DOWN', 20_000);
-      assert.deepEqual(run2.state('api'), ['DOWN', incidentId], 'the open incident carried over the restart');
-      run2.send('toggle-all');
-      await waitFor('paused', () => run2.state('api')?.[0] === 'PAUSED');
-      assert.equal(run2.state('api')?.[1], incidentId, 'a pause keeps the incident open');
+      const run2 = await startRun(config, dir);
+      runs.push(run2);
+      await waitFor('run 2: api DOWN again', async () => (await run2.state('api'))?.[0] === 'DOWN', 20_000);
+      assert.deepEqual(await run2.state('api'), ['DOWN', incidentId], 'the open incident carried over the restart');
+      await run2.toggleAll();
+      await waitFor('paused', async () => (await run2.state('api'))?.[0] === 'PAUSED');
+      assert.equal((await run2.state('api'))?.[1], incidentId, 'a pause keeps the incident open');
       const pausedAt = Date.now();
       await sleep(1000);
-      run2.send('toggle-all');
-      await waitFor('resumed', () => run2.state('api')?.[0] !== 'PAUSED');
+      await run2.toggleAll();
+      await waitFor('resumed', async () => (await run2.state('api'))?.[0] !== 'PAUSED');
       const pausedFor = Date.now() - pausedAt;
-      await waitFor('run 2: DOWN after the resume', () => run2.state('api')?.[0] === 'DOWN', 10_000);
-      assert.equal(run2.state('api')?.[1], incidentId);
-      await sleep(700); // the history commits every 100 ms
-      run2.child.kill('SIGKILL');
-      await exited(run2.child);
+      await waitFor('run 2: DOWN after the resume', async () => (await run2.state('api'))?.[0] === 'DOWN', 10_000);
+      assert.equal((await run2.state('api'))?.[1], incidentId);
+      await sleep(1500); // the agent's history commits every second
+      await run2.agent.kill();
       const gap2From = Date.now();
 
       // Between runs, from the real CLI: one incident, still ongoing; one DOWN alert so far.
@@ -147,18 +138,17 @@ describe('an outage across restarts and a pause-all/resume-all is one incident',
       await sleep(1000);
 
       // Run 3: still refused at first (the same incident, confirmed), then the port opens.
-      const run3 = startRun(config, dir);
-      runs.push(run3);
       const gap2 = Date.now() - gap2From;
-      await waitFor('run 3: api DOWN', () => run3.state('api')?.[0] === 'DOWN', 20_000);
-      assert.equal(run3.state('api')?.[1], incidentId);
+      const run3 = await startRun(config, dir);
+      runs.push(run3);
+      await waitFor('run 3: api DOWN', async () => (await run3.state('api'))?.[0] === 'DOWN', 20_000);
+      assert.equal((await run3.state('api'))?.[1], incidentId);
       svc = await listen('127.0.0.1', dead);
       const openedAt = Date.now();
       await waitFor('the RECOVERED alert', () => kinds(hook).includes('recovery'), 15_000);
-      await waitFor('run 3: api UP', () => run3.state('api')?.[0] === 'UP');
+      await waitFor('run 3: api UP', async () => (await run3.state('api'))?.[0] === 'UP');
       await sleep(1200); // nothing more arrives
-      run3.send('stop');
-      assert.equal(await exited(run3.child), 0, run3.output());
+      assert.equal((await run3.agent.stop('SIGTERM')).code, 0, run3.output());
       const stoppedAt = Date.now();
 
       assert.deepEqual(kinds(hook).sort(), ['down', 'recovery'], 'exactly one DOWN and one RECOVERED');
@@ -187,8 +177,7 @@ describe('an outage across restarts and a pause-all/resume-all is one incident',
       assert.ok(f.pausedMs >= 0.5 * pausedFor, `paused ${f.pausedMs}ms`);
       assert.ok(f.upMs <= stoppedAt - openedAt + 500, `up ${f.upMs}ms: only after the recovery`);
     } finally {
-      for (const r of runs) if (r.child.exitCode === null && r.child.signalCode === null) r.child.kill('SIGKILL');
-      await Promise.all(runs.map((r) => exited(r.child)));
+      await Promise.all(runs.map((r) => r.agent.kill()));
       await svc?.close();
       await hook.close();
       rmSync(dir, { recursive: true, force: true });
@@ -216,23 +205,21 @@ describe('an outage across restarts and a pause-all/resume-all is one incident',
     ]);
     const runs: Run[] = [];
     try {
-      const run1 = startRun(config, dir);
+      const run1 = await startRun(config, dir);
       runs.push(run1);
-      await waitFor('both DOWN', () => run1.state('moved')?.[0] === 'DOWN' && run1.state('gone')?.[0] === 'DOWN', 20_000);
+      await waitFor('both DOWN', async () => (await run1.state('moved'))?.[0] === 'DOWN' && (await run1.state('gone'))?.[0] === 'DOWN', 20_000);
       await waitFor('two DOWN alerts', () => kinds(hook).length >= 2, 10_000);
       await sleep(300);
-      run1.send('stop');
-      assert.equal(await exited(run1.child), 0, run1.output());
+      assert.equal((await run1.agent.stop('SIGTERM')).code, 0, run1.output());
       const stoppedAt = Date.now();
 
       write([{ id: 'moved', name: 'moved', host: '127.0.0.1', port: svc.port }]);
-      const run2 = startRun(config, dir);
+      const run2 = await startRun(config, dir);
       runs.push(run2);
-      await waitFor('moved UP on its new port', () => run2.state('moved')?.[0] === 'UP', 20_000);
-      assert.equal(run2.state('moved')?.[1], '-', 'nothing carried to the new endpoint');
+      await waitFor('moved UP on its new port', async () => (await run2.state('moved'))?.[0] === 'UP', 20_000);
+      assert.equal((await run2.state('moved'))?.[1], '-', 'nothing carried to the new endpoint');
       await sleep(1000);
-      run2.send('stop');
-      assert.equal(await exited(run2.child), 0, run2.output());
+      assert.equal((await run2.agent.stop('SIGTERM')).code, 0, run2.output());
 
       const byTarget = new Map(exportedIncidents(dir).map((i) => [i.target_id, i]));
       assert.equal(byTarget.size, 2);
@@ -241,8 +228,7 @@ describe('an outage across restarts and a pause-all/resume-all is one incident',
       for (const i of byTarget.values()) assert.ok(i.ended !== null && i.ended <= stoppedAt, 'ended where the first run last saw it');
       assert.deepEqual(kinds(hook), ['down', 'down'], 'no RECOVERED for an incident nobody saw recover');
     } finally {
-      for (const r of runs) if (r.child.exitCode === null && r.child.signalCode === null) r.child.kill('SIGKILL');
-      await Promise.all(runs.map((r) => exited(r.child)));
+      await Promise.all(runs.map((r) => r.agent.kill()));
       await svc.close();
       await hook.close();
       rmSync(dir, { recursive: true, force: true });
