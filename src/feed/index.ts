@@ -1,1 +1,0 @@
-export type { Feed, FeedListener } from './feed.js';
