@@ -73,3 +73,16 @@ export function validateTarget(raw: unknown, defaults: Defaults): { target?: Tar
   if (!parsed.success) return { problems: zodProblems(parsed.error.issues, raw) };
   return { target: resolveTarget(parsed.data, defaults), problems: [] };
 }
+
+/**
+ * A target added or edited at run time: valid on its own, and its name and id unique among the
+ * targets running (`editingId`: the one it replaces).
+ */
+export function validateAddedTarget(raw: unknown, defaults: Defaults, running: readonly Target[], editingId?: string): { target?: Target; problems: Problem[] } {
+  const checked = validateTarget(raw, defaults);
+  const target = checked.target;
+  if (!target) return checked;
+  const clash = running.find((t) => t.id !== editingId && (t.name === target.name || t.id === target.id));
+  if (clash) return { problems: [{ path: 'name', message: `a target named "${target.name}" already exists; names must be unique` }] };
+  return checked;
+}

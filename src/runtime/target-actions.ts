@@ -1,5 +1,5 @@
 import { targetToConfig } from '../config/display.js';
-import { validateTarget } from '../config/load.js';
+import { validateAddedTarget } from '../config/load.js';
 import type { Overlay } from '../config/overlay.js';
 import type { Problem } from '../config/problems.js';
 import type { Defaults, Target } from '../config/target.js';
@@ -45,11 +45,7 @@ export function createTargetActions(d: ActionDeps): TargetActions {
   const validate = (raw: unknown, editing?: Target): { target?: Target; problems: Problem[] } => {
     if (!isRecord(raw)) return { problems: [{ path: '(target)', message: 'expected a target object as in the config file' }] };
     const withId = editing ? { ...raw, id: editing.id } : raw;
-    const { target, problems } = validateTarget(withId, d.defaults());
-    if (!target) return { problems };
-    const clash = engine.snapshot().find((v) => v.target.id !== editing?.id && (v.target.name === target.name || v.target.id === target.id));
-    if (clash) return { problems: [{ path: 'name', message: `a target named "${target.name}" already exists; names must be unique` }] };
-    return { target, problems: [] };
+    return validateAddedTarget(withId, d.defaults(), engine.snapshot().map((v) => v.target), editing?.id);
   };
 
   const setPaused = (id: string, paused: boolean): boolean => {

@@ -1,6 +1,6 @@
 import { targetToConfig } from '../../config/display.js';
 import { durationToConfig } from '../../config/duration.js';
-import { validateTarget } from '../../config/load.js';
+import { validateAddedTarget } from '../../config/load.js';
 import type { Problem } from '../../config/problems.js';
 import type { Defaults, Target } from '../../config/target.js';
 
@@ -68,9 +68,6 @@ export interface FormCheck {
 /** Validates the form with the config's own zod schema, plus uniqueness against the targets running. */
 export function checkForm(v: FormValues, defaults: Defaults, existing: readonly Target[], editing?: Target): FormCheck {
   const raw = formToRaw(v, editing ? { target: editing, defaults } : undefined);
-  const { target, problems } = validateTarget(raw, defaults);
-  if (!target) return { raw, problems };
-  const clash = existing.find((t) => t.id !== editing?.id && (t.name === target.name || t.id === target.id));
-  if (clash) return { raw, problems: [{ path: 'name', message: `a target named "${target.name}" already exists; names must be unique` }] };
-  return { target, raw, problems: [] };
+  const { target, problems } = validateAddedTarget(raw, defaults, existing, editing?.id);
+  return target ? { target, raw, problems: [] } : { raw, problems };
 }
