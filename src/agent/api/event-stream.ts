@@ -27,7 +27,10 @@ export class EventStream {
     private readonly status: () => StatusBody,
   ) {
     this.unsubscribe = feed.subscribe((e) => this.onEvent(e));
-    this.statusTimer = setInterval(() => this.broadcast({ type: 'status', status: this.status() }), STATUS_MS);
+    this.statusTimer = setInterval(() => {
+      // A status walks every target (maintenance windows): only when someone listens.
+      if (this.clients.size > 0) this.broadcast({ type: 'status', status: this.status() });
+    }, STATUS_MS);
     this.statusTimer.unref();
   }
 
