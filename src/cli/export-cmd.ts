@@ -1,7 +1,8 @@
 import { parseCommand, type Io } from './command-spec.js';
 import { EXPORT } from './specs.js';
 import type Database from 'better-sqlite3';
-import { chooseDataDir, openForCommand } from './history-open.js';
+import { chooseDataDir } from '../runtime/data-dir.js';
+import { openForCommand } from './history-open.js';
 import { csvLine, safeJson } from './history-format.js';
 import { parseSince } from './report-cmd.js';
 import { sanitize } from '../text/sanitize.js';

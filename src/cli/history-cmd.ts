@@ -4,7 +4,8 @@ import { HISTORY_PRUNE } from './specs.js';
 import { parseDuration } from '../config/duration.js';
 import { DEFAULT_RETENTION, prune } from '../history/index.js';
 import { sanitize } from '../text/sanitize.js';
-import { chooseDataDir, openForCommand } from './history-open.js';
+import { chooseDataDir } from '../runtime/data-dir.js';
+import { openForCommand } from './history-open.js';
 
 export function runHistory(args: string[], io: Io): number {
   const chosen = subcommand('history', args, io);

@@ -2,7 +2,6 @@ import { existsSync, statSync } from 'node:fs';
 import { rollup } from '../history/index.js';
 import { storeFile, openStore, type StoreDb } from '../store/index.js';
 import { sanitize } from '../text/sanitize.js';
-export { chooseDataDir } from '../runtime/data-dir.js';
 
 /** Exit code when the history cannot be read or written (usage errors stay 2). */
 export const EXIT_HISTORY_UNAVAILABLE = 1;

@@ -3,7 +3,8 @@ import { REPORT } from './specs.js';
 import { parseDuration } from '../config/duration.js';
 import { HistoryQueries, type TargetFigures } from '../history/index.js';
 import { sanitize } from '../text/sanitize.js';
-import { chooseDataDir, openForCommand } from './history-open.js';
+import { chooseDataDir } from '../runtime/data-dir.js';
+import { openForCommand } from './history-open.js';
 import { duration, millis, percent, safeJson, textTable } from './history-format.js';
 
 /** "24h", "7d", "30d" or any duration the config accepts; undefined when it is none. */
