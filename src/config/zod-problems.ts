@@ -23,7 +23,11 @@ function knownKeysFor(path: readonly PropertyKey[], input?: unknown): readonly s
     return typeof type === 'string' ? (KNOWN_KEYS.notifier[type] ?? []) : [];
   }
   if (path[0] === 'defaults') return KNOWN_KEYS.defaults;
-  if (path[0] === 'targets') return path[2] === 'http' ? KNOWN_KEYS.targetHttp : KNOWN_KEYS.target;
+  if (path[0] === 'targets') {
+    if (path[2] === 'http') return KNOWN_KEYS.targetHttp;
+    const block = typeof path[2] === 'string' ? KNOWN_KEYS.kindBlock[path[2]] : undefined;
+    return block ?? KNOWN_KEYS.target;
+  }
   return [];
 }
 
