@@ -17,6 +17,7 @@ import { HistoryWriter } from '../../src/history/writer.js';
 import { migrate } from '../../src/store/migrations.js';
 import { openStore, SCHEMA_VERSION } from '../../src/store/index.js';
 import { endpointCell } from '../../src/ui/model/rows.js';
+import { checkForm, emptyForm, fieldOf, fieldsFor, formFromTarget } from '../../src/ui/model/form.js';
 import { freePort, waitFor } from '../helpers/net.js';
 import { which } from '../helpers/system.js';
 
@@ -159,5 +160,41 @@ describe('the engine and `check` run every kind', { skip: which('fping') ? false
     assert.equal(json.results[0]!.check, 'ping 127.0.0.1');
     assert.equal('port' in json.results[0]!, false);
     assert.equal((json.results[0]!.ping as { sent: number }).sent, 2);
+  });
+});
+
+describe("the console's add/edit form offers the kind and its options", () => {
+  it('shows the port only for kinds that have one, then the kind\'s own options', () => {
+    const keys = (v: Record<string, string>) => fieldsFor(v).map((f) => f.key);
+    assert.deepEqual(keys({}), ['name', 'kind', 'host', 'port', 'interval', 'timeout']);
+    assert.deepEqual(keys({ kind: 'ping' }), ['name', 'kind', 'host', 'interval', 'timeout', 'ping.count', 'ping.lossWarn']);
+    assert.deepEqual(keys({ kind: 'dns' }), ['name', 'kind', 'host', 'port', 'interval', 'timeout', 'dns.query', 'dns.type', 'dns.expect']);
+  });
+
+  it('validates with the config schema, each error under its field', () => {
+    const bad = checkForm({ ...emptyForm(), kind: 'ping', host: '127.0.0.1', 'ping.count': 'many' }, BUILTIN_DEFAULTS, []);
+    assert.equal(bad.target, undefined);
+    assert.equal(fieldOf(bad.problems[0]!), 'ping.count');
+    const noQuery = checkForm({ ...emptyForm(), kind: 'dns', host: '127.0.0.1' }, BUILTIN_DEFAULTS, []);
+    assert.deepEqual(noQuery.problems.map(fieldOf), ['dns.query']);
+    const wrongKind = checkForm({ ...emptyForm(), kind: 'smtpx', host: 'h', port: '25' }, BUILTIN_DEFAULTS, []);
+    assert.equal(fieldOf(wrongKind.problems[0]!), 'kind');
+    const ok = checkForm({ ...emptyForm(), kind: 'dns', host: '127.0.0.1', port: '5353', 'dns.query': 'example.test', 'dns.type': 'mx', 'dns.expect': '10 mail.example.test, 20 backup.example.test' }, BUILTIN_DEFAULTS, []);
+    assert.deepEqual(ok.problems, []);
+    assert.deepEqual(ok.target?.dns, { query: 'example.test', type: 'MX', expect: ['10 mail.example.test', '20 backup.example.test'] });
+  });
+
+  it('editing reads the target back into the form, and a new kind drops the old kind\'s settings', () => {
+    const dns = target({ id: 'd', kind: 'dns', host: '127.0.0.1', port: 5353, dns: { query: 'example.test', type: 'TXT', expect: ['hello'] } });
+    const values = formFromTarget(dns, BUILTIN_DEFAULTS);
+    assert.equal(values['dns.query'], 'example.test');
+    assert.equal(values['dns.expect'], 'hello');
+    assert.deepEqual(checkForm(values, BUILTIN_DEFAULTS, [dns], dns).target, dns);
+    const tls = target({ id: 'r', host: '127.0.0.1', port: 6380, tls: true });
+    const asPing = checkForm({ ...formFromTarget(tls, BUILTIN_DEFAULTS), kind: 'ping' }, BUILTIN_DEFAULTS, [tls], tls);
+    assert.deepEqual(asPing.problems, []);
+    assert.equal(asPing.target?.kind, 'ping');
+    assert.equal(asPing.target?.probe, undefined);
+    assert.equal(asPing.target?.port, 0);
   });
 });
