@@ -17,6 +17,7 @@ import { HistoryWriter } from '../../src/history/writer.js';
 import { migrate } from '../../src/store/migrations.js';
 import { openStore, SCHEMA_VERSION } from '../../src/store/index.js';
 import { endpointCell } from '../../src/ui/model/rows.js';
+import { summaryLine } from '../../src/notify/format.js';
 import { checkForm, emptyForm, fieldOf, fieldsFor, formFromTarget } from '../../src/ui/model/form.js';
 import { freePort, waitFor } from '../helpers/net.js';
 import { which } from '../helpers/system.js';
@@ -196,5 +197,23 @@ describe("the console's add/edit form offers the kind and its options", () => {
     assert.equal(asPing.target?.kind, 'ping');
     assert.equal(asPing.target?.probe, undefined);
     assert.equal(asPing.target?.port, 0);
+  });
+});
+
+describe('alerts name what a kind checks', () => {
+  it('a ping or dns alert says "ping db1", never "db1:0"', () => {
+    const base = { alertId: 'a1', kind: 'down' as const, targetId: 't', host: 'db1', port: 0, from: 'UP', to: 'DOWN', cause: 'timeout', evidence: 'no echo reply', started: 1, at: 2, location: 'local' };
+    const one = summaryLine({ id: 'a1', kind: 'down', items: [{ ...base, name: 'ping db1', check: 'ping db1' }] });
+    assert.equal(one, 'DOWN ping db1: timeout');
+    const two = summaryLine({
+      id: 'a1',
+      kind: 'down',
+      items: [
+        { ...base, name: 'ping db1', check: 'ping db1' },
+        { ...base, alertId: 'a2', name: 'pg', port: 5432, service: 'postgres', cause: 'timeout' },
+      ],
+    });
+    assert.match(two, /ping db1 timeout, 5432 timeout/);
+    assert.doesNotMatch(two, /db1:0|\b0 timeout/);
   });
 });
