@@ -18,6 +18,8 @@ import { migrate } from '../../src/store/migrations.js';
 import { openStore, SCHEMA_VERSION } from '../../src/store/index.js';
 import { endpointCell } from '../../src/ui/model/rows.js';
 import { summaryLine } from '../../src/notify/format.js';
+import { createMetrics } from '../../src/metrics/index.js';
+import { find, parseSamples, value } from '../metrics/exposition.js';
 import { checkForm, emptyForm, fieldOf, fieldsFor, formFromTarget } from '../../src/ui/model/form.js';
 import { freePort, waitFor } from '../helpers/net.js';
 import { which } from '../helpers/system.js';
@@ -215,5 +217,26 @@ describe('alerts name what a kind checks', () => {
     });
     assert.match(two, /ping db1 timeout, 5432 timeout/);
     assert.doesNotMatch(two, /db1:0|\b0 timeout/);
+  });
+});
+
+describe('/metrics carries each kind\'s own series', { skip: which('fping') ? false : 'needs fping' }, () => {
+  it('a ping target: probe_success, its loss ratio and jitter, and no port label', async () => {
+    const engine = new Engine({ targets: [target({ name: 'lo', kind: 'ping', host: '127.0.0.1', interval: '1s', ping: { count: 3, period: '20ms' } })], startSpreadMs: 0 });
+    const metrics = createMetrics({ source: engine, location: 'lab' });
+    engine.start();
+    try {
+      const s = await waitFor('ping in /metrics', async () => {
+        const s = parseSamples(await metrics.render());
+        return value(s, 'probe_success', { target: 'lo' }) === 1 && s;
+      });
+      assert.equal(value(s, 'probe_icmp_packet_loss_ratio', { target: 'lo' }), 0);
+      assert.ok(value(s, 'probe_icmp_rtt_jitter_seconds', { target: 'lo' })! >= 0);
+      assert.equal(find(s, 'probe_success', { target: 'lo' })[0]!.labels.port ?? '', '');
+      assert.equal(find(s, 'probe_dns_answer_rrs').length, 0, 'no dns target, no dns series');
+    } finally {
+      metrics.close();
+      await engine.stop();
+    }
   });
 });
