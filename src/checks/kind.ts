@@ -25,6 +25,8 @@ export interface KindFormField {
   type: 'text' | 'number' | 'list';
 }
 
+export type Layer = 'network' | 'transport' | 'application' | 'registration';
+
 /** Settings a kind changes from the built-in defaults (a target's own value still wins). */
 export interface KindDefaults {
   intervalMs?: number;
@@ -43,6 +45,12 @@ export interface CheckKind {
   label: string;
   /** What the result's main time (connectMs: the sparkline, SLOW, the history's time column) measures. */
   figure: string;
+  /**
+   * Which layer of a host it tells about (the diagnosis narrows a fault down by layer): network (is
+   * the host reachable: ping), transport (is the service accepting: tcp, dns), application (is the
+   * answer right: API checks), registration (the domain: not about the host's health).
+   */
+  layer: Layer;
   /** Whether the target's port is part of what is checked (false: the port is ignored and not shown). */
   usesPort: boolean;
   /** The port a target of this kind gets when it names none (dns: 53). */

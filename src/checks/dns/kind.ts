@@ -10,6 +10,7 @@ export const dnsKind: CheckKind = {
   name: 'dns',
   label: 'DNS',
   figure: 'query time',
+  layer: 'transport',
   usesPort: true,
   defaultPort: 53,
   options: (t) => (t.dns ? { dns: { query: t.dns.query, type: t.dns.type ?? 'A', ...(t.dns.expect ? { expect: t.dns.expect } : {}) } } : {}),

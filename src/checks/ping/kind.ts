@@ -21,6 +21,7 @@ export const pingKind: CheckKind = {
   name: 'ping',
   label: 'PING',
   figure: 'median RTT',
+  layer: 'network',
   usesPort: false,
   defaults: { timeoutMs: 1000, slowAfterMs: 500 },
   options: (t) => ({

@@ -21,6 +21,7 @@ export const tcpKind: CheckKind = {
   name: 'tcp',
   label: 'TCP',
   figure: 'handshake',
+  layer: 'transport',
   usesPort: true,
   run: async (t) => {
     const { probeTcp } = await import('../../probe/tcp.js');

@@ -100,7 +100,7 @@ export function uptimeText(pct: number | undefined): string {
 export type RowCells = Record<ColumnKey, string>;
 
 /** One grid row as fixed-width strings. Every untrusted string goes through `safe` (the sanitizer). */
-export function formatRow(v: TargetView, cols: readonly GridColumn[], opts: { now: number; selected: boolean; uptime?: number; maintenance?: string }): Partial<RowCells> {
+export function formatRow(v: TargetView, cols: readonly GridColumn[], opts: { now: number; selected: boolean; uptime?: number; maintenance?: string; diagnosis?: string }): Partial<RowCells> {
   const out: Partial<RowCells> = {};
   const t = v.target;
   for (const c of cols) {
@@ -120,7 +120,8 @@ export function formatRow(v: TargetView, cols: readonly GridColumn[], opts: { no
         s = fit(stateLabel(v), w);
         break;
       case 'WHY':
-        s = safe(whyText(v, w, opts.maintenance), w);
+        // The host's verdict (src/diagnosis) says more than the target's own cause: it names the layer.
+        s = safe(opts.diagnosis ? `${opts.maintenance ? '[maint] ' : ''}${opts.diagnosis}` : whyText(v, w, opts.maintenance), w);
         break;
       case 'MS':
         s = fit(lastMsText(v), w, 'right');
