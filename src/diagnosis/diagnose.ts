@@ -130,11 +130,11 @@ export function diagnose(views: readonly TargetView[]): HostDiagnosis[] {
   return out;
 }
 
-/** A few words for the grid's WHY column of each target a verdict covers. */
+/** A few words for the grid's WHY column of each target a verdict covers (after the target's own cause). */
 const SHORT: Readonly<Record<Verdict, string>> = {
   'host-unreachable': 'host unreachable',
-  'service-down': 'host up, service down',
-  'application-error': 'application error',
+  'service-down': 'host up',
+  'application-error': 'app error',
   'host-slow': 'host slow',
 };
 

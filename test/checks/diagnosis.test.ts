@@ -11,6 +11,7 @@ import { diagnose, whyByTarget } from '../../src/diagnosis/diagnose.js';
 import { initialMonitorState } from '../../src/engine/monitor.js';
 import type { Cause, State, TargetView } from '../../src/engine/types.js';
 import { NetNs, netnsUnavailable, which } from '../helpers/system.js';
+import { summaryLine } from '../../src/notify/format.js';
 
 const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 
@@ -39,6 +40,7 @@ describe('the diagnosis rules, one by one', () => {
     assert.deepEqual(d[0]!.targetIds.sort(), ['pg', 'ping db1', 'ssh']);
     assert.equal(d[0]!.evidence.length, 3);
     assert.equal(whyByTarget(d).get('pg'), 'host unreachable');
+    assert.equal(whyByTarget(diagnose([ping('db1', 'UP'), tcp('db1', 'pg', 5432, 'DOWN', 'refused')])).get('pg'), 'host up');
   });
 
   it('without a ping target, every port silent is a host unreachable that says it is unconfirmed', () => {
@@ -66,6 +68,21 @@ describe('the diagnosis rules, one by one', () => {
   it('all well, or nothing that fits: no verdict', () => {
     assert.deepEqual(diagnose([ping('db1', 'UP'), tcp('db1', 'pg', 5432, 'UP')]), []);
     assert.deepEqual(diagnose([tcp('db1', 'pg', 5432, 'DOWN', 'refused')]), [], 'one port alone says nothing about the host');
+  });
+});
+
+describe('an alert carries the verdict', () => {
+  it('one message for the host, saying which layer broke', () => {
+    const base = { kind: 'down' as const, host: 'db1', from: 'UP', to: 'DOWN', cause: 'timeout', evidence: '', started: 1, at: 2, location: 'local' };
+    const line = summaryLine({
+      id: 'a1',
+      kind: 'down',
+      items: [
+        { ...base, alertId: 'a1', targetId: 'p', name: 'ping db1', port: 0, check: 'ping db1' },
+        { ...base, alertId: 'a2', targetId: 'pg', name: 'pg', port: 5432, diagnosis: 'host unreachable (ping fails too)' },
+      ],
+    });
+    assert.equal(line, '2 ports on db1 down — host unreachable (ping fails too): ping db1 timeout, 5432 timeout');
   });
 });
 

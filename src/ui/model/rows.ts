@@ -120,8 +120,8 @@ export function formatRow(v: TargetView, cols: readonly GridColumn[], opts: { no
         s = fit(stateLabel(v), w);
         break;
       case 'WHY':
-        // The host's verdict (src/diagnosis) says more than the target's own cause: it names the layer.
-        s = safe(opts.diagnosis ? `${opts.maintenance ? '[maint] ' : ''}${opts.diagnosis}` : whyText(v, w, opts.maintenance), w);
+        // The target's own cause, then the host's verdict (src/diagnosis): which layer broke.
+        s = safe(opts.diagnosis ? `${whyText(v, w, opts.maintenance)} · ${opts.diagnosis}` : whyText(v, w, opts.maintenance), w);
         break;
       case 'MS':
         s = fit(lastMsText(v), w, 'right');
