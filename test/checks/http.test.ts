@@ -6,10 +6,11 @@ import { after, before, describe, it } from 'node:test';
 import { z } from 'zod';
 import { runHttpCheck } from '../../src/checks/http/check.js';
 import { httpDetailLines } from '../../src/checks/http/detail.js';
+import { httpConfigForDisplay } from '../../src/checks/http/display.js';
 import { evaluateJsonCondition, parseJsonCondition, type JsonValue } from '../../src/checks/http/json-condition.js';
 import { httpCheckSchema, type HttpCheckConfig } from '../../src/checks/http/schema.js';
 import { zodProblems } from '../../src/config/zod-problems.js';
-import { freePort } from '../helpers/net.js';
+import { freePort, hasIpv6Loopback } from '../helpers/net.js';
 import { which } from '../helpers/system.js';
 import { TestPki } from '../layers/tls-certs.js';
 
@@ -85,6 +86,10 @@ function routes(req: IncomingMessage, res: ServerResponse): void {
         res.writeHead(302, { location: n > 1 ? `/redirect/${n - 1}` : '/ok' });
         return void res.end();
       }
+      if (url.pathname === '/elsewhere') {
+        res.writeHead(307, { location: url.searchParams.get('to') ?? '/' });
+        return void res.end();
+      }
       if (url.pathname === '/see-other') {
         res.writeHead(303, { location: '/post' });
         return void res.end();
@@ -149,6 +154,11 @@ describe('API check config', () => {
     assert.match(issues({ url: 'http://127.0.0.1/', expectStatus: ['2xx', '600'] }).join(), /^expectStatus\[1\]: expected a status/);
     assert.match(issues({ url: 'http://127.0.0.1/', tlsVerify: false }).join(), /^tlsVerify: only applies to an https:\/\/ URL/);
     assert.match(issues({ url: 'http://127.0.0.1/', headers: { Host: 'x' } }).join(), /^headers\.Host: "Host" is set by porthole/);
+  });
+
+  it('shows header values only as ${env:NAME} in config show', () => {
+    const shown = httpConfigForDisplay({ url: `http://127.0.0.1/x?key=${SECRET}`, headers: { Authorization: 'Bearer ${env:API_TOKEN}', 'X-Key': SECRET } });
+    assert.deepEqual(shown, { url: 'http://127.0.0.1/x?…', headers: { Authorization: 'Bearer ${env:API_TOKEN}', 'X-Key': '<hidden: write it as ${env:NAME}>' } });
   });
 
   it('never quotes a header value back, even a broken one', () => {
@@ -254,6 +264,37 @@ describe('API checks against a local HTTP server', () => {
     assert.equal(notFollowed.api.redirects.length, 0);
     const strict = await run({ url: `${base}/redirect/3`, followRedirects: false, expectStatus: 200 });
     assert.equal(strict.api.failed?.found, 'HTTP 302');
+  });
+
+  it('sends the configured headers to the configured origin only', async () => {
+    const other = createServer(routes);
+    const otherBase = `http://127.0.0.1:${await listen(other)}`;
+    try {
+      const headers = { Authorization: 'Bearer ${env:API_TOKEN}' };
+      const same = await run({ url: `${base}/elsewhere?to=${encodeURIComponent('/echo')}`, headers, expectStatus: 500, expectJson: '$.got.authorization exists' });
+      assert.equal(same.outcome, 'open', same.detail);
+      const cross = await run({ url: `${base}/elsewhere?to=${encodeURIComponent(`${otherBase}/echo`)}`, headers, expectStatus: 500, expectJson: '$.got.authorization exists' });
+      assert.equal(cross.outcome, 'mismatch');
+      assert.equal(cross.api.failed?.found, '$.got.authorization is missing');
+      assert.equal(cross.api.finalUrl, `${otherBase}/echo`);
+    } finally {
+      other.close();
+    }
+  });
+
+  it('checks over IPv6 too', async (t) => {
+    if (!(await hasIpv6Loopback())) return t.skip('no ::1 on this machine');
+    const v6 = createServer(routes);
+    await new Promise<void>((resolve) => v6.listen(0, '::1', resolve));
+    try {
+      const r = await run({ url: `http://[::1]:${(v6.address() as AddressInfo).port}/ok`, expectJson: '$.status == "ok"' });
+      assert.equal(r.outcome, 'open', r.detail);
+      assert.equal(r.address, '::1');
+      assert.equal(r.family, 6);
+      assert.match(r.api.url, /^http:\/\/\[::1\]:\d+\/ok$/);
+    } finally {
+      v6.close();
+    }
   });
 
   it('reads no more than the body cap', async () => {
