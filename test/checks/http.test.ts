@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { createServer as createTcpServer, type AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { z } from 'zod';
 import { runHttpCheck } from '../../src/checks/http/check.js';
@@ -413,6 +414,9 @@ describe('API checks over HTTPS', { skip: which('openssl') ? false : 'needs the 
     const selfSigned = await run({ url: `${self}/ok`, sni: 'localhost' });
     assert.equal(selfSigned.outcome, 'tls');
     assert.match(selfSigned.errno ?? '', /SELF_SIGNED/);
+    const pinned = await run({ url: `${self}/ok`, sni: 'localhost', tlsCa: join(pki.dir, 'self.pem') });
+    assert.equal(pinned.outcome, 'open', `a self-signed certificate given as tlsCa is trusted: ${pinned.detail}`);
+    assert.equal(pinned.tls?.authorized, true);
     const allowed = await run({ url: `${self}/ok`, tlsVerify: false, expectJson: '$.status == "ok"' });
     assert.equal(allowed.outcome, 'open', allowed.detail);
     assert.equal(allowed.tls?.authorized, false);
