@@ -183,7 +183,7 @@ describe('API checks against a local HTTP server', () => {
     base = `http://127.0.0.1:${await listen(server)}`;
   });
   after(() => server.close());
-  const run = (raw: Record<string, unknown>, timeoutMs = 5000) => runHttpCheck(config(raw), { timeoutMs, env });
+  const run = (raw: Record<string, unknown>, timeoutMs = 5000, slowAfterMs?: number) => runHttpCheck(config(raw), { timeoutMs, env, ...(slowAfterMs !== undefined ? { slowAfterMs } : {}) });
 
   it('passes with status, header, body and JSON conditions, timing each phase', async () => {
     const r = await run({
@@ -312,12 +312,15 @@ describe('API checks against a local HTTP server', () => {
   });
 
   it('flags an answer over the response-time limit as slow, and a timeout as such', async () => {
-    const slow = await run({ url: `${base}/slow?ms=300`, maxResponseTime: '100ms' });
+    const slow = await run({ url: `${base}/slow?ms=300` }, 5000, 100);
     assert.equal(slow.outcome, 'open');
     assert.equal(slow.api.slow?.limitMs, 100);
     assert.match(slow.api.slow!.evidence, /^response \d+ms > 100ms$/);
     assert.ok(slow.phases!.firstByteMs! >= 290);
-    const fast = await run({ url: `${base}/ok`, maxResponseTime: '5s' });
+    assert.ok(slow.connectMs! >= slow.phases!.firstByteMs!, 'the main figure is the whole response time');
+    assert.equal(slow.connectMs, slow.phases!.totalMs);
+    assert.match(httpDetailLines(slow).join('\n'), /slow: response \d+ms > 100ms/);
+    const fast = await run({ url: `${base}/ok` }, 5000, 5000);
     assert.equal(fast.api.slow, undefined);
     const late = await run({ url: `${base}/slow?ms=2000` }, 300);
     assert.equal(late.outcome, 'timeout');

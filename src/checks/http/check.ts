@@ -20,6 +20,8 @@ export interface HttpCheckOptions {
   family?: 0 | 4 | 6;
   /** Where `${env:NAME}` left in the URL or a header value is resolved (default process.env). */
   env?: NodeJS.ProcessEnv;
+  /** The response-time limit (the target's slowAfter): a slower answer is marked `slow`. */
+  slowAfterMs?: number;
 }
 
 // Conditions are compiled once per config object (the config is parsed once at load).
@@ -182,7 +184,6 @@ export async function runHttpCheck(config: HttpCheckConfig, opts: HttpCheckOptio
         ...(err.address ? { address: err.address } : {}),
         ...(err.family ? { family: err.family } : {}),
         dnsMs: t.dnsMs,
-        connectMs: t.connectMs,
         phases: { dnsMs: t.dnsMs, connectMs: t.connectMs, tlsMs: t.tlsMs, firstByteMs: t.firstByteMs, totalMs: performance.now() - t0 },
         ...(err.errno ? { errno: err.errno } : {}),
         ...(err.tls ? { tls: err.tls } : {}),
@@ -196,17 +197,17 @@ export async function runHttpCheck(config: HttpCheckConfig, opts: HttpCheckOptio
       next = new URL(location, url);
     } catch {
       api.status = r.status;
-      return finish('mismatch', { ...hopFields(r, t0), detail: `HTTP ${r.status} redirects to an invalid Location`, severity: config.mismatch ?? 'critical' });
+      return finish('mismatch', { ...hopFields(r, performance.now() - t0), detail: `HTTP ${r.status} redirects to an invalid Location`, severity: config.mismatch ?? 'critical' });
     }
     api.redirects.push({ status: r.status, location: clean(displayUrl(next), 120) });
     if (next.protocol !== 'http:' && next.protocol !== 'https:') {
       api.status = r.status;
-      return finish('mismatch', { ...hopFields(r, t0), detail: `HTTP ${r.status} redirects to ${next.protocol} (only http and https are followed)`, severity: config.mismatch ?? 'critical' });
+      return finish('mismatch', { ...hopFields(r, performance.now() - t0), detail: `HTTP ${r.status} redirects to ${next.protocol} (only http and https are followed)`, severity: config.mismatch ?? 'critical' });
     }
     if (api.redirects.length > maxRedirects) {
       api.status = r.status;
       api.failed = { condition: `at most ${maxRedirects} redirect(s)`, found: `redirect number ${api.redirects.length} to ${api.redirects.at(-1)!.location}` };
-      return finish('mismatch', { ...hopFields(r, t0), detail: `more than ${maxRedirects} redirect(s)`, severity: config.mismatch ?? 'critical' });
+      return finish('mismatch', { ...hopFields(r, performance.now() - t0), detail: `more than ${maxRedirects} redirect(s)`, severity: config.mismatch ?? 'critical' });
     }
     // As browsers and curl do: 303 (and 301/302 after a POST) become a GET without a body.
     if (r.status === 303 || ((r.status === 301 || r.status === 302) && hopMethod === 'POST')) {
@@ -231,24 +232,26 @@ export async function runHttpCheck(config: HttpCheckConfig, opts: HttpCheckOptio
   let text: string | undefined;
   const bodyText = () => (text ??= r.body.toString('utf8'));
   const failed = judge(conditions, r, hopMethod, bodyText);
-  if (config.maxResponseTime !== undefined && totalMs > config.maxResponseTime) {
-    api.slow = { limitMs: config.maxResponseTime, evidence: `response ${totalMs.toFixed(0)}ms > ${config.maxResponseTime}ms` };
+  if (opts.slowAfterMs !== undefined && totalMs > opts.slowAfterMs) {
+    api.slow = { limitMs: opts.slowAfterMs, evidence: `response ${totalMs.toFixed(0)}ms > ${opts.slowAfterMs}ms` };
   }
   if (failed) {
     api.failed = { condition: clean(failed.condition, 120), found: clean(failed.found, 160) };
     if (r.body.length > 0) api.excerpt = clean(bodyText().slice(0, EXCERPT_CHARS * 4), EXCERPT_CHARS);
-    return finish('mismatch', { ...hopFields(r, t0), detail: `${failed.condition} failed: ${failed.found}`, severity: config.mismatch ?? 'critical' });
+    return finish('mismatch', { ...hopFields(r, totalMs), detail: `${failed.condition} failed: ${failed.found}`, severity: config.mismatch ?? 'critical' });
   }
-  return finish('open', hopFields(r, t0));
+  return finish('open', hopFields(r, totalMs));
 }
 
-function hopFields(r: ExchangeResult, t0: number): Partial<HttpCheckResult> {
+/** The answer's network facts; connectMs is the kind's main figure, the response time (every hop). */
+function hopFields(r: ExchangeResult, totalMs: number): Partial<HttpCheckResult> {
   return {
     address: r.address,
     family: r.family,
     dnsMs: r.dnsMs,
-    connectMs: r.connectMs,
-    phases: { dnsMs: r.dnsMs, connectMs: r.connectMs, tlsMs: r.tlsMs, firstByteMs: r.firstByteMs, totalMs: performance.now() - t0 },
+    connectMs: totalMs,
+    totalMs,
+    phases: { dnsMs: r.dnsMs, connectMs: r.connectMs, tlsMs: r.tlsMs, firstByteMs: r.firstByteMs, totalMs },
     ...(r.tls ? { tls: r.tls } : {}),
   };
 }

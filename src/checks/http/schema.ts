@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { durationSchema } from '../../config/duration-schema.js';
 import { parseStatusSpec } from './conditions.js';
 import { MAX_BODY_BYTES_LIMIT } from './defaults.js';
 import { ConditionSyntaxError, parseJsonCondition } from './json-condition.js';
@@ -86,7 +85,6 @@ export const httpCheckShape = {
   expectBody: z.string({ error: 'expected the text the body must contain' }).min(1).max(1000).optional(),
   expectBodyRegex: regexString('a regular expression the body must match').optional(),
   expectJson: z.union([jsonCondition, z.array(jsonCondition).min(1).max(50)], { error: 'expected a JSON condition or a list of them, such as ["$.status == \\"ok\\"", "$.items.length > 0"]' }).optional(),
-  maxResponseTime: durationSchema(1, 600_000).optional(),
   followRedirects: bool().optional(),
   maxRedirects: z.number({ error: 'expected a number of redirects from 0 to 20' }).int().min(0).max(20).optional(),
   maxBodyBytes: z.number({ error: `expected a byte count from 1 to ${MAX_BODY_BYTES_LIMIT}` }).int().min(1).max(MAX_BODY_BYTES_LIMIT).optional(),
