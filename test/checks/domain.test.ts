@@ -11,6 +11,7 @@ import { DomainChecker, parseRetryAfter } from '../../src/checks/domain/check.js
 import { domainDetailLines } from '../../src/checks/domain/detail.js';
 import { parseBootstrap, serverFor } from '../../src/checks/domain/bootstrap.js';
 import { normalizeDomain } from '../../src/checks/domain/domain-name.js';
+import { userCacheDir } from '../../src/checks/domain/shared.js';
 import { domainCheckSchema, domainNameSchema, type DomainCheckConfig } from '../../src/checks/domain/schema.js';
 import { zodProblems } from '../../src/config/zod-problems.js';
 import { which } from '../helpers/system.js';
@@ -133,6 +134,11 @@ describe('RDAP pieces', () => {
     assert.deepEqual(serverFor(doc, 'example.uk'), { server: 'https://a/', matched: 'uk' });
     assert.equal(serverFor(doc, 'example.com'), undefined);
     assert.throws(() => parseBootstrap({ services: [['com']] }, 'file X'), /bootstrap file from file X: services\[0\]: expected \[\[TLDs\], \[URLs\]\]/);
+  });
+
+  it('keeps the bootstrap file in the cache dir', () => {
+    assert.equal(userCacheDir({ PORTHOLE_CACHE_DIR: '/tmp/x' }), '/tmp/x');
+    if (process.platform === 'linux') assert.equal(userCacheDir({ XDG_CACHE_HOME: '/var/cache/me' }), '/var/cache/me/porthole');
   });
 
   it('reads Retry-After as seconds or a date, bounded', () => {

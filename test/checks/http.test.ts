@@ -155,6 +155,7 @@ describe('API check config', () => {
     assert.match(issues({ url: 'http://127.0.0.1/', expectStatus: ['2xx', '600'] }).join(), /^expectStatus\[1\]: expected a status/);
     assert.match(issues({ url: 'http://127.0.0.1/', tlsVerify: false }).join(), /^tlsVerify: only applies to an https:\/\/ URL/);
     assert.match(issues({ url: 'http://127.0.0.1/', headers: { Host: 'x' } }).join(), /^headers\.Host: "Host" is set by porthole/);
+    assert.match(issues({ url: 'http://127.0.0.1/', headers: { Accept: 'a', accept: 'b' } }).join(), /^headers\.accept: "accept" is given twice/);
   });
 
   it('shows header values only as ${env:NAME} in config show', () => {
@@ -239,6 +240,13 @@ describe('API checks against a local HTTP server', () => {
     const notJson = await run({ url: `${base}/not-json`, expectJson: '$.status == "ok"' });
     assert.equal(notJson.outcome, 'mismatch');
     assert.match(notJson.api.failed!.found, /^the body is not JSON \(/);
+  });
+
+  it('resolves ${env:} in the body and hides it if the server echoes it', async () => {
+    const r = await run({ url: `${base}/post`, method: 'POST', body: { user: 'probe', password: '${env:API_TOKEN}' }, expectJson: '$.body contains "nothing like this"', expectStatus: 201 });
+    assert.equal(r.outcome, 'mismatch');
+    assert.match(r.api.excerpt ?? '', /\\"password\\":\\"\[hidden\]\\"/, 'the server got the value, the excerpt hides it');
+    assert.ok(!JSON.stringify(r).includes(SECRET));
   });
 
   it('sends the method, body and a JSON content type; a 303 becomes a GET', async () => {

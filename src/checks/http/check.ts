@@ -45,10 +45,12 @@ function trustedCas(path: string): string[] {
   return cas;
 }
 
-function requestBody(body: HttpCheckConfig['body']): { bytes?: Buffer; json: boolean } {
+/** The body to send, `${env:NAME}` resolved in it (in every string of a JSON body) by `resolve`. */
+function requestBody(body: HttpCheckConfig['body'], resolve: (s: string) => string): { bytes?: Buffer; json: boolean } {
   if (body === undefined) return { json: false };
-  if (typeof body === 'string') return { bytes: Buffer.from(body, 'utf8'), json: false };
-  return { bytes: Buffer.from(JSON.stringify(body), 'utf8'), json: true };
+  if (typeof body === 'string') return { bytes: Buffer.from(resolve(body), 'utf8'), json: false };
+  const text = JSON.stringify(body, (_key, v: unknown) => (typeof v === 'string' ? resolve(v) : v));
+  return { bytes: Buffer.from(text, 'utf8'), json: true };
 }
 
 function headerText(v: string | string[] | undefined): string | undefined {
@@ -119,9 +121,11 @@ export async function runHttpCheck(config: HttpCheckConfig, opts: HttpCheckOptio
     // Every request header value counts as a secret: a server that echoes them must not show them.
     secrets.push(v);
   }
+  // A value resolved from ${env:} in the body is a secret too (a login form's password).
+  const body = requestBody(config.body, resolve);
+  const urlText = resolve(config.url);
   const redactor = new Redactor(secrets);
   const clean = (s: string, max?: number) => sanitize(redactor.hide(s), max);
-  const urlText = resolve(config.url);
   let parsedUrl: URL | undefined;
   try {
     parsedUrl = new URL(urlText);
@@ -141,11 +145,10 @@ export async function runHttpCheck(config: HttpCheckConfig, opts: HttpCheckOptio
     api,
   });
 
-  if (missing.length > 0) return finish('error', { detail: `environment variable ${missing[0]} is not set (used in the URL or a header)` });
+  if (missing.length > 0) return finish('error', { detail: `environment variable ${missing[0]} is not set (used in the URL, a header or the body)` });
   if (!parsedUrl) return finish('error', { detail: 'the URL is not valid once ${env:} is resolved' });
   const firstUrl = parsedUrl;
 
-  const body = requestBody(config.body);
   if (body.json && headers['content-type'] === undefined) headers['content-type'] = 'application/json';
   if (headers['user-agent'] === undefined) headers['user-agent'] = 'porthole';
   if (headers['accept-encoding'] === undefined) headers['accept-encoding'] = 'identity';

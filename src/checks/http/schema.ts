@@ -37,7 +37,10 @@ const headerValue = z
 const headersSchema = z
   .record(z.string(), headerValue, { error: 'expected an object of header names and values, e.g. {"Authorization": "Bearer ${env:API_TOKEN}"}' })
   .superRefine((h, ctx) => {
+    const seen = new Set<string>();
     for (const name of Object.keys(h)) {
+      if (seen.has(name.toLowerCase())) ctx.addIssue({ code: 'custom', path: [name], message: `"${name}" is given twice (header names are not case-sensitive)` });
+      seen.add(name.toLowerCase());
       if (!HEADER_NAME.test(name)) ctx.addIssue({ code: 'custom', path: [name], message: 'expected a header name (letters, digits and -)' });
       else if (RESERVED_HEADERS.has(name.toLowerCase())) ctx.addIssue({ code: 'custom', path: [name], message: `"${name}" is set by porthole itself and cannot be configured` });
     }
