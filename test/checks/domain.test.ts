@@ -89,6 +89,10 @@ class Registry {
         ],
       });
     }
+    if (path.startsWith('/moved/')) {
+      res.writeHead(301, { location: path.replace('/moved/', '/rdap/') });
+      return void res.end();
+    }
     const m = /^\/(rdap|other)\/domain\/([^/]+)$/.exec(path);
     if (!m) return json(404, {});
     this.rdapRequests++;
@@ -300,6 +304,12 @@ describe('domain expiry against a local RDAP registry', { skip: which('openssl')
     assert.equal(r.domain.server, `${registry.base}/other`);
     assert.equal(r.domain.domain, 'ok.test', 'asked as a lower-case name without the final dot');
     assert.equal(registry.bootstrapFetches, start);
+  });
+
+  it('follows a registry that redirects (RFC 7480)', async () => {
+    const r = await checker.check('soon.test', config({ rdapServer: `${registry.base}/moved/`, tlsCa: registry.caFile }), opts);
+    assert.equal(r.domain.verdict, 'expiring', r.detail);
+    assert.equal(r.domain.daysLeft, 10);
   });
 
   it('reports a TLD the bootstrap file does not cover, and an untrusted certificate', async () => {

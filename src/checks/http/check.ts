@@ -1,18 +1,17 @@
-import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
-import { rootCertificates } from 'node:tls';
 import { sanitize } from '../../text/sanitize.js';
 import type { Outcome, Phases } from '../../probe/types.js';
 import { compileConditions, describeStatusRanges, statusAccepted, type ResponseConditions } from './conditions.js';
 import { DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_REDIRECTS } from './defaults.js';
 import { exchange, ExchangeError, type ExchangeResult } from './exchange.js';
+import { nextHop, type Hop } from './redirects.js';
 import { evaluateJsonCondition, type JsonValue } from './json-condition.js';
 import type { HttpCheckConfig } from './schema.js';
+import { trustedCas } from './trusted-cas.js';
 import { displayUrl, Redactor, resolveEnvRefs } from './secrets.js';
 import type { ApiInfo, FailedCondition, HttpCheckResult } from './types.js';
 
 const EXCERPT_CHARS = 160;
-const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
 export interface HttpCheckOptions {
   timeoutMs: number;
@@ -33,16 +32,6 @@ function conditionsOf(c: HttpCheckConfig): ResponseConditions {
     compiled.set(c, r);
   }
   return r;
-}
-
-const caCache = new Map<string, string[]>();
-function trustedCas(path: string): string[] {
-  let cas = caCache.get(path);
-  if (!cas) {
-    cas = [...rootCertificates, readFileSync(path, 'utf8')];
-    caCache.set(path, cas);
-  }
-  return cas;
 }
 
 /** The body to send, `${env:NAME}` resolved in it (in every string of a JSON body) by `resolve`. */
@@ -162,19 +151,14 @@ export async function runHttpCheck(config: HttpCheckConfig, opts: HttpCheckOptio
     }
   }
 
-  let url = firstUrl;
-  let hopMethod = method;
-  let hopBody = body.bytes;
-  let hopHeaders = headers;
+  const plainHeaders = { 'user-agent': headers['user-agent']!, 'accept-encoding': headers['accept-encoding']! };
+  let hop: Hop = { url: firstUrl, method, headers, ...(body.bytes ? { body: body.bytes } : {}) };
   let r: ExchangeResult;
   for (;;) {
-    const servername = config.sni ?? (isIP(url.hostname.replace(/^\[(.*)\]$/, '$1')) ? undefined : url.hostname);
+    const servername = config.sni ?? (isIP(hop.url.hostname.replace(/^\[(.*)\]$/, '$1')) ? undefined : hop.url.hostname);
     try {
       r = await exchange({
-        url,
-        method: hopMethod,
-        headers: hopHeaders,
-        ...(hopBody ? { body: hopBody } : {}),
+        ...hop,
         family: opts.family ?? 0,
         deadline,
         tls: { verify: config.tlsVerify !== false, ...(ca ? { ca } : {}), ...(servername ? { servername } : {}) },
@@ -190,37 +174,23 @@ export async function runHttpCheck(config: HttpCheckConfig, opts: HttpCheckOptio
         phases: { dnsMs: t.dnsMs, connectMs: t.connectMs, tlsMs: t.tlsMs, firstByteMs: t.firstByteMs, totalMs: performance.now() - t0 },
         ...(err.errno ? { errno: err.errno } : {}),
         ...(err.tls ? { tls: err.tls } : {}),
-        detail: `${method} ${displayUrl(url)}: ${err.message}`,
+        detail: `${hop.method} ${displayUrl(hop.url)}: ${err.message}`,
       });
     }
-    const location = headerText(r.headers.location);
-    if (!follow || !REDIRECT_STATUSES.has(r.status) || location === undefined) break;
-    let next: URL;
-    try {
-      next = new URL(location, url);
-    } catch {
+    const next = follow ? nextHop(hop, r.status, headerText(r.headers.location), firstUrl.origin, plainHeaders) : undefined;
+    if (!next) break;
+    const severity = config.mismatch ?? 'critical';
+    if ('refused' in next) {
       api.status = r.status;
-      return finish('mismatch', { ...hopFields(r, performance.now() - t0), detail: `HTTP ${r.status} redirects to an invalid Location`, severity: config.mismatch ?? 'critical' });
+      return finish('mismatch', { ...hopFields(r, performance.now() - t0), detail: next.refused, severity });
     }
-    api.redirects.push({ status: r.status, location: clean(displayUrl(next), 120) });
-    if (next.protocol !== 'http:' && next.protocol !== 'https:') {
-      api.status = r.status;
-      return finish('mismatch', { ...hopFields(r, performance.now() - t0), detail: `HTTP ${r.status} redirects to ${next.protocol} (only http and https are followed)`, severity: config.mismatch ?? 'critical' });
-    }
+    api.redirects.push({ status: r.status, location: clean(displayUrl(next.hop.url), 120) });
     if (api.redirects.length > maxRedirects) {
       api.status = r.status;
       api.failed = { condition: `at most ${maxRedirects} redirect(s)`, found: `redirect number ${api.redirects.length} to ${api.redirects.at(-1)!.location}` };
-      return finish('mismatch', { ...hopFields(r, performance.now() - t0), detail: `more than ${maxRedirects} redirect(s)`, severity: config.mismatch ?? 'critical' });
+      return finish('mismatch', { ...hopFields(r, performance.now() - t0), detail: `more than ${maxRedirects} redirect(s)`, severity });
     }
-    // As browsers and curl do: 303 (and 301/302 after a POST) become a GET without a body.
-    if (r.status === 303 || ((r.status === 301 || r.status === 302) && hopMethod === 'POST')) {
-      hopMethod = hopMethod === 'HEAD' ? 'HEAD' : 'GET';
-      hopBody = undefined;
-      hopHeaders = Object.fromEntries(Object.entries(hopHeaders).filter(([k]) => k !== 'content-type'));
-    }
-    // Configured headers (credentials) go to the configured origin only.
-    if (next.origin !== firstUrl.origin) hopHeaders = { 'user-agent': headers['user-agent']!, 'accept-encoding': headers['accept-encoding']! };
-    url = next;
+    hop = next.hop;
   }
 
   const totalMs = performance.now() - t0;
@@ -231,10 +201,10 @@ export async function runHttpCheck(config: HttpCheckConfig, opts: HttpCheckOptio
   api.bytes = r.body.length;
   api.truncated = r.truncated;
   api.responseMs = totalMs;
-  if (url !== firstUrl) api.finalUrl = clean(displayUrl(url));
+  if (hop.url !== firstUrl) api.finalUrl = clean(displayUrl(hop.url));
   let text: string | undefined;
   const bodyText = () => (text ??= r.body.toString('utf8'));
-  const failed = judge(conditions, r, hopMethod, bodyText);
+  const failed = judge(conditions, r, hop.method, bodyText);
   if (opts.slowAfterMs !== undefined && totalMs > opts.slowAfterMs) {
     api.slow = { limitMs: opts.slowAfterMs, evidence: `response ${totalMs.toFixed(0)}ms > ${opts.slowAfterMs}ms` };
   }
