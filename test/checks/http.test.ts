@@ -124,6 +124,15 @@ describe('JSON conditions', () => {
     assert.deepEqual(check('$.status > 3'), { ok: false, found: '$.status is "ok", not a number' });
   });
 
+  it('describes a huge or deeply nested value without walking all of it', () => {
+    const deep = JSON.parse('['.repeat(100_000) + ']'.repeat(100_000)) as JsonValue;
+    const found = evaluateJsonCondition(parseJsonCondition('$ == 1'), deep).found;
+    assert.equal(found, `$ is ${'['.repeat(79)}…`);
+    const wide = { a: 'x'.repeat(1_000_000) } as JsonValue;
+    assert.equal(evaluateJsonCondition(parseJsonCondition('$.a == "y"'), wide).found, `$.a is "${'x'.repeat(78)}…`);
+    assert.equal(evaluateJsonCondition(parseJsonCondition('$.q == 1'), { q: { b: [1, 'two', null] } }).found, '$.q is {"b":[1,"two",null]}');
+  });
+
   it('rejects bad syntax with the column', () => {
     assert.throws(() => parseJsonCondition('status == "ok"'), /path starting with "\$" at column 1/);
     assert.throws(() => parseJsonCondition('$.depth < "x"'), /expected a number after < at column 11/);
