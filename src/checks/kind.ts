@@ -3,7 +3,7 @@ import type { Target } from '../config/target.js';
 import type { ProbeResult } from '../probe/types.js';
 
 /** Every check kind porthole knows; `"kind"` in the config (absent: tcp). */
-export const KIND_NAMES = ['tcp', 'ping', 'dns'] as const;
+export const KIND_NAMES = ['tcp', 'ping', 'dns', 'http', 'domain'] as const;
 export type KindName = (typeof KIND_NAMES)[number];
 
 /** A gauge a kind adds to /metrics from a target's last result (blackbox_exporter names where it has one). */
@@ -14,7 +14,7 @@ export interface KindSeries {
 }
 
 /** The kinds' settings on a resolved target, each under the kind's name. */
-export type KindOptions = Partial<Pick<Target, 'ping' | 'dns'>>;
+export type KindOptions = Partial<Pick<Target, 'ping' | 'dns' | 'http' | 'domain'>>;
 
 /** One of a kind's main options in the console's add/edit form: a key of its config block. */
 export interface KindFormField {
@@ -76,6 +76,8 @@ export interface CheckKind {
   sample?: (r: ProbeResult) => { lowMs?: number | null; highMs?: number | null; lossPct?: number | null };
   /** The block's main options offered in the console's add/edit form. */
   formFields?: readonly KindFormField[];
+  /** The kind's keys as `config show` prints them (secrets hidden); absent: as toConfig. */
+  displayConfig?: (t: Target) => Record<string, unknown>;
   /** Extra /metrics series, if any. */
   series?: readonly KindSeries[];
 }

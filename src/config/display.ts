@@ -4,7 +4,7 @@ import { kindOf } from '../checks/registry.js';
 import { BUILTIN_DEFAULTS, type Defaults, type Target } from './target.js';
 
 /** A target written back in config form, leaving out what equals the defaults. */
-export function targetToConfig(t: Target, d: Defaults): Record<string, unknown> {
+export function targetToConfig(t: Target, d: Defaults, forDisplay = false): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (t.id !== t.name) out.id = t.id;
   out.name = t.name;
@@ -24,7 +24,7 @@ export function targetToConfig(t: Target, d: Defaults): Record<string, unknown> 
   if (t.paused) out.paused = true;
   if (t.notify && t.notify.join('\0') !== (d.notify ?? []).join('\0')) out.notify = t.notify;
   // The kind's own keys: the TCP layers, or the kind's block.
-  const own = kind.toConfig(t);
+  const own = forDisplay && kind.displayConfig ? kind.displayConfig(t) : kind.toConfig(t);
   if (own.certWarnDays === d.certWarnDays) delete own.certWarnDays;
   Object.assign(out, own);
   return out;
@@ -77,5 +77,5 @@ export function otherSectionsForDisplay(raw: unknown): Record<string, unknown> {
 
 export function configForDisplay(d: Defaults, targets: readonly Target[], raw?: unknown): Record<string, unknown> {
   const defaults = defaultsToConfig(d);
-  return { ...(Object.keys(defaults).length ? { defaults } : {}), targets: targets.map((t) => targetToConfig(t, d)), ...otherSectionsForDisplay(raw) };
+  return { ...(Object.keys(defaults).length ? { defaults } : {}), targets: targets.map((t) => targetToConfig(t, d, true)), ...otherSectionsForDisplay(raw) };
 }

@@ -59,7 +59,7 @@ describe('dns targets in the config', () => {
     assert.equal(dnsKind.describe(t), 'dns MX example.test @127.0.0.1:53');
     assert.equal(t.name, 'dns MX example.test @127.0.0.1:53');
     const problems = (raw: Record<string, unknown>) => validateTarget(raw, BUILTIN_DEFAULTS).problems.map((p) => `${p.path}: ${p.message}`).join('\n');
-    assert.match(problems({ kind: 'dns', host: '127.0.0.1' }), /kind: a dns target needs a "dns" block/);
+    assert.match(problems({ kind: 'dns', host: '127.0.0.1' }), /kind: "kind": "dns" needs a "dns" block/);
     assert.match(problems({ kind: 'dns', host: '127.0.0.1', dns: { query: 'example.test', type: 'PTR' } }), /dns\.type: expected a record type: A, AAAA, MX, TXT, CNAME, NS, SOA/);
     assert.match(problems({ kind: 'dns', host: '127.0.0.1', dns: { query: 'bad name!' } }), /dns\.query: expected a domain name/);
     assert.match(problems({ kind: 'dns', host: '127.0.0.1', dns: { query: 'a.test', expct: ['1.2.3.4'] } }), /expct/);

@@ -95,7 +95,8 @@ export function formToRaw(v: FormValues, editing?: { target: Target; defaults: D
   if (editing) raw.id = editing.target.id;
   if (v.name?.trim()) raw.name = v.name.trim();
   if (typedKind) raw.kind = typedKind;
-  raw.host = (v.host ?? '').trim();
+  // Empty: the schema says a host is needed (or, for an API check, takes the URL's).
+  if ((v.host ?? '').trim()) raw.host = (v.host ?? '').trim();
   const port = (v.port ?? '').trim();
   if (kind.usesPort) {
     if (/^\d+$/.test(port)) raw.port = Number(port);
