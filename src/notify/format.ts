@@ -31,8 +31,8 @@ export function summaryLine(m: AlertMessage): string {
   const first = items[0];
   if (!first) return 'porthole alert';
   const n = items.length;
-  // The latest verdict for the host: the last alert raised saw the most of the picture.
-  const verdict = [...items].reverse().find((i) => i.diagnosis)?.diagnosis;
+  // The verdict the last alert raised saw (the most of the picture); an earlier one may be stale.
+  const verdict = items.reduce((a, b) => (b.at >= a.at ? b : a)).diagnosis;
   const why = verdict ? ` — ${clean(verdict, 120)}` : '';
   const ports = (f: (i: AlertItem) => string) => items.map((i) => `${i.check ? clean(i.check, 60) : i.port} ${f(i)}`).join(', ');
   switch (m.kind) {
