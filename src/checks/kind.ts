@@ -5,6 +5,8 @@ import type { ProbeResult } from '../probe/types.js';
 /** Every check kind porthole knows; `"kind"` in the config (absent: tcp). */
 export const KIND_NAMES = ['tcp', 'ping', 'dns', 'http', 'domain'] as const;
 export type KindName = (typeof KIND_NAMES)[number];
+/** A target that names no kind: what every config before kinds meant. */
+export const DEFAULT_KIND = 'tcp' satisfies KindName;
 
 /** A gauge a kind adds to /metrics from a target's last result (blackbox_exporter names where it has one). */
 export interface KindSeries {

@@ -1,6 +1,7 @@
 import { durationToConfig } from './duration.js';
 import { SECRET_NOTIFIER_KEYS, urlForDisplay } from './secret-paths.js';
 import { kindOf } from '../checks/registry.js';
+import { DEFAULT_KIND } from '../checks/kind.js';
 import { BUILTIN_DEFAULTS, type Defaults, type Target } from './target.js';
 
 /** A target written back in config form, leaving out what equals the defaults. */
@@ -9,7 +10,7 @@ export function targetToConfig(t: Target, d: Defaults, forDisplay = false): Reco
   if (t.id !== t.name) out.id = t.id;
   out.name = t.name;
   const kind = kindOf(t);
-  if (kind.name !== 'tcp') out.kind = kind.name;
+  if (kind.name !== DEFAULT_KIND) out.kind = kind.name;
   out.host = t.host;
   if (t.service && kind.usesPort) out.service = t.service;
   if (kind.usesPort) out.port = t.port;

@@ -6,6 +6,7 @@ import { hostProblem, normalizeHost } from './host.js';
 import { httpSchema, probeShape, refineProbe } from './probe-schema.js';
 import { KIND_SCHEMAS, kindBlockShape, kindSchema, refineKind } from '../checks/schemas.js';
 import { KINDS } from '../checks/registry.js';
+import { DEFAULT_KIND } from '../checks/kind.js';
 import { alertsSchema, maintenanceListSchema, notifiersSchema, notifyListSchema, NOTIFY_KNOWN_KEYS } from './notify-schema.js';
 
 export const portSchema = z
@@ -92,7 +93,8 @@ export const targetSchema = targetObject
   .superRefine((t, ctx) => {
     const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
     const kind = KINDS[refineKind(t, TCP_LAYER_KEYS, issue)];
-    if (kind.name === 'tcp') refineProbe({ ...t, http: undefined }, ctx);
+    // The TCP layers' own cross-key rules (src/config/probe-schema.ts), for the kind they belong to.
+    if (kind.name === DEFAULT_KIND) refineProbe({ ...t, http: undefined }, ctx);
     if (!kind.usesPort) {
       for (const key of ['port', 'service'] as const) if (t[key] !== undefined) issue(key, `a ${kind.name} target has no port (leave "${key}" out)`);
     } else if (t.port === undefined && t.service === undefined && kind.defaultPort === undefined) {

@@ -1,5 +1,5 @@
 import { KINDS } from '../../checks/registry.js';
-import type { KindFormField, KindName } from '../../checks/kind.js';
+import { DEFAULT_KIND, type KindFormField, type KindName } from '../../checks/kind.js';
 import { targetToConfig } from '../../config/display.js';
 import { durationToConfig } from '../../config/duration.js';
 import { validateAddedTarget } from '../../config/load.js';
@@ -64,7 +64,7 @@ export function formFromTarget(t: Target, d: Defaults): FormValues {
   const block = (kind.toConfig(t)[kind.name] ?? {}) as Record<string, unknown>;
   const out: FormValues = {
     name: t.name,
-    kind: kind.name === 'tcp' ? '' : kind.name,
+    kind: kind.name === DEFAULT_KIND ? '' : kind.name,
     host: t.host,
     port: kind.usesPort ? String(t.port) : '',
     interval: t.intervalMs !== d.intervalMs ? durationToConfig(t.intervalMs) : '',
