@@ -1,3 +1,5 @@
+import type { HandshakeClock } from './handshake-clock.js';
+
 /** What one TCP handshake attempt found. */
 export type Outcome = 'open' | 'refused' | 'timeout' | 'unreachable' | 'dns' | 'error' | 'mismatch' | 'tls';
 
@@ -113,6 +115,8 @@ export interface AddressResult {
   family: 4 | 6;
   outcome: Outcome;
   connectMs: number | null;
+  clock?: HandshakeClock;
+  localPort?: number;
   tlsMs: number | null;
   firstByteMs: number | null;
   totalMs: number;
@@ -135,8 +139,15 @@ export interface ProbeResult {
   family?: 4 | 6;
   /** Name resolution time; null when the host was an IP literal. */
   dnsMs: number | null;
-  /** SYN to established, measured on a monotonic clock; null when no connection was made. */
+  /** SYN to established (see `clock`); null when no connection was made. */
   connectMs: number | null;
+  /**
+   * Where connectMs comes from: the kernel's own SYN→SYN-ACK RTT (TCP_INFO tcpi_rtt), or the JS
+   * monotonic clock around connect (no addon, or a retransmitted SYN). Absent when no connection was made.
+   */
+  clock?: HandshakeClock;
+  /** The connection's local port: pairs a check with its packets in a capture or a server's log. */
+  localPort?: number;
   /** Whole attempt including resolution. */
   totalMs: number;
   /** errno name kept as evidence (ECONNREFUSED, EHOSTUNREACH, ENOTFOUND, ...). */
