@@ -7,6 +7,12 @@ export const FAILURE_OUTCOMES: readonly Outcome[] = ['refused', 'timeout', 'unre
 export type SendSpec = string | { hex: string };
 
 /**
+ * One step of a conversation: send bytes (a text may use `${1}`/`${name}` captures of an earlier
+ * expect), wait for a line matching a regex, or upgrade the connection to TLS where it stands.
+ */
+export type ConversationStep = { send: SendSpec } | { expect: string } | { starttls: true };
+
+/**
  * The layers above the handshake, as configured on a target (JSON-friendly: it is persisted with it).
  * Absent means a plain TCP check.
  */
@@ -16,6 +22,8 @@ export interface ProbeOptions {
   send?: SendSpec;
   expect?: string;
   expectMode?: 'substring' | 'regex';
+  /** A conversation of several steps (instead of one send/expect); README "Conversations in steps". */
+  steps?: ConversationStep[];
   /** Budget for all reads of the conversation (default: the target's timeout). */
   readTimeoutMs?: number;
   /** Most bytes read from the server before judging (default 1024). */
