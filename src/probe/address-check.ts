@@ -3,6 +3,7 @@ import { isIP } from 'node:net';
 import { rootCertificates } from 'node:tls';
 import { sanitize } from '../text/sanitize.js';
 import { openConnection } from './connect.js';
+import { certExpiryWords, earliestDays } from './cert-expiry.js';
 import { describeExpect, runCustom } from './conversation.js';
 import { HttpStatusMismatch, runHttp } from './http.js';
 import { firstPacketDone, greetingIn, helloWindowMs, listenWindowMs } from './mysql-farewell.js';
@@ -34,9 +35,9 @@ function trustedCas(path: string): string[] {
 }
 
 function certWarning(tls: TlsInfo, warnDays: number): ProbeWarning | undefined {
-  if (!Number.isFinite(tls.daysToExpiry) || tls.daysToExpiry >= warnDays) return undefined;
-  const when = tls.daysToExpiry < 0 ? `expired ${-tls.daysToExpiry} day(s) ago` : `expires in ${tls.daysToExpiry} day(s)`;
-  return { cause: 'cert', evidence: `certificate ${tls.subject || '(no subject)'} ${when} (${tls.validTo}; warn under ${warnDays} days)` };
+  const days = earliestDays(tls);
+  if (!Number.isFinite(days) || days >= warnDays) return undefined;
+  return { cause: 'cert', evidence: `${certExpiryWords(tls)} (${tls.earliest?.validTo ?? tls.validTo}; warn under ${warnDays} days)` };
 }
 
 function bannerOf(s: Session, matched: boolean, readTimedOut: boolean, expected: string, note: string | undefined, preset: string | undefined): BannerInfo {

@@ -89,10 +89,26 @@ export interface TlsInfo {
   validTo: string;
   /** Whole days until the leaf certificate expires (negative once expired). */
   daysToExpiry: number;
+  /**
+   * The certificate that expires first among those the server presents (leaf and intermediates; a
+   * self-signed root is left out, see tls-info.ts): the leaf itself unless an intermediate lapses sooner.
+   */
+  earliest?: ChainCert;
+  /** The chain as the handshake reported it, leaf first (at most 10). */
+  chain?: ChainCert[];
   /** The chain verified and the name matched. */
   authorized: boolean;
   authorizationError?: string;
   servername?: string;
+}
+
+/** One certificate of the chain, for expiry. */
+export interface ChainCert {
+  role: 'leaf' | 'intermediate' | 'root';
+  /** Sanitized subject, e.g. "CN=Example Intermediate CA, O=Example". */
+  subject: string;
+  validTo: string;
+  daysToExpiry: number;
 }
 
 export interface BannerInfo {
