@@ -1,5 +1,6 @@
 import { formatHostPort, type Target } from '../config/target.js';
 import type { TargetView } from '../engine/types.js';
+import { certExpiryWords } from '../probe/cert-expiry.js';
 import { describeOutcome } from '../probe/classify.js';
 import { sanitize } from '../text/sanitize.js';
 import { EXIT, type NagiosStatus } from './exit-codes.js';
@@ -70,7 +71,7 @@ function layerNote(r: NonNullable<TargetView['lastResult']>): string {
   const parts: string[] = [];
   if (r.banner) parts.push(sanitize(r.banner.note ?? r.banner.text, 60));
   if (r.http) parts.push(`HTTP ${r.http.status}`);
-  if (r.tls) parts.push(`${sanitize(r.tls.protocol ?? 'TLS')}, certificate expires in ${r.tls.daysToExpiry} days`);
+  if (r.tls) parts.push(`${sanitize(r.tls.protocol ?? 'TLS')}, ${r.tls.earliest && r.tls.earliest.role !== 'leaf' ? certExpiryWords(r.tls) : `certificate expires in ${r.tls.daysToExpiry} days`}`);
   if (r.addresses) parts.push(`${r.addresses.filter((a) => a.outcome === 'open').length}/${r.addresses.length} addresses`);
   return parts.length ? ` [${parts.join('; ')}]` : '';
 }

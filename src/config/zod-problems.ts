@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { hasEnvRef } from './env.js';
 import { formatPath, type Problem } from './problems.js';
+import { STEP_KEYS } from './probe-schema.js';
 import { KNOWN_KEYS } from './schema.js';
 import { isSecretPath } from './secret-paths.js';
 import { didYouMean } from './suggest.js';
@@ -23,7 +24,7 @@ function knownKeysFor(path: readonly PropertyKey[], input?: unknown): readonly s
     return typeof type === 'string' ? (KNOWN_KEYS.notifier[type] ?? []) : [];
   }
   if (path[0] === 'defaults') return KNOWN_KEYS.defaults;
-  if (path[0] === 'targets') return path[2] === 'http' ? KNOWN_KEYS.targetHttp : KNOWN_KEYS.target;
+  if (path[0] === 'targets') return path[2] === 'http' ? KNOWN_KEYS.targetHttp : path[2] === 'steps' ? STEP_KEYS : KNOWN_KEYS.target;
   return [];
 }
 

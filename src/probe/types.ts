@@ -9,6 +9,12 @@ export const FAILURE_OUTCOMES: readonly Outcome[] = ['refused', 'timeout', 'unre
 export type SendSpec = string | { hex: string };
 
 /**
+ * One step of a conversation: send bytes (a text may use `${1}`/`${name}` captures of an earlier
+ * expect), wait for a line matching a regex, or upgrade the connection to TLS where it stands.
+ */
+export type ConversationStep = { send: SendSpec } | { expect: string } | { starttls: true };
+
+/**
  * The layers above the handshake, as configured on a target (JSON-friendly: it is persisted with it).
  * Absent means a plain TCP check.
  */
@@ -18,6 +24,8 @@ export interface ProbeOptions {
   send?: SendSpec;
   expect?: string;
   expectMode?: 'substring' | 'regex';
+  /** A conversation of several steps (instead of one send/expect); README "Conversations in steps". */
+  steps?: ConversationStep[];
   /** Budget for all reads of the conversation (default: the target's timeout). */
   readTimeoutMs?: number;
   /** Most bytes read from the server before judging (default 1024). */
@@ -83,10 +91,26 @@ export interface TlsInfo {
   validTo: string;
   /** Whole days until the leaf certificate expires (negative once expired). */
   daysToExpiry: number;
+  /**
+   * The certificate that expires first among those the server presents (leaf and intermediates; a
+   * self-signed root is left out, see tls-info.ts): the leaf itself unless an intermediate lapses sooner.
+   */
+  earliest?: ChainCert;
+  /** The chain as the handshake reported it, leaf first (at most 10). */
+  chain?: ChainCert[];
   /** The chain verified and the name matched. */
   authorized: boolean;
   authorizationError?: string;
   servername?: string;
+}
+
+/** One certificate of the chain, for expiry. */
+export interface ChainCert {
+  role: 'leaf' | 'intermediate' | 'root';
+  /** Sanitized subject, e.g. "CN=Example Intermediate CA, O=Example". */
+  subject: string;
+  validTo: string;
+  daysToExpiry: number;
 }
 
 export interface BannerInfo {
