@@ -1,4 +1,6 @@
 import type { HandshakeClock } from './handshake-clock.js';
+import type { PingInfo } from '../checks/ping/types.js';
+import type { DnsInfo } from '../checks/dns/types.js';
 
 /** What one TCP handshake attempt found. */
 export type Outcome = 'open' | 'refused' | 'timeout' | 'unreachable' | 'dns' | 'error' | 'mismatch' | 'tls';
@@ -150,7 +152,7 @@ export interface AddressResult {
 
 /** Something wrong with an open, answering target that is a warning rather than an outage. */
 export interface ProbeWarning {
-  cause: 'cert' | 'partial';
+  cause: 'cert' | 'partial' | 'loss';
   evidence: string;
 }
 
@@ -188,6 +190,9 @@ export interface ProbeResult {
   warning?: ProbeWarning;
   /** For a mismatch: how the target's config ranks it. */
   severity?: 'critical' | 'warning';
+  /** What a check of another kind found (src/checks/<kind>); for those, connectMs is the kind's main time. */
+  ping?: PingInfo;
+  dns?: DnsInfo;
 }
 
 export type ProbeFn = (req: ProbeRequest) => Promise<ProbeResult>;
