@@ -167,6 +167,22 @@ describe('conversation steps against servers of the test\'s own', () => {
     });
   });
 
+  describe('bytes held: lines already judged are let go, a line longer than maxBytes fails', () => {
+    it('finds its line after 40 KB of other lines sent at once; an unfinished line over maxBytes fails', async () => {
+      const motd = Array.from({ length: 400 }, (_, i) => `:irc.test 372 p :- line ${String(i).padStart(3, '0')} ${'.'.repeat(80)}\r\n`).join('');
+      const port = await start((s) => s.write(`${motd}PING :after-the-motd\r\n${'x'.repeat(3000)}`));
+      const r = await check(port, [{ expect: '^PING :(\\S+)$' }], { maxBytes: 1024 });
+      assert.equal(r.outcome, 'open', r.detail);
+      assert.equal(r.banner?.note, 'PING :after-the-motd');
+      const long = await check(port, [{ expect: '^PING' }, { expect: '^never$' }], { maxBytes: 1024 });
+      assert.equal(long.outcome, 'mismatch');
+      assert.match(long.detail ?? '', /^step 2 of 2: a line longer than 1024 bytes \(maxBytes\), expected \/\^never\$\/; last line "PING :after-the-motd"$/);
+      // Within the default (16 KiB) the unfinished line is judged once the server goes quiet.
+      const quiet = await check(port, [{ expect: '^PING' }, { expect: '^x+$' }]);
+      assert.equal(quiet.outcome, 'open', quiet.detail);
+    });
+  });
+
   describe('a line without its end is judged once the server goes quiet', () => {
     it('matches a prompt that ends without a newline', async () => {
       const port = await start((s) => {
