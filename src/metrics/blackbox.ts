@@ -1,3 +1,4 @@
+import { KINDS } from '../checks/registry.js';
 import type { Registry } from 'prom-client';
 import type { TargetView } from '../engine/types.js';
 import type { ProbeResult } from '../probe/types.js';
@@ -61,5 +62,7 @@ export function registerBlackbox(registry: Registry, views: () => readonly Targe
         if (tls && v.monitor.state !== 'PAUSED') emit(labels.of(v.target), 1, versionLabels(tls.protocol));
       }
     }),
+    // Each check kind's own series (src/checks/<kind>/kind.ts), e.g. a ping round's loss.
+    ...Object.values(KINDS).flatMap((k) => (k.series ?? []).map((x) => family(x.name, x.help, x.value))),
   ];
 }

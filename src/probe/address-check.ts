@@ -131,6 +131,8 @@ export async function checkAddress(req: ProbeRequest, o: ProbeOptions, address: 
     family,
     outcome,
     connectMs: c.connectMs,
+    clock: c.clock,
+    ...(c.localPort !== undefined ? { localPort: c.localPort } : {}),
     tlsMs: s.tlsMs,
     firstByteMs: s.firstByteMs,
     totalMs: performance.now() - t0,

@@ -1,3 +1,7 @@
+import type { HandshakeClock } from './handshake-clock.js';
+import type { PingInfo } from '../checks/ping/types.js';
+import type { DnsInfo } from '../checks/dns/types.js';
+
 /** What one TCP handshake attempt found. */
 export type Outcome = 'open' | 'refused' | 'timeout' | 'unreachable' | 'dns' | 'error' | 'mismatch' | 'tls';
 
@@ -137,6 +141,8 @@ export interface AddressResult {
   family: 4 | 6;
   outcome: Outcome;
   connectMs: number | null;
+  clock?: HandshakeClock;
+  localPort?: number;
   tlsMs: number | null;
   firstByteMs: number | null;
   totalMs: number;
@@ -146,7 +152,7 @@ export interface AddressResult {
 
 /** Something wrong with an open, answering target that is a warning rather than an outage. */
 export interface ProbeWarning {
-  cause: 'cert' | 'partial';
+  cause: 'cert' | 'partial' | 'loss';
   evidence: string;
 }
 
@@ -159,8 +165,15 @@ export interface ProbeResult {
   family?: 4 | 6;
   /** Name resolution time; null when the host was an IP literal. */
   dnsMs: number | null;
-  /** SYN to established, measured on a monotonic clock; null when no connection was made. */
+  /** SYN to established (see `clock`); null when no connection was made. */
   connectMs: number | null;
+  /**
+   * Where connectMs comes from: the kernel's own SYN→SYN-ACK RTT (TCP_INFO tcpi_rtt), or the JS
+   * monotonic clock around connect (no addon, or a retransmitted SYN). Absent when no connection was made.
+   */
+  clock?: HandshakeClock;
+  /** The connection's local port: pairs a check with its packets in a capture or a server's log. */
+  localPort?: number;
   /** Whole attempt including resolution. */
   totalMs: number;
   /** errno name kept as evidence (ECONNREFUSED, EHOSTUNREACH, ENOTFOUND, ...). */
@@ -177,6 +190,9 @@ export interface ProbeResult {
   warning?: ProbeWarning;
   /** For a mismatch: how the target's config ranks it. */
   severity?: 'critical' | 'warning';
+  /** What a check of another kind found (src/checks/<kind>); for those, connectMs is the kind's main time. */
+  ping?: PingInfo;
+  dns?: DnsInfo;
 }
 
 export type ProbeFn = (req: ProbeRequest) => Promise<ProbeResult>;

@@ -5,11 +5,21 @@ import { formatMs } from './stats.js';
 
 const ms = (v: number | null | undefined): string => (v === null || v === undefined ? '—' : `${formatMs(v)}ms`);
 
-/** Every phase of the last check apart: DNS, connect, TLS, first byte, total. */
+/** A handshake time to the microsecond when small: the kernel clock measures LAN and loopback handshakes that finely. */
+function handshakeMs(v: number | null | undefined): string {
+  if (v === null || v === undefined || !Number.isFinite(v)) return '—';
+  return v < 1 ? `${v.toFixed(3)}ms` : v < 10 ? `${v.toFixed(2)}ms` : ms(v);
+}
+
+const CLOCK_NAME = { 'kernel-tcp_info': 'kernel', 'js-monotonic': 'js clock' } as const;
+
+/** Every phase of the last check apart: DNS, connect (and the clock that timed it), TLS, first byte, total. */
 export function phasesLine(r: ProbeResult): string {
   const p = r.phases;
   const dns = r.dnsMs === null ? 'dns — (IP literal)' : `dns ${ms(r.dnsMs)}`;
-  const parts = [dns, `connect ${ms(p?.connectMs ?? r.connectMs)}`];
+  const connectMs = p?.connectMs ?? r.connectMs;
+  const clock = r.clock && connectMs !== null ? ` (${CLOCK_NAME[r.clock]})` : '';
+  const parts = [dns, `connect ${handshakeMs(connectMs)}${clock}`];
   if (p?.tlsMs !== null && p?.tlsMs !== undefined) parts.push(`tls ${ms(p.tlsMs)}`);
   if (p?.firstByteMs !== null && p?.firstByteMs !== undefined) parts.push(`first byte ${ms(p.firstByteMs)}`);
   parts.push(`total ${ms(p?.totalMs ?? r.totalMs)}`);
