@@ -63,7 +63,7 @@ export async function checkAddress(req: ProbeRequest, o: ProbeOptions, address: 
   const presetName = o.check === 'banner' || o.starttls ? req.service : undefined;
   const preset = presetFor(presetName);
   const talks = custom || (preset !== undefined && o.check === 'banner') || o.starttls === true;
-  const s = new Session(c.socket, o.readTimeoutMs ?? req.timeoutMs, o.maxBytes ?? (o.steps ? DEFAULT_STEPS_MAX_BYTES : DEFAULT_MAX_BYTES));
+  const s = new Session(c.socket, o.readTimeoutMs ?? req.timeoutMs, o.maxBytes ?? (o.steps ? DEFAULT_STEPS_MAX_BYTES : DEFAULT_MAX_BYTES), o.steps !== undefined);
   const servername = o.sni ?? (isIP(req.host) ? undefined : req.host);
   const tlsWanted = o.tls === true || o.starttls === true || preset?.tlsFirst === true || o.steps?.some((st) => 'starttls' in st) === true;
 

@@ -56,6 +56,11 @@ describe('conversation steps in the config', () => {
     for (const key of ['send', 'expect', 'check']) assert.ok(p.some((x) => x.startsWith(`targets[1].${key}: cannot be combined with "steps"`)), p.join('\n'));
   });
 
+  it('one TLS upgrade: not after "tls": true, not twice', () => {
+    assert.match(problems({ tls: true, steps: [{ starttls: true }] })[0]!, /^targets\[1\]\.steps\[0\]\.starttls: the connection is already TLS here \("tls": true\)/);
+    assert.match(problems({ steps: [{ starttls: true }, { send: 'x' }, { starttls: true }] })[0]!, /^targets\[1\]\.steps\[2\]\.starttls: the connection is already TLS here \(the starttls at steps\[0\]\)/);
+  });
+
   it('a starttls step lets the TLS options apply', () => {
     const cfg = loadConfigText('ok.json', config({ steps: [{ send: 'STARTTLS\r\n' }, { starttls: true }], tlsVerify: false, sni: 'irc.test', certWarnDays: 7 }), {});
     assert.equal(cfg.targets[1]!.probe?.tlsVerify, false);

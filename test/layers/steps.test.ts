@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { TLSSocket } from 'node:tls';
+import { createServer as createTlsServer, TLSSocket } from 'node:tls';
 import { probeLayered } from '../../src/probe/layered.js';
 import type { ConversationStep, ProbeOptions, ProbeResult } from '../../src/probe/types.js';
 import { freePort } from '../helpers/net.js';
@@ -167,6 +167,22 @@ describe('conversation steps against servers of the test\'s own', () => {
     });
   });
 
+  describe('bytes held: lines already judged are let go, a line longer than maxBytes fails', () => {
+    it('finds its line after 40 KB of other lines sent at once; an unfinished line over maxBytes fails', async () => {
+      const motd = Array.from({ length: 400 }, (_, i) => `:irc.test 372 p :- line ${String(i).padStart(3, '0')} ${'.'.repeat(80)}\r\n`).join('');
+      const port = await start((s) => s.write(`${motd}PING :after-the-motd\r\n${'x'.repeat(3000)}`));
+      const r = await check(port, [{ expect: '^PING :(\\S+)$' }], { maxBytes: 1024 });
+      assert.equal(r.outcome, 'open', r.detail);
+      assert.equal(r.banner?.note, 'PING :after-the-motd');
+      const long = await check(port, [{ expect: '^PING' }, { expect: '^never$' }], { maxBytes: 1024 });
+      assert.equal(long.outcome, 'mismatch');
+      assert.match(long.detail ?? '', /^step 2 of 2: a line longer than 1024 bytes \(maxBytes\), expected \/\^never\$\/; last line "PING :after-the-motd"$/);
+      // Within the default (16 KiB) the unfinished line is judged once the server goes quiet.
+      const quiet = await check(port, [{ expect: '^PING' }, { expect: '^x+$' }]);
+      assert.equal(quiet.outcome, 'open', quiet.detail);
+    });
+  });
+
   describe('a line without its end is judged once the server goes quiet', () => {
     it('matches a prompt that ends without a newline', async () => {
       const port = await start((s) => {
@@ -181,7 +197,7 @@ describe('conversation steps against servers of the test\'s own', () => {
 
 describe('STARTTLS mid-dialogue', { skip: which('openssl') ? false : 'needs the openssl CLI to make test certificates' }, () => {
   let pki: TestPki;
-  const servers: Server[] = [];
+  const servers: { close(): unknown }[] = [];
   const ports: Record<string, number> = {};
   /** "* READY" → STARTTLS → "OK begin TLS" → handshake → WHO → "YOU ARE <protocol>" inside TLS. */
   const startTlsServer = async (label: string, cred: { key: string; cert: string }) => {
@@ -205,6 +221,14 @@ describe('STARTTLS mid-dialogue', { skip: which('openssl') ? false : 'needs the 
   };
   before(async () => {
     pki = new TestPki();
+    // TLS from the first byte, then the same line protocol inside it.
+    const implicit = createTlsServer(pki.leaf('st-implicit', 'localhost', 1, 120), (sock) => {
+      sock.on('error', () => {});
+      sock.write('* READY proto\r\n');
+      lines(sock, (line) => line === 'WHO' && sock.write(`YOU ARE ${sock.getProtocol()}\r\n`));
+    });
+    servers.push(implicit);
+    ports.implicit = await new Promise<number>((resolve) => implicit.listen(0, '127.0.0.1', () => resolve((implicit.address() as { port: number }).port)));
     await startTlsServer('valid', pki.leaf('st-valid', 'localhost', 1, 120));
     await startTlsServer('self', pki.leaf('st-self', 'localhost', 0, 120, true));
     await startTlsServer('soon', pki.leaf('st-soon', 'localhost', 1, 5));
@@ -226,6 +250,12 @@ describe('STARTTLS mid-dialogue', { skip: which('openssl') ? false : 'needs the 
     assert.ok(r.phases?.tlsMs !== null && (r.phases?.tlsMs ?? -1) >= 0);
     assert.match(r.banner?.note ?? '', /^YOU ARE TLSv1\.[23]$/);
     assert.equal(r.warning, undefined);
+  });
+
+  it('with "tls": true the steps talk inside TLS from the first byte', async () => {
+    const r = await check(ports.implicit!, [{ expect: '^\\* READY' }, { send: 'WHO\r\n' }, { expect: '^YOU ARE TLSv1\\.[23]$' }], { ...opts(), tls: true });
+    assert.equal(r.outcome, 'open', r.detail);
+    assert.equal(r.tls?.authorized, true);
   });
 
   it('an untrusted certificate is cause tls, naming the step', async () => {
