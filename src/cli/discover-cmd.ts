@@ -6,7 +6,7 @@ import { hostProblem, normalizeHost } from '../config/host.js';
 import { parseDuration } from '../config/duration.js';
 import type { Identity } from '../discover/identify.js';
 import type { OpenPort } from '../discover/open-port.js';
-import { defaultConcurrency } from '../discover/limits.js';
+import { defaultConcurrency, openFileLimit } from '../discover/limits.js';
 import { parsePorts } from '../discover/ports.js';
 import { scanPorts } from '../discover/scan.js';
 import { sanitize } from '../text/sanitize.js';
@@ -60,7 +60,7 @@ export async function runDiscover(argv: string[], io: { out: NodeJS.WritableStre
   const host = normalizeHost(positionals[0]!);
   const ports = parsePorts((values.ports as string | undefined) ?? 'common');
   if ('error' in ports) return fail(io.err, ports.error);
-  const concurrency = values.concurrency === undefined ? defaultConcurrency() : Number(values.concurrency);
+  const concurrency = values.concurrency === undefined ? defaultConcurrency(openFileLimit()) : Number(values.concurrency);
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 5000) return fail(io.err, '--concurrency expects a whole number from 1 to 5000');
   const timeoutMs = values.timeout === undefined ? 1000 : parseDuration(values.timeout as string);
   if (timeoutMs === undefined || timeoutMs < 10 || timeoutMs > 60_000) return fail(io.err, '--timeout expects a duration from 10ms to 60s, such as "1s" or "300ms"');

@@ -20,7 +20,7 @@ export function openFileLimit(): number | undefined {
  * Each handshake in flight holds one file descriptor, so the default never asks for more than the
  * open-file limit allows; the kernel's other limits do not bind here (see the README).
  */
-export function defaultConcurrency(limit = openFileLimit()): number {
+export function defaultConcurrency(limit: number | undefined): number {
   if (limit === undefined) return 256;
   return Math.max(16, Math.min(DEFAULT_CONCURRENCY, limit - FD_RESERVE));
 }

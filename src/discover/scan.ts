@@ -128,6 +128,7 @@ function scanWith<H>(dialer: Dialer<H>, address: string, ports: readonly number[
           }
         }
       } else {
+        dialer.drop(h);
         const code = errnoName(status);
         if (!shortage(i, code)) {
           if (CLOSED.has(code)) state[i] = SHUT;
