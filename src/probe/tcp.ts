@@ -3,7 +3,8 @@ import { classifyErrno } from './classify.js';
 import { localPortOf } from './connect.js';
 import { kernelHandshake } from './handshake-clock.js';
 import { probeLayered } from './layered.js';
-import { listenThenClose, listenWindowMs } from './mysql-farewell.js';
+import { lingerThenClose } from './linger.js';
+import { listenWindowMs } from './mysql-farewell.js';
 import { literalAddress, resolveHost, ResolveError, type Resolved } from './resolve.js';
 import type { LookupAll, ProbeRequest, ProbeResult } from './types.js';
 
@@ -65,7 +66,7 @@ async function probeHandshake(req: ProbeRequest): Promise<ProbeResult> {
       const how = k ? { clock: 'kernel-tcp_info' as const, localPort: k.localPort } : { clock: 'js-monotonic' as const, ...localPortOf(socket) };
       settle({ ...base, outcome: 'open', connectMs, ...how, totalMs: performance.now() - t0 });
       // The verdict is in; the goodbye (answering a server that speaks first, then FIN) happens after it.
-      listenThenClose(socket, listenWindowMs(connectMs));
+      lingerThenClose(socket, listenWindowMs(connectMs));
     };
     const onError = (err: NodeJS.ErrnoException) => {
       socket.destroy();
