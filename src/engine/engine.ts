@@ -1,7 +1,7 @@
 import type { Target } from '../config/target.js';
 import { probeTcp } from '../probe/tcp.js';
 import { requestForTarget } from '../probe/request.js';
-import type { ProbeFn, ProbeResult } from '../probe/types.js';
+import type { ProbeFn, ProbeRequest, ProbeResult } from '../probe/types.js';
 import { initialMonitorState, stepMonitor, withCarriedIncident } from './monitor.js';
 import { Scheduler } from './scheduler.js';
 import type { Feed, FeedListener } from '../feed/feed.js';
@@ -30,6 +30,8 @@ interface Entry {
   /** Monotonic start of the check in flight (or the last one). */
   startedAt: number;
   recheckRequested: boolean;
+  /** What the probe is asked for this target, made again only when the target changes. */
+  request?: { for: Target; req: ProbeRequest };
 }
 
 /**
@@ -269,7 +271,8 @@ export class Engine implements Feed {
     let result: ProbeResult;
     this.inFlightCount++;
     try {
-      result = await this.probe(requestForTarget(target));
+      if (e.request?.for !== target) e.request = { for: target, req: requestForTarget(target) };
+      result = await this.probe(e.request.req);
     } finally {
       if (--this.inFlightCount === 0) this.drained?.();
     }
