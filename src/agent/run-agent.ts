@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { handshakeClock } from '../probe/handshake-clock.js';
 import { startRuntime, type Runtime } from '../runtime/runtime.js';
 import { removeAgentFile, writeAgentFile } from './agent-file.js';
 import { otherAgentOn } from './already-running.js';
@@ -88,7 +89,18 @@ export async function runAgent(o: AgentOptions): Promise<number> {
     log.line('warning', { message: `listening on ${url}, reachable from other hosts: the API needs the token, /metrics and /healthz do not${tls ? '' : '; nothing is encrypted (see the README: TLS in front, or --tls-cert/--tls-key)'}` });
   }
   runtime.start();
-  log.line('started', { version: o.version, url, config: runtime.configFile, dataDir: runtime.dataDir, targets: runtime.feed.snapshot().length, pid: process.pid });
+  const clock = handshakeClock();
+  log.line('started', {
+    version: o.version,
+    url,
+    config: runtime.configFile,
+    dataDir: runtime.dataDir,
+    targets: runtime.feed.snapshot().length,
+    pid: process.pid,
+    // Which clock times handshakes, and why not the kernel's when it is not (the addon did not build).
+    handshakeClock: clock.clock,
+    ...(clock.why ? { handshakeClockNote: clock.why } : {}),
+  });
 
   const code = await new Promise<number>((resolve) => {
     let stopping = false;

@@ -101,6 +101,9 @@ function jsonOf(o: CheckOutcome) {
     family: r?.family ?? null,
     dnsMs: r?.dnsMs ?? null,
     connectMs: r?.connectMs ?? null,
+    // Which clock timed connectMs (kernel-tcp_info or js-monotonic), and the local port to find it on the wire.
+    clock: r?.clock ?? null,
+    localPort: r?.localPort ?? null,
     totalMs: r?.totalMs ?? null,
     errno: r?.errno ?? null,
     detail: r?.detail ? sanitize(r.detail) : null,

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { hasEnvRef } from './env.js';
 import { formatPath, type Problem } from './problems.js';
+import { STEP_KEYS } from './probe-schema.js';
 import { KNOWN_KEYS } from './schema.js';
 import { isSecretPath } from './secret-paths.js';
 import { didYouMean } from './suggest.js';
@@ -26,6 +27,7 @@ function knownKeysFor(path: readonly PropertyKey[], input?: unknown): readonly s
   if (path[0] === 'targets') {
     // "http" is a tcp target's HTTP layer, or an http target's API check.
     if (path[2] === 'http' && valueAt(input, [path[0], path[1] ?? 0, 'kind']) !== 'http') return KNOWN_KEYS.targetHttp;
+    if (path[2] === 'steps') return STEP_KEYS;
     const block = typeof path[2] === 'string' ? KNOWN_KEYS.kindBlock[path[2]] : undefined;
     return block ?? KNOWN_KEYS.target;
   }

@@ -132,7 +132,7 @@ describe('the engine and `check` run every kind', { skip: which('fping') ? false
     try {
       const v = await waitFor('UP', () => e.snapshot().find((x) => x.monitor.state === 'UP'), 10_000);
       assert.equal(v.lastResult?.ping?.received, 3);
-      assert.equal(v.recent.at(-1), v.lastResult?.ping?.medianMs);
+      assert.equal([...v.recent].at(-1), v.lastResult?.ping?.medianMs);
     } finally {
       await e.stop();
     }

@@ -2,6 +2,7 @@ import { formatDuration } from '../../config/duration.js';
 import { formatHostPort, type Target } from '../../config/target.js';
 import { describeEndpoint } from '../../checks/registry.js';
 import type { Cause, TargetView } from '../../engine/types.js';
+import { certExpiryShort } from '../../probe/cert-expiry.js';
 import type { ColumnContent, ColumnKey, GridColumn } from './layout.js';
 import { sanitize } from '../../text/sanitize.js';
 import { sparkline } from './sparkline.js';
@@ -45,7 +46,7 @@ export function addressSummary(v: TargetView): string | undefined {
 function warningText(v: TargetView): string {
   const m = v.monitor;
   const r = v.lastResult;
-  if (m.cause === 'cert') return r?.tls ? `cert expires in ${r.tls.daysToExpiry}d` : 'cert expiring';
+  if (m.cause === 'cert') return r?.tls ? certExpiryShort(r.tls) : 'cert expiring';
   if (m.cause === 'partial') return `partial: ${addressSummary(v) ?? 'some addresses failing'}`;
   if (m.cause === 'mismatch') return 'mismatch (warning)';
   return `slow >${formatMs(v.target.slowAfterMs)}ms`;
