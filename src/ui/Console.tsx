@@ -99,7 +99,7 @@ export function Console(props: ConsoleProps) {
   const shown = visible.slice(offset, offset + gridRows);
   // Columns are shared by what the rows on screen hold. The same array while the widths hold: the
   // grid's rows compare their columns by identity.
-  const fresh = gridColumns(layout?.width ?? MIN_COLUMNS, columnContent(shown, props.maintenance));
+  const fresh = gridColumns(layout?.width ?? MIN_COLUMNS, columnContent(shown, props.maintenance, (id) => whyOf.get(id)));
   const columnsRef = useRef<readonly GridColumn[]>(fresh);
   if (!sameColumns(columnsRef.current, fresh)) columnsRef.current = fresh;
   const columns = columnsRef.current;

@@ -167,7 +167,7 @@ const cellWidth = (text: string): number => Array.from(sanitize(text, 400)).leng
  * The widest text of each content-sized column over `views` (the rows on screen), headings included:
  * what gridColumns shares the width by. A column whose cells are all empty is as wide as its heading.
  */
-export function columnContent(views: readonly TargetView[], maintenance?: (target: Target) => string | undefined): ColumnContent {
+export function columnContent(views: readonly TargetView[], maintenance?: (target: Target) => string | undefined, diagnosis?: (targetId: string) => string | undefined): ColumnContent {
   const out = { NAME: headingLabel('NAME').length, 'HOST:PORT': 'HOST:PORT'.length, SVC: 'SVC'.length, STATE: 'STATE'.length, WHY: 'WHY'.length };
   for (const v of views) {
     const t = v.target;
@@ -175,7 +175,8 @@ export function columnContent(views: readonly TargetView[], maintenance?: (targe
     out['HOST:PORT'] = Math.max(out['HOST:PORT'], cellWidth(describeEndpoint(t)));
     out.SVC = Math.max(out.SVC, cellWidth(t.service ?? ''));
     out.STATE = Math.max(out.STATE, Array.from(stateLabel(v)).length);
-    out.WHY = Math.max(out.WHY, cellWidth(whyText(v, 30, maintenance?.(t))));
+    const verdict = diagnosis?.(t.id);
+    out.WHY = Math.max(out.WHY, cellWidth(whyText(v, 30, maintenance?.(t))) + (verdict ? cellWidth(verdict) + 3 : 0));
   }
   return out;
 }
