@@ -7,7 +7,7 @@ import type { Cause, TargetView } from '../engine/types.js';
  * into one verdict with the evidence for it. Pure: views in, verdicts out; the rules are in order,
  * the first that fits a host speaks for it.
  */
-export type Verdict = 'host-unreachable' | 'service-down' | 'application-error' | 'host-slow';
+export type Verdict = 'host-unreachable' | 'service-down' | 'application-error' | 'packet-loss' | 'host-slow';
 
 export interface HostDiagnosis {
   host: string;
@@ -84,6 +84,16 @@ export const RULES: readonly { verdict: Verdict; rule: Rule }[] = [
     },
   },
   {
+    // Echoes lost on the way while the host answers: the network path, whatever the services say.
+    verdict: 'packet-loss',
+    rule: (_host, all) => {
+      const lossy = all.filter((s) => s.layer === 'network' && s.cause === 'loss' && s.state === 'SLOW');
+      if (lossy.length === 0) return undefined;
+      const first = lossy[0]!;
+      return { verdict: 'packet-loss', text: `packet loss on the way to the host: ${first.evidence ?? 'echoes lost'}`, evidence: all.filter((s) => s.layer !== 'registration').map(line), targetIds: lossy.map((s) => s.id) };
+    },
+  },
+  {
     // Every check of the host slower than usual at once: the host or the network, not each service.
     verdict: 'host-slow',
     rule: (_host, all) => {
@@ -135,6 +145,7 @@ const SHORT: Readonly<Record<Verdict, string>> = {
   'host-unreachable': 'host unreachable',
   'service-down': 'host up',
   'application-error': 'app error',
+  'packet-loss': 'packet loss',
   'host-slow': 'host slow',
 };
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -65,6 +65,13 @@ describe('the diagnosis rules, one by one', () => {
     assert.deepEqual(diagnose([tcp('db1', 'pg', 5432, 'SLOW', 'slow'), tcp('db1', 'ssh', 22, 'UP')]), [], 'one slow service is that service');
   });
 
+  it('ping losing echoes while it answers: packet loss, whatever the ports say', () => {
+    const lossy = view({ name: 'ping db1', kind: 'ping', host: 'db1' }, 'SLOW', 'loss', '40% loss (2 of 5 echoes lost) > lossWarn 20%');
+    const d = diagnose([lossy, tcp('db1', 'pg', 5432, 'UP')]);
+    assert.equal(d[0]!.text, 'packet loss on the way to the host: 40% loss (2 of 5 echoes lost) > lossWarn 20%');
+    assert.deepEqual(d[0]!.targetIds, ['ping db1']);
+  });
+
   it('all well, or nothing that fits: no verdict', () => {
     assert.deepEqual(diagnose([ping('db1', 'UP'), tcp('db1', 'pg', 5432, 'UP')]), []);
     assert.deepEqual(diagnose([tcp('db1', 'pg', 5432, 'DOWN', 'refused')]), [], 'one port alone says nothing about the host');
@@ -121,8 +128,8 @@ describe('the diagnosis with real faults in a network namespace', { skip: netnsU
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const run = () => {
-    const r = spawnSync('ip', ['netns', 'exec', ns.name, process.execPath, CLI, 'check', '--json', '--config', config], { encoding: 'utf8', timeout: 30_000 });
+  const run = (file = config) => {
+    const r = spawnSync('ip', ['netns', 'exec', ns.name, process.execPath, CLI, 'check', '--json', '--config', file], { encoding: 'utf8', timeout: 30_000 });
     return JSON.parse(r.stdout) as { diagnosis: { host: string; verdict: string; text: string; evidence: string[] }[] };
   };
   const reset = () => {
@@ -145,6 +152,19 @@ describe('the diagnosis with real faults in a network namespace', { skip: netnsU
     ns.iptables('-A', 'INPUT', '-p', 'tcp', '--dport', '7001', '-j', 'REJECT', '--reject-with', 'tcp-reset');
     const d = run().diagnosis;
     assert.equal(d[0]?.text, 'service down: postgres refused (host up)', JSON.stringify(d));
+  });
+
+  it('a third of ICMP dropped at random: packet loss on the way to the host, the ports fine', () => {
+    reset();
+    ns.iptables('-A', 'INPUT', '-p', 'icmp', '-m', 'statistic', '--mode', 'random', '--probability', '0.3', '-j', 'DROP');
+    // 20 echoes, each request and reply crossing INPUT: all answered by chance is about one in a million.
+    const lossy = JSON.parse(readFileSync(config, 'utf8')) as { targets: Record<string, unknown>[] };
+    lossy.targets[0] = { ...lossy.targets[0], ping: { count: 20, period: '20ms', lossWarn: 5 } };
+    const file = join(dir, 'lossy.json');
+    writeFileSync(file, JSON.stringify(lossy));
+    const d = run(file).diagnosis;
+    assert.equal(d[0]?.verdict, 'packet-loss', JSON.stringify(d));
+    assert.match(d[0]!.text, /^packet loss on the way to the host: \d+(\.\d)?% loss \(\d+ of 20 echoes lost\) > lossWarn 5%$/);
   });
 
   it('every packet delayed (netem): host slow', { skip: which('tc') ? false : 'needs tc (iproute2)' }, (t) => {
