@@ -68,6 +68,8 @@ export interface CheckKind {
   timing: (r: ProbeResult) => string;
   /** Where, in a plugin line: "on db1 port 5432", "to db1", "for A example.test @127.0.0.1:53". */
   pluginWhere: (t: Target) => string;
+  /** A failed check's plugin text, when the kind words it itself (absent: check_tcp's phrases). */
+  failureText?: (r: ProbeResult) => string | undefined;
   /** What the last result found beyond its times, for the detail pane (sanitized). */
   detailLines: (r: ProbeResult) => string[];
   /** A few words for a passing check's plugin line ("0% loss, rtt 0.1/0.2/0.3 ms"). */

@@ -27,6 +27,8 @@ export const domainKind: CheckKind = {
     const d = asDomain(r);
     return d ? domainDetailLines(d) : [];
   },
+  // The check's own evidence says it best ("no echo reply from ...", "... (NXDOMAIN)", "$.status is ...").
+  failureText: (r) => r.detail,
   okNote: (r) => (r.domain?.daysLeft !== undefined ? `registration expires in ${r.domain.daysLeft} days` : (r.domain?.verdict ?? '')),
   toConfig: (t) => (t.domain && Object.keys(t.domain).length ? { domain: t.domain } : {}),
   formFields: [{ key: 'domainWarnDays', label: 'warn days', hint: 'SLOW when it expires within (default 30)', type: 'number' }],

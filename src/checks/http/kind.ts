@@ -34,6 +34,8 @@ export const httpKind: CheckKind = {
     const h = asHttp(r);
     return h ? httpDetailLines(h) : [];
   },
+  // The check's own evidence says it best ("no echo reply from ...", "... (NXDOMAIN)", "$.status is ...").
+  failureText: (r) => r.detail,
   okNote: (r) => (r.api ? `HTTP ${r.api.status ?? '?'}, ${r.api.conditions} condition${r.api.conditions === 1 ? '' : 's'} held` : ''),
   toConfig: (t) => (t.http ? { http: t.http } : {}),
   displayConfig: (t) => (t.http ? { http: httpConfigForDisplay(t.http) } : {}),
