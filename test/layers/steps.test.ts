@@ -229,6 +229,29 @@ describe('STARTTLS mid-dialogue', { skip: which('openssl') ? false : 'needs the 
     });
     servers.push(implicit);
     ports.implicit = await new Promise<number>((resolve) => implicit.listen(0, '127.0.0.1', () => resolve((implicit.address() as { port: number }).port)));
+    // SMTP as blackbox_exporter's STARTTLS test talks to it: a multi-line EHLO reply, STARTTLS, EHLO again inside TLS.
+    const smtpCred = pki.leaf('st-smtp', 'localhost', 1, 120);
+    const smtp = await serve((raw) => {
+      raw.write('220 mail.test ESMTP ready\r\n');
+      const onData = (d: Buffer) => {
+        const text = d.toString();
+        if (text.startsWith('EHLO')) raw.write('250-mail.test\r\n250-STARTTLS\r\n250-8BITMIME\r\n250 HELP\r\n');
+        else if (text.startsWith('STARTTLS')) {
+          raw.removeListener('data', onData);
+          raw.write('220 2.0.0 go ahead\r\n', () => {
+            const secure = new TLSSocket(raw, { isServer: true, ...smtpCred });
+            secure.on('error', () => {});
+            lines(secure, (line) => {
+              if (line.startsWith('EHLO')) secure.write('250-mail.test\r\n250-AUTH PLAIN\r\n250 HELP\r\n');
+              else if (line === 'QUIT') secure.end('221 bye\r\n');
+            });
+          });
+        }
+      };
+      raw.on('data', onData);
+    });
+    servers.push(smtp.server);
+    ports.smtp = smtp.port;
     await startTlsServer('valid', pki.leaf('st-valid', 'localhost', 1, 120));
     await startTlsServer('self', pki.leaf('st-self', 'localhost', 0, 120, true));
     await startTlsServer('soon', pki.leaf('st-soon', 'localhost', 1, 5));
@@ -256,6 +279,24 @@ describe('STARTTLS mid-dialogue', { skip: which('openssl') ? false : 'needs the 
     const r = await check(ports.implicit!, [{ expect: '^\\* READY' }, { send: 'WHO\r\n' }, { expect: '^YOU ARE TLSv1\\.[23]$' }], { ...opts(), tls: true });
     assert.equal(r.outcome, 'open', r.detail);
     assert.equal(r.tls?.authorized, true);
+  });
+
+  it('SMTP in steps: lines left over before STARTTLS are let go, EHLO again inside TLS', async () => {
+    const r = await check(ports.smtp!, [
+      { expect: '^220 .*ESMTP' },
+      { send: 'EHLO prober.invalid\r\n' },
+      { expect: '^250-STARTTLS' },
+      { send: 'STARTTLS\r\n' },
+      { expect: '^220 ' },
+      { starttls: true },
+      { send: 'EHLO prober.invalid\r\n' },
+      { expect: '^250-AUTH' },
+      { send: 'QUIT\r\n' },
+      { expect: '^221 ' },
+    ], opts());
+    assert.equal(r.outcome, 'open', r.detail);
+    assert.equal(r.tls?.authorized, true);
+    assert.equal(r.banner?.note, '221 bye');
   });
 
   it('an untrusted certificate is cause tls, naming the step', async () => {
