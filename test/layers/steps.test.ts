@@ -131,6 +131,43 @@ describe('conversation steps against servers of the test\'s own', () => {
     });
   });
 
+  describe('${env:} in a send: filled in on the wire, hidden in everything the answer shows', () => {
+    const secret = 'h3-s3cret-value';
+    const heard: string[] = [];
+    let port = 0;
+    before(async () => {
+      process.env.H3_STEPS_SECRET = secret;
+      // A server that echoes the password it was given, as some do in their error lines.
+      port = await start((s) => {
+        s.write(`HELLO ${'.'.repeat(60)}\n`);
+        lines(s, (line) => {
+          heard.push(line);
+          s.end(`ERR wrong password: ${line.slice(5)} (try again)\n`);
+        });
+      });
+    });
+    after(() => {
+      delete process.env.H3_STEPS_SECRET;
+    });
+
+    it('steps: the server gets the value; the detail, the excerpt and the banner say [hidden]', async () => {
+      const r = await check(port, [{ expect: '^HELLO' }, { send: 'AUTH ${env:H3_STEPS_SECRET}\n' }, { expect: '^OK' }]);
+      assert.equal(heard.at(-1), `AUTH ${secret}`);
+      assert.equal(r.outcome, 'mismatch');
+      assert.match(r.detail ?? '', /last line "ERR wrong password: \[hidden\] \(try again\)"$/);
+      const everything = JSON.stringify(r);
+      assert.ok(!everything.includes(secret) && !everything.includes(secret.slice(0, 8)), everything);
+      assert.match(r.banner?.text ?? '', /\[hidden\]/);
+    });
+
+    it('a single send does the same', async () => {
+      const r = await probeLayered({ host: '127.0.0.1', port, timeoutMs: 3000, family: 0 }, { send: 'AUTH ${env:H3_STEPS_SECRET}\n', expect: 'OK' });
+      assert.equal(heard.at(-1), `AUTH ${secret}`);
+      assert.equal(r.outcome, 'mismatch');
+      assert.ok(!JSON.stringify(r).includes(secret), JSON.stringify(r));
+    });
+  });
+
   describe('time: one budget for the whole sequence', () => {
     let slowPort = 0;
     let silentPort = 0;
