@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import { connect as tlsConnect, type TLSSocket } from 'node:tls';
+import type { TLSSocket } from 'node:tls';
 import { closePolitely, holdClosing } from './close.js';
 import { finishMysqlLogin, firstPacketDone, greetingIn } from './mysql-farewell.js';
 import { tlsInfoOf } from './tls-info.js';
@@ -214,6 +214,8 @@ export class Session {
 
   /** Upgrades the connection to TLS where it stands (implicit TLS, or after a STARTTLS exchange). */
   async upgradeTls(o: TlsUpgrade): Promise<void> {
+    // node:tls (and crypto behind it) loads at the first upgrade, not with every plain check.
+    const { connect: tlsConnect } = await import('node:tls');
     const raw = this.socket;
     this.sentAny = true; // the ClientHello
     this.detach(raw);
