@@ -10,6 +10,9 @@
 //
 //   npm run build && npx tsx bench/discover/run.ts [--rounds 9]
 import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer, type Server } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -43,13 +46,29 @@ if (!values.inside && process.getuid?.() === 0 && have('ip')) {
   process.exit();
 }
 
-function wall(cmd: string, args: string[], env: Record<string, string> = {}): Promise<{ ms: number; out: string; code: number | null }> {
+// CPU time (user + system, 10 ms resolution) through /usr/bin/time where it exists: on a loaded
+// machine it says more than wall time about the work each tool does.
+const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+const cpuFile = join(tmpdir(), `porthole-bench-cpu-${process.pid}`);
+
+interface Run {
+  ms: number;
+  cpuMs: number;
+  out: string;
+}
+
+function wall(cmd: string, args: string[], env: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve) => {
     const t0 = performance.now();
-    const p = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
+    const [bin, argv] = TIME ? [TIME, ['-f', '%U %S', '-o', cpuFile, cmd, ...args]] : [cmd, args];
+    const p = spawn(bin, argv, { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
     let out = '';
     p.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    p.on('exit', (code) => resolve({ ms: performance.now() - t0, out, code }));
+    p.on('exit', () => {
+      const ms = performance.now() - t0;
+      const cpu = TIME ? readFileSync(cpuFile, 'utf8').trim().split('\n').pop()!.split(' ').map(Number) : [NaN, NaN];
+      resolve({ ms, cpuMs: 1000 * (cpu[0]! + cpu[1]!), out });
+    });
   });
 }
 
@@ -72,6 +91,8 @@ for (let i = 0; i < 20; i++) {
 const where = values.inside ? 'a network namespace of its own' : "the host's loopback";
 console.log(`ports ${FROM}-${TO} (10,000) on 127.0.0.1 in ${where}; ${listening.length} listeners; ${rounds} rounds; load average ${(await import('node:os')).loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 const ours: number[] = [];
+const oursCpu: number[] = [];
+const theirsCpu: number[] = [];
 const oneThread: number[] = [];
 const theirs: number[] = [];
 const floor: number[] = [];
@@ -86,10 +107,12 @@ for (let r = 0; r < rounds; r++) {
     () => wall('nmap', ['-sT', '-n', '-Pn', '-p', `${FROM}-${TO}`, '-oG', '-', '127.0.0.1']),
   ];
   const order = [[0, 1, 2], [2, 0, 1], [1, 2, 0]][r % 3]!;
-  const got: { ms: number; out: string }[] = [];
+  const got: Run[] = [];
   for (const k of order) got[k] = await runs[k]!();
-  const [a, one, b] = got as [{ ms: number; out: string }, { ms: number; out: string }, { ms: number; out: string }];
-  const n = await wall(process.execPath, ['-e', '0']);
+  const [a, one, b] = got as [Run, Run, Run];
+  oursCpu.push(a.cpuMs);
+  theirsCpu.push(b.cpuMs);
+  const n = await wall(process.execPath, ["-e", "0"]);
   ours.push(a.ms);
   oneThread.push(one.ms);
   theirs.push(b.ms);
@@ -97,9 +120,10 @@ for (let r = 0; r < rounds; r++) {
   const openTheirs = [...b.out.matchAll(/(\d+)\/open\//g)].map((m) => Number(m[1])).sort((x, y) => x - y);
   const agree = JSON.stringify(openIn(a.out)) === JSON.stringify(openTheirs) && JSON.stringify(openIn(one.out)) === JSON.stringify(openTheirs);
   if (!agree) disagreements++;
-  console.log(`round ${r + 1}: porthole ${a.ms.toFixed(0)} ms (one thread ${one.ms.toFixed(0)} ms), nmap ${b.ms.toFixed(0)} ms, ratio ${(a.ms / b.ms).toFixed(2)}x; node -e 0 ${n.ms.toFixed(0)} ms; open ${openIn(a.out).length}/${openTheirs.length}${agree ? ' (same ports)' : ' (DIFFERENT ports)'}`);
+  console.log(`round ${r + 1}: porthole ${a.ms.toFixed(0)} ms (one thread ${one.ms.toFixed(0)} ms), nmap ${b.ms.toFixed(0)} ms, ratio ${(a.ms / b.ms).toFixed(2)}x; CPU ${a.cpuMs.toFixed(0)} vs ${b.cpuMs.toFixed(0)} ms; node -e 0 ${n.ms.toFixed(0)} ms; open ${openIn(a.out).length}/${openTheirs.length}${agree ? ' (same ports)' : ' (DIFFERENT ports)'}`);
 }
 for (const s of servers) s.close();
+rmSync(cpuFile, { force: true });
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((x, y) => x - y);
@@ -110,5 +134,6 @@ const best = (xs: number[]) => Math.min(...xs);
 const slow = theirs.filter((t) => t > 3 * best(theirs)).length;
 console.log(`best of ${rounds}:  porthole ${best(ours).toFixed(0)} ms (one thread ${best(oneThread).toFixed(0)} ms), nmap ${best(theirs).toFixed(0)} ms: ratio ${(best(ours) / best(theirs)).toFixed(2)}x (one thread ${(best(oneThread) / best(theirs)).toFixed(2)}x; goal <= 1.5x); node -e 0 ${best(floor).toFixed(0)} ms`);
 console.log(`median:      porthole ${median(ours).toFixed(0)} ms (one thread ${median(oneThread).toFixed(0)} ms), nmap ${median(theirs).toFixed(0)} ms: ratio ${(median(ours) / median(theirs)).toFixed(2)}x (one thread ${(median(oneThread) / median(theirs)).toFixed(2)}x); node -e 0 ${median(floor).toFixed(0)} ms`);
+if (TIME) console.log(`CPU (user+system), medians: porthole ${median(oursCpu).toFixed(0)} ms, nmap ${median(theirsCpu).toFixed(0)} ms: ratio ${(median(oursCpu) / median(theirsCpu)).toFixed(2)}x`);
 console.log(`median of per-round ratios: ${median(ours.map((o, i) => o / theirs[i]!)).toFixed(2)}x; nmap slow-mode rounds (over 3x its best): ${slow}; rounds where the open ports differed: ${disagreements}`);
 if (disagreements > 0) process.exitCode = 1;

@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, constants as osConstants } from 'node:os';
 import { getSystemErrorName } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { pickDialer, type Dialer } from './dialers.js';
@@ -30,7 +30,11 @@ const OPEN = 1;
 const SHUT = 2;
 const FILTERED = 3;
 
+/** libuv reports -errno on Unix: the common answer, refused, without a lookup per port. */
+const REFUSED_STATUS = -osConstants.errno.ECONNREFUSED;
+
 function errnoName(status: number): string {
+  if (status === REFUSED_STATUS) return 'ECONNREFUSED';
   try {
     return getSystemErrorName(status);
   } catch {
@@ -160,7 +164,7 @@ export function scanShare<H>(dialer: Dialer<H>, share: ScanShare, board: ScanBoa
   const { state, connectMs, claim } = board;
   const n = ports.length;
   const startedAt = new Float64Array(n);
-  const handles = new Map<number, H>();
+  const handles: (H | undefined)[] = new Array<H | undefined>(n);
   const errnos = new Map<number, string>();
   /** Indexes in the order their handshakes started (retries go to the back). */
   const started: number[] = [];
@@ -183,7 +187,7 @@ export function scanShare<H>(dialer: Dialer<H>, share: ScanShare, board: ScanBoa
       if (finished) return;
       finished = true;
       if (timer) clearTimeout(timer);
-      for (const h of handles.values()) dialer.drop(h);
+      for (const h of handles) if (h !== undefined) dialer.drop(h);
       reject(err);
     };
 
@@ -199,8 +203,8 @@ export function scanShare<H>(dialer: Dialer<H>, share: ScanShare, board: ScanBoa
     };
 
     const settle = (i: number, status: number, h: H) => {
-      if (handles.get(i) !== h) return; // given up on already; this is the cancellation
-      handles.delete(i);
+      if (handles[i] !== h) return; // given up on already; this is the cancellation
+      handles[i] = undefined;
       inflight--;
       if (status === 0) {
         const ms = performance.now() - startedAt[i]!;
@@ -239,13 +243,13 @@ export function scanShare<H>(dialer: Dialer<H>, share: ScanShare, board: ScanBoa
       const now = performance.now();
       while (head < started.length) {
         const i = started[head]!;
-        const h = handles.get(i);
+        const h = handles[i];
         if (h === undefined) {
           head++;
           continue;
         }
         if (now - startedAt[i]! < timeoutMs) break;
-        handles.delete(i);
+        handles[i] = undefined;
         state[i] = FILTERED;
         inflight--;
         head++;
@@ -256,7 +260,7 @@ export function scanShare<H>(dialer: Dialer<H>, share: ScanShare, board: ScanBoa
 
     const arm = () => {
       if (timer || finished) return;
-      while (head < started.length && !handles.has(started[head]!)) head++;
+      while (head < started.length && handles[started[head]!] === undefined) head++;
       if (head >= started.length) return;
       const wait = startedAt[started[head]!]! + timeoutMs - performance.now();
       timer = setTimeout(expire, Math.max(1, wait));
@@ -283,7 +287,7 @@ export function scanShare<H>(dialer: Dialer<H>, share: ScanShare, board: ScanBoa
           if (state[i] === FILTERED) errnos.set(i, code);
           continue;
         }
-        handles.set(i, h);
+        handles[i] = h;
         started.push(i);
         inflight++;
       }
