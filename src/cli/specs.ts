@@ -189,9 +189,9 @@ export const DISCOVER: CommandSpec = {
     '(its first address) is contacted.',
   options: {
     ports: { type: 'string', value: 'SPEC', help: "common (the presets' ports, default), a range 1-1024, a list 22,80,443, or a mix" },
-    concurrency: { type: 'string', value: 'N', help: 'handshakes in flight at once (default 1000, fewer if the open-file limit is low; at most 5000)' },
+    concurrency: { type: 'string', value: 'N', help: 'handshakes in flight (default 1000, fewer under a low open-file limit; at most 5000)' },
     timeout: { type: 'string', value: 'DURATION', help: 'give up on one handshake after this long (default 1s): then "filtered"' },
-    'no-banners': { type: 'boolean', help: 'the fast path: only the handshake, closed at once as nmap -sT does; services named from the port number' },
+    'no-banners': { type: 'boolean', help: 'fast path: handshake only, closed at once as nmap -sT does; named by port number' },
     '4': { type: 'boolean', short: '4', help: 'IPv4 only' },
     '6': { type: 'boolean', short: '6', help: 'IPv6 only' },
     json,
