@@ -39,7 +39,14 @@ function connectOnce(port: number): Promise<void> {
 }
 
 /** The Node limit: `concurrency` workers connecting and closing politely, back to back. */
-async function bareLoop(ports: number[], seconds: number): Promise<number> {
+/** Checks per second, and this process's CPU per check (µs): the second holds up better on a loaded machine. */
+interface Run {
+  rate: number;
+  cpuUs: number;
+}
+
+async function bareLoop(ports: number[], seconds: number): Promise<Run> {
+  const cpu0 = process.cpuUsage();
   const end = performance.now() + seconds * 1000;
   let n = 0;
   let next = 0;
@@ -50,7 +57,8 @@ async function bareLoop(ports: number[], seconds: number): Promise<number> {
     }
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-  return n / seconds;
+  const cpu = process.cpuUsage(cpu0);
+  return { rate: n / seconds, cpuUs: (cpu.user + cpu.system) / Math.max(1, n) };
 }
 
 async function settle(): Promise<void> {
@@ -63,16 +71,18 @@ function targets(ports: number[], intervalMs: number): Target[] {
   return ports.map((port, i) => resolveTarget({ name: `t${i}`, host: '127.0.0.1', port, interval: intervalMs, timeout: 5000, retries: 1, retryDelay: 100 }, BUILTIN_DEFAULTS));
 }
 
-async function engineFlatOut(ports: number[], seconds: number): Promise<number> {
+async function engineFlatOut(ports: number[], seconds: number): Promise<Run> {
   // Interval 0: every target is due again the moment its check ends, so the concurrency bound is the limit.
   const e = new Engine({ targets: targets(ports, 0), concurrency: CONCURRENCY, startSpreadMs: 0 });
+  const cpu0 = process.cpuUsage();
   e.start();
   const t0 = performance.now();
   await new Promise((r) => setTimeout(r, seconds * 1000));
   const checks = e.totalChecks;
   const elapsed = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
   await e.stop();
-  return checks / elapsed;
+  return { rate: checks / elapsed, cpuUs: (cpu.user + cpu.system) / Math.max(1, checks) };
 }
 
 async function engineSteady(ports: number[], checksPerSecond: number, seconds: number) {
@@ -107,19 +117,24 @@ for (const n of SIZES) {
   const l = await spawnListeners(n);
   try {
     // Alternating rounds, medians compared: the machine is shared and noisy.
-    const bares: number[] = [];
-    const engs: number[] = [];
+    const bares: Run[] = [];
+    const engs: Run[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       bares.push(await bareLoop(l.ports, SECONDS));
       await settle();
       engs.push(await engineFlatOut(l.ports, SECONDS));
       await settle();
     }
-    const bare = percentile(bares, 50);
-    const eng = percentile(engs, 50);
+    const bare = percentile(bares.map((r) => r.rate), 50);
+    const eng = percentile(engs.map((r) => r.rate), 50);
+    // Each round's own ratio too: a round's two runs are seconds apart, medians of separate runs are not.
+    const ratios = bares.map((b, i) => engs[i]!.rate / b.rate);
     console.log(
-      `${n} targets  throughput (median of ${ROUNDS}): bare net.connect ${fmt(bare, 0)}/s [${bares.map((x) => fmt(x, 0)).join(' ')}], engine ${fmt(eng, 0)}/s [${engs.map((x) => fmt(x, 0)).join(' ')}], ratio ${fmt(eng / bare, 2)}× (goal ≥ 0.90)`,
+      `${n} targets  throughput (median of ${ROUNDS}): bare net.connect ${fmt(bare, 0)}/s [${bares.map((x) => fmt(x.rate, 0)).join(' ')}], engine ${fmt(eng, 0)}/s [${engs.map((x) => fmt(x.rate, 0)).join(' ')}], ratio ${fmt(eng / bare, 2)}× (per round ${ratios.map((r) => fmt(r, 2)).join(' ')}; goal ≥ 0.95)`,
     );
+    const bareCpu = percentile(bares.map((r) => r.cpuUs), 50);
+    const engCpu = percentile(engs.map((r) => r.cpuUs), 50);
+    console.log(`${n} targets  CPU per check (median): bare ${fmt(bareCpu, 1)}µs, engine ${fmt(engCpu, 1)}µs, ${fmt(engCpu / bareCpu, 2)}× the bare loop's`);
     const s = await engineSteady(l.ports, 1000, SECONDS * 2);
     console.log(
       `${n} targets  steady 1,000 checks/s: achieved ${fmt(s.rate, 0)}/s, drift p50 ${fmt(s.driftP50, 2)}ms p99 ${fmt(s.driftP99, 2)}ms (goal p99 < 50), event-loop lag p99 ${fmt(s.lagP99, 2)}ms, CPU ${fmt(s.cpuShare * 100, 1)}% of a core`,

@@ -54,7 +54,12 @@ describe('the plain check’s goodbye (linger)', () => {
     const d = new CoarseDeadlines<{ id: number; at: number }>(20, (x) => fired.push({ id: x.id, late: performance.now() - x.at }));
     const waits = [120, 10, 60, 60, 200, 0];
     waits.forEach((ms, id) => d.add({ id, at: start + ms }, ms));
+    const cancelled = { id: 99, at: start + 60 };
+    d.cancel(cancelled, d.add(cancelled, 60));
     await waitFor('all deadlines', () => fired.length === waits.length, 5000);
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(fired.length, waits.length, 'a cancelled deadline does not fire');
+    assert.equal(d.size, 0, 'nothing left waiting');
     assert.deepEqual(new Set(fired.map((f) => f.id)), new Set(waits.map((_, i) => i)), 'each exactly once');
     assert.ok(fired.every((f) => f.late >= -0.5), 'none before its deadline');
     const order = fired.map((f) => waits[f.id]!);
