@@ -3,9 +3,12 @@ export const SECRET_NOTIFIER_KEYS: ReadonlySet<string> = new Set(['token', 'pass
 
 /**
  * True for a JSON path whose value must never be shown: a secret key of a notifier (and everything
- * under it, such as one header), or a notifier / the notifiers section as a whole (they hold them).
+ * under it, such as one header), or a notifier / the notifiers section as a whole (they hold them),
+ * or one request header value of a target.
  */
 export function isSecretPath(path: readonly PropertyKey[]): boolean {
+  // An API check's request headers (targets[i].headers.NAME): every value may carry a credential.
+  if (path[0] === 'targets') return path.length > 3 && path.indexOf('headers', 2) >= 2;
   if (path[0] !== 'notifiers') return false;
   if (path.length <= 2) return true;
   return SECRET_NOTIFIER_KEYS.has(String(path[2]));

@@ -50,11 +50,17 @@ export class CoarseDeadlines<T> {
     this.armedTick = Infinity;
     const now = performance.now();
     let next = Infinity;
-    for (const [tick, items] of this.buckets) {
-      if (tick * this.tickMs > now) {
-        if (tick < next) next = tick;
-        continue;
-      }
+    const due: number[] = [];
+    for (const tick of this.buckets.keys()) {
+      if (tick * this.tickMs <= now) due.push(tick);
+      else if (tick < next) next = tick;
+    }
+    // Several buckets fall due together when the loop was busy: earliest first (a Map keeps insertion order).
+    due.sort((a, b) => a - b);
+    for (const tick of due) {
+      // An earlier item's expiry may have cancelled every item of this bucket.
+      const items = this.buckets.get(tick);
+      if (!items) continue;
       this.buckets.delete(tick);
       for (const item of items) {
         try {

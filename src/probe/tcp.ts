@@ -1,7 +1,6 @@
 import { Socket } from 'node:net';
 import { classifyErrno } from './classify.js';
 import { kernelHandshake } from './handshake-clock.js';
-import { probeLayered } from './layered.js';
 import { lingerThenClose } from './linger.js';
 import { listenWindowMs } from './mysql-farewell.js';
 import { literalAddress, resolveHost, ResolveError, type Resolved } from './resolve.js';
@@ -16,7 +15,10 @@ function ignore(): void {}
  * address). Never throws; always releases the socket.
  */
 export function probeTcp(req: ProbeRequest, lookupAll?: LookupAll): Promise<ProbeResult> {
-  if (req.options) return probeLayered(req, req.options, lookupAll);
+  // The layers (TLS, HTTP, presets) load at the first check that asks for one: a plain one-shot
+  // check starts without them.
+  const options = req.options;
+  if (options) return import('./layered.js').then((m) => m.probeLayered(req, options, lookupAll));
   return probeHandshake(req);
 }
 

@@ -1,3 +1,4 @@
+import { certExpiryWords } from '../../probe/cert-expiry.js';
 import type { ProbeResult } from '../../probe/types.js';
 import { sanitize } from '../../text/sanitize.js';
 import { formatMs } from './stats.js';
@@ -35,7 +36,8 @@ export function layerLines(r: ProbeResult): string[] {
   }
   if (r.tls) {
     const t = r.tls;
-    const expiry = t.daysToExpiry < 0 ? `expired ${-t.daysToExpiry} days ago` : `expires in ${t.daysToExpiry} days`;
+    const leafExpiry = t.daysToExpiry < 0 ? `expired ${-t.daysToExpiry} days ago` : `expires in ${t.daysToExpiry} days`;
+    const expiry = t.earliest && t.earliest.role !== 'leaf' ? `${leafExpiry} · ${sanitize(certExpiryWords(t), 100)}` : leafExpiry;
     out.push(
       `tls: ${sanitize(t.protocol ?? '?', 12)} ${sanitize(t.cipher ?? '', 40)} · ${sanitize(t.subject, 60)} · issuer ${sanitize(t.issuer, 60)} · ${expiry}${t.authorized ? '' : ` · NOT TRUSTED: ${sanitize(t.authorizationError ?? 'unverified', 60)}`}`,
     );
