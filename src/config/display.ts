@@ -1,5 +1,5 @@
 import { durationToConfig } from './duration.js';
-import { SECRET_NOTIFIER_KEYS, urlForDisplay } from './secret-paths.js';
+import { SECRET_CLUSTER_KEYS, SECRET_NOTIFIER_KEYS, urlForDisplay } from './secret-paths.js';
 import { probeOptionsToConfig } from './probe-options.js';
 import { BUILTIN_DEFAULTS, type Defaults, type Target } from './target.js';
 
@@ -21,6 +21,7 @@ export function targetToConfig(t: Target, d: Defaults): Record<string, unknown> 
   if (t.internal) out.internal = true;
   if (t.paused) out.paused = true;
   if (t.notify && t.notify.join('\0') !== (d.notify ?? []).join('\0')) out.notify = t.notify;
+  if (t.locations) out.locations = t.locations;
   const probe = probeOptionsToConfig(t.probe);
   if (probe.certWarnDays === d.certWarnDays) delete probe.certWarnDays;
   Object.assign(out, probe);
@@ -67,6 +68,8 @@ export function otherSectionsForDisplay(raw: unknown): Record<string, unknown> {
           n !== null && typeof n === 'object' ? Object.fromEntries(Object.entries(n).map(([k, v]) => [k, SECRET_NOTIFIER_KEYS.has(k) ? hideSecret(k, v) : v])) : n,
         ]),
       );
+    } else if (key === 'cluster' && value !== null && typeof value === 'object') {
+      out.cluster = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, SECRET_CLUSTER_KEYS.has(k) ? hideSecret(k === 'urls' ? 'url' : k, v) : v]));
     } else out[key] = value;
   }
   return out;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { clusterSchema, locationsSchema } from './cluster-schema.js';
 import { durationSchema } from './duration-schema.js';
 import { SERVICE_PORTS, serviceNames } from './presets.js';
 import { didYouMean } from './suggest.js';
@@ -75,6 +76,8 @@ export const targetSchema = z
     paused: z.boolean({ error: 'expected true or false' }).optional(),
     /** Notifier names to alert (instead of defaults.notify). */
     notify: notifyListSchema.optional(),
+    /** In a cluster: the locations that check this target (default every location). */
+    locations: locationsSchema.optional(),
     ...probeShape,
   }, { error: 'expected a target: an object with "host" and "port" or "service"' })
   .superRefine((t, ctx) => {
@@ -93,6 +96,7 @@ export const configSchema = z.strictObject({
   notifiers: notifiersSchema.optional(),
   alerts: alertsSchema.optional(),
   maintenance: maintenanceListSchema.optional(),
+  cluster: clusterSchema.optional(),
 });
 
 export type RawTarget = z.input<typeof targetSchema>;

@@ -5,7 +5,11 @@ export const SECRET_NOTIFIER_KEYS: ReadonlySet<string> = new Set(['token', 'pass
  * True for a JSON path whose value must never be shown: a secret key of a notifier (and everything
  * under it, such as one header), or a notifier / the notifiers section as a whole (they hold them).
  */
+/** Cluster keys whose values are secrets (a NATS URL may carry user:password@). */
+export const SECRET_CLUSTER_KEYS: ReadonlySet<string> = new Set(['token', 'password', 'nkey', 'url', 'urls']);
+
 export function isSecretPath(path: readonly PropertyKey[]): boolean {
+  if (path[0] === 'cluster') return path.length >= 2 && SECRET_CLUSTER_KEYS.has(String(path[1]));
   if (path[0] !== 'notifiers') return false;
   if (path.length <= 2) return true;
   return SECRET_NOTIFIER_KEYS.has(String(path[2]));
@@ -19,7 +23,7 @@ export function urlForDisplay(url: string): string | undefined {
   } catch {
     return undefined;
   }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') return undefined;
+  if (!['http:', 'https:', 'nats:', 'tls:'].includes(u.protocol)) return undefined;
   const rest = u.pathname !== '/' || u.search !== '' || u.hash !== '' ? '/…' : '';
   return `${u.protocol}//${u.host}${rest}`;
 }

@@ -24,6 +24,8 @@ export interface Target {
   notify?: string[];
   /** Layers above the handshake (banner, TLS, HTTP, every address); absent: a plain TCP check. */
   probe?: ProbeOptions;
+  /** In a cluster: the locations that check it (absent: every location). */
+  locations?: string[];
 }
 
 export interface Defaults {
@@ -86,6 +88,7 @@ export function resolveTarget(t: ParsedTarget, defaults: Defaults): Target {
     paused: t.paused ?? false,
     family: t.family ?? defaults.family,
     ...(notify ? { notify } : {}),
+    ...(t.locations ? { locations: t.locations } : {}),
     ...withProbe(probeOptionsFrom(t), defaults),
   };
 }
