@@ -111,6 +111,7 @@ export async function runAgent(o: AgentOptions): Promise<number> {
   removeAgentFile(runtime.dataDir);
   await api.close();
   metrics.close();
+  await cluster?.standDown();
   await runtime.close({ deadlineMs: deadline, flushAlerts: true });
   // After the engine stopped: the last results are in the queue, sent within a second if NATS is up.
   await cluster?.close(1000);

@@ -7,14 +7,18 @@ import { ResultPublisher, type PublisherStats } from './publisher.js';
 import { resultMessage } from './result-message.js';
 import { ensureResultsStream } from './stream.js';
 import { openTargetBucket, watchTargets } from './target-bucket.js';
+import { Aggregator } from './aggregator.js';
+import { Lease } from './lease.js';
 
 export type LogValue = string | number | boolean | undefined;
 export type ClusterLog = (event: string, fields: Record<string, LogValue>) => void;
 
 export interface ClusterAgent {
-  stats(): PublisherStats & { location: string; sharedTargets: number };
+  stats(): PublisherStats & { location: string; sharedTargets: number; aggregator: boolean };
   /** The connection once made (the lease and the recheck responder use it). */
   connection(): NatsConnection | undefined;
+  /** Gives up the aggregator role (another agent takes it at once): before the runtime closes its alerts. */
+  standDown(): Promise<void>;
   close(drainMs?: number): Promise<void>;
 }
 
@@ -30,6 +34,10 @@ export function startClusterAgent(runtime: Runtime, cfg: ClusterConfig, log: Clu
   let closed = false;
   let sharedCount = 0;
   let stopWatch: (() => void) | undefined;
+  let lease: Lease | undefined;
+  let aggregator: Aggregator | undefined;
+  // Where a shared target's cluster alerts go: its "notify" in the bucket, else the config's defaults.
+  const sharedNotify = new Map<string, readonly string[]>();
   const say = (event: string, fields: Record<string, LogValue>) => {
     const clean: Record<string, LogValue> = {};
     for (const [k, v] of Object.entries(fields)) clean[k] = typeof v === 'string' ? redactCluster(cfg, v) : v;
@@ -43,6 +51,8 @@ export function startClusterAgent(runtime: Runtime, cfg: ClusterConfig, log: Clu
   });
 
   const applyShared = (targets: Target[]) => {
+    sharedNotify.clear();
+    for (const t of targets) if (t.notify) sharedNotify.set(t.id, t.notify);
     // Cluster alerts come from the aggregator: a shared target alerts nobody from here.
     const mine = targets.filter((t) => !t.locations || t.locations.includes(location)).map(({ notify: _n, ...t }) => t);
     sharedCount = mine.length;
@@ -60,12 +70,37 @@ export function startClusterAgent(runtime: Runtime, cfg: ClusterConfig, log: Clu
         const kv = await openTargetBucket(conn);
         stopWatch = await watchTargets(kv, applyShared, (p) => say('warning', { message: `cluster: ${p}` }));
         publisher.attach(conn);
+        if (cfg.aggregate) await startAggregating(conn);
         return;
       } catch (err) {
         if (attempt % 10 === 0) say('warning', { message: `cluster: JetStream not ready: ${err instanceof Error ? err.message : String(err)} (retrying)` });
         await new Promise((r) => setTimeout(r, 500));
       }
     }
+  };
+
+  const startAggregating = async (conn: NatsConnection) => {
+    const agg = new Aggregator(
+      conn,
+      {
+        raise: (item, channels) => runtime.notify.raiseExternal(item, channels),
+        status: (id) => runtime.notify.alertStatus(id),
+        channelsFor: (id) => sharedNotify.get(id) ?? runtime.feed.get(id)?.target.notify ?? runtime.defaults().notify ?? [],
+      },
+      say,
+    );
+    aggregator = agg;
+    lease = new Lease(conn, location, cfg.leaseTtlMs, {
+      onAcquired: () => {
+        say('lease-acquired', { location, holder: lease?.me });
+        agg.activate().catch((err: unknown) => say('warning', { message: `aggregator: ${err instanceof Error ? err.message : String(err)}` }));
+      },
+      onLost: (reason) => {
+        say('lease-lost', { reason });
+        agg.deactivate(reason);
+      },
+    });
+    await lease.start();
   };
 
   const connecting = (async () => {
@@ -99,11 +134,17 @@ export function startClusterAgent(runtime: Runtime, cfg: ClusterConfig, log: Clu
   })();
 
   return {
-    stats: () => ({ ...publisher.stats(), location, sharedTargets: sharedCount }),
+    stats: () => ({ ...publisher.stats(), location, sharedTargets: sharedCount, aggregator: lease?.held() ?? false }),
     connection: () => nc,
+    async standDown() {
+      aggregator?.deactivate('stopping');
+      await lease?.stop();
+    },
     async close(drainMs = 1000) {
       if (closed) return;
       unsubscribe();
+      aggregator?.deactivate('stopping');
+      await lease?.stop();
       await publisher.close(drainMs);
       closed = true;
       stopWatch?.();

@@ -21,6 +21,7 @@ export function clusterForCommand(url: string | undefined, cfg: LoadedConfig | u
     streamMaxAgeMs: CLUSTER_DEFAULTS.streamMaxAgeMs,
     streamMaxBytes: CLUSTER_DEFAULTS.streamMaxBytes,
     buffer: CLUSTER_DEFAULTS.buffer,
+    leaseTtlMs: CLUSTER_DEFAULTS.leaseTtlMs,
     aggregate: false,
     secrets: token && token.length >= 4 ? [token] : [],
   };

@@ -34,6 +34,8 @@ export const clusterSchema = z
       streamMaxBytes: z.number({ error: 'expected a number of bytes' }).int().min(1_048_576).max(1_099_511_627_776).optional(),
       /** Results kept while NATS is unreachable (default 10,000; the oldest are dropped, counted). */
       buffer: z.number({ error: 'expected a number of results' }).int().min(10).max(1_000_000).optional(),
+      /** How long the aggregator role outlives its holder's last renewal (default 10s): takeover within this and a quarter. */
+      leaseTtl: durationSchema(1000, 600_000).optional(),
       /** Send alerts from this agent when it holds the aggregator lease (default true). */
       aggregate: z.boolean({ error: 'expected true or false' }).optional(),
     },
@@ -55,6 +57,7 @@ export const CLUSTER_DEFAULTS = Object.freeze({
   streamMaxAgeMs: 24 * 3_600_000,
   streamMaxBytes: 256 * 1024 * 1024,
   buffer: 10_000,
+  leaseTtlMs: 10_000,
 });
 
 /** The cluster settings with defaults applied (secrets already substituted from ${env:}). */
@@ -66,6 +69,7 @@ export interface ClusterConfig {
   streamMaxAgeMs: number;
   streamMaxBytes: number;
   buffer: number;
+  leaseTtlMs: number;
   aggregate: boolean;
   /** The secret values, for redaction of anything printed. */
   secrets: string[];
@@ -88,6 +92,7 @@ export function resolveCluster(c: ParsedCluster): ClusterConfig {
     streamMaxAgeMs: c.streamMaxAge ?? CLUSTER_DEFAULTS.streamMaxAgeMs,
     streamMaxBytes: c.streamMaxBytes ?? CLUSTER_DEFAULTS.streamMaxBytes,
     buffer: c.buffer ?? CLUSTER_DEFAULTS.buffer,
+    leaseTtlMs: c.leaseTtl ?? CLUSTER_DEFAULTS.leaseTtlMs,
     aggregate: c.aggregate ?? true,
     secrets,
   };
