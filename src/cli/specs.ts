@@ -13,15 +13,17 @@ const since: OptionSpec = { type: 'string', value: '24h|7d|30d|DURATION', help: 
 export const UI: CommandSpec = {
   name: 'ui',
   summary: 'the live console (the default command); attaches to a running agent',
-  usage: ['[ui] [--config FILE] [--data-dir DIR] [--agent URL] [--local] [--no-color]'],
+  usage: ['[ui] [--config FILE] [--data-dir DIR] [--agent URL] [--local] [--no-color]', 'ui --cluster URL [--config FILE] [--no-color]'],
   about:
     'Opens the live console. With an agent running on the data dir (porthole agent) the console attaches\n' +
     'to it and quitting stops nothing; --agent attaches to another one; --local runs the checks in the\n' +
-    'console itself, as when no agent runs. Needs a terminal.',
+    'console itself, as when no agent runs. --cluster shows a cluster of agents over NATS: each target by\n' +
+    'quorum and per location (credentials from the config\'s cluster section). Needs a terminal.',
   options: {
     config,
     'data-dir': dataDir,
     agent,
+    cluster,
     local: { type: 'boolean', help: 'check from this console even if an agent runs' },
     'no-color': { type: 'boolean', help: 'no colour (also NO_COLOR=1)' },
   },

@@ -1,0 +1,67 @@
+import { Box, useApp, useInput } from 'ink';
+import { useEffect, useState } from 'react';
+import type { QuorumView } from '../cluster/quorum.js';
+import { useTerminalSize, type TermSize } from './hooks/useTerminalSize.js';
+import { clusterLines, type ClusterLine } from './model/cluster-rows.js';
+import { ColorContext, Txt } from './style.js';
+import type { ColorName } from './model/state-style.js';
+
+/** What the cluster console reads: the quorum views, kept up to date by the caller (no I/O here). */
+export interface ClusterSource {
+  views(now: number): QuorumView[];
+  locations(): string[];
+  readonly version: number;
+  /** A line for the header: where the cluster is, and whether the link is up. */
+  header(): string;
+}
+
+const TONE: Record<NonNullable<ClusterLine['tone']>, { color?: ColorName; bold?: boolean; dim?: boolean }> = {
+  UP: { color: 'green' },
+  PARTIAL: { color: 'yellow', bold: true },
+  DOWN: { color: 'red', bold: true },
+  STALE: { color: 'gray' },
+  UNKNOWN: { color: 'gray' },
+  header: { bold: true },
+  dim: { dim: true },
+};
+
+/** The console of `porthole ui --cluster`: every target by quorum, and each location's own view. */
+export function ClusterConsole({ source, color, size: override, onQuit }: { source: ClusterSource; color: boolean; size?: TermSize; onQuit(): void }) {
+  const size = useTerminalSize(override);
+  const { exit } = useApp();
+  const [offset, setOffset] = useState(0);
+  const [, setTick] = useState(0);
+  useEffect(() => {
+    // Redrawn when a result arrived, and every second for the STALE ages.
+    let seen = source.version;
+    let last = Date.now();
+    const t = setInterval(() => {
+      if (source.version !== seen || Date.now() - last >= 1000) {
+        seen = source.version;
+        last = Date.now();
+        setTick((n) => n + 1);
+      }
+    }, 200);
+    return () => clearInterval(t);
+  }, [source]);
+  useInput((input, key) => {
+    if (input === 'q') {
+      onQuit();
+      exit();
+    } else if (input === 'j' || key.downArrow) setOffset((o) => o + 1);
+    else if (input === 'k' || key.upArrow) setOffset((o) => Math.max(0, o - 1));
+  });
+  const now = Date.now();
+  const lines = clusterLines(source.views(now), source.locations(), size, now, source.header(), offset);
+  return (
+    <ColorContext.Provider value={color}>
+      <Box flexDirection="column" width={size.columns} height={size.rows}>
+        {lines.map((l, i) => (
+          <Txt key={i} {...(l.tone ? TONE[l.tone] : {})}>
+            {l.text}
+          </Txt>
+        ))}
+      </Box>
+    </ColorContext.Provider>
+  );
+}
