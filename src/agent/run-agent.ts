@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { handshakeClock } from '../probe/handshake-clock.js';
 import { startRuntime, type Runtime } from '../runtime/runtime.js';
 import { removeAgentFile, writeAgentFile } from './agent-file.js';
 import { otherAgentOn } from './already-running.js';
@@ -89,7 +90,18 @@ export async function runAgent(o: AgentOptions): Promise<number> {
   }
   runtime.start();
   const cluster = runtime.cluster ? (await import('../cluster/agent-cluster.js')).startClusterAgent(runtime, runtime.cluster, (event, fields) => log.line(event, fields)) : undefined;
-  log.line('started', { version: o.version, url, config: runtime.configFile, dataDir: runtime.dataDir, targets: runtime.feed.snapshot().length, pid: process.pid });
+  const clock = handshakeClock();
+  log.line('started', {
+    version: o.version,
+    url,
+    config: runtime.configFile,
+    dataDir: runtime.dataDir,
+    targets: runtime.feed.snapshot().length,
+    pid: process.pid,
+    // Which clock times handshakes, and why not the kernel's when it is not (the addon did not build).
+    handshakeClock: clock.clock,
+    ...(clock.why ? { handshakeClockNote: clock.why } : {}),
+  });
 
   const code = await new Promise<number>((resolve) => {
     let stopping = false;

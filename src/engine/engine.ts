@@ -1,16 +1,19 @@
 import type { Target } from '../config/target.js';
-import { probeTcp } from '../probe/tcp.js';
+import { kindOf, endpointKey, runCheck } from '../checks/registry.js';
 import { requestForTarget } from '../probe/request.js';
 import type { ProbeFn, ProbeResult } from '../probe/types.js';
 import { initialMonitorState, stepMonitor, withCarriedIncident } from './monitor.js';
 import { Scheduler } from './scheduler.js';
 import type { Feed, FeedListener } from '../feed/feed.js';
-import type { EngineEvent, Incident, MonitorInput, State, StateCounts, TargetView } from './types.js';
+import type { EngineEvent, Incident, MonitorInput, MonitorSettings, State, StateCounts, TargetView } from './types.js';
 
 export interface EngineOptions {
   targets: readonly Target[];
   /** Most handshakes in flight at once (default 256). */
   concurrency?: number;
+  /** Runs one check of a target (default: its kind's, from src/checks/registry.ts). */
+  check?: (target: Target) => Promise<ProbeResult>;
+  /** A TCP probe to use instead, for every target (a seam for tests and benchmarks). */
   probe?: ProbeFn;
   /** Samples kept per target for sparklines and charts. */
   recentSize?: number;
@@ -41,7 +44,7 @@ export class Engine implements Feed {
   private readonly entries = new Map<string, Entry>();
   private readonly listeners = new Set<FeedListener>();
   private readonly scheduler: Scheduler;
-  private readonly probe: ProbeFn;
+  private readonly runTarget: (target: Target) => Promise<ProbeResult>;
   private readonly recentSize: number;
   private readonly startSpreadMs: number;
   /** Monotonic origin of every target's phase. */
@@ -58,7 +61,8 @@ export class Engine implements Feed {
   totalChecks = 0;
 
   constructor(options: EngineOptions) {
-    this.probe = options.probe ?? probeTcp;
+    const probe = options.probe;
+    this.runTarget = options.check ?? (probe ? (t) => probe(requestForTarget(t)) : runCheck);
     this.recentSize = options.recentSize ?? 120;
     this.startSpreadMs = options.startSpreadMs ?? 1000;
     this.scheduler = new Scheduler((id) => this.check(id), { concurrency: options.concurrency ?? 256 });
@@ -163,7 +167,7 @@ export class Engine implements Feed {
     const e = this.entries.get(target.id);
     if (!e) throw new Error(`no target with id "${target.id}"`);
     const old = e.view.target;
-    const sameEndpoint = old.host === target.host && old.port === target.port && old.family === target.family;
+    const sameEndpoint = endpointKey(old) === endpointKey(target);
     if (!sameEndpoint) {
       this.apply(e, { kind: 'end', reason: 'changed' });
       const fresh = this.newEntry(target, Date.now()).view;
@@ -269,13 +273,13 @@ export class Engine implements Feed {
     let result: ProbeResult;
     this.inFlightCount++;
     try {
-      result = await this.probe(requestForTarget(target));
+      result = await this.runTarget(target);
     } finally {
       if (--this.inFlightCount === 0) this.drained?.();
     }
     const current = this.entries.get(id);
-    // Removed, or its endpoint replaced, while the handshake was in flight: the result is stale.
-    if (current !== e || e.view.target.host !== target.host || e.view.target.port !== target.port) return;
+    // Removed, or its endpoint replaced, while the check was in flight: the result is stale.
+    if (current !== e || (e.view.target !== target && endpointKey(e.view.target) !== endpointKey(target))) return;
     this.record(e, result);
     if (this.started && !e.view.target.paused) this.planNext(e);
   }
@@ -287,7 +291,7 @@ export class Engine implements Feed {
     const recent = prev.recent.length >= this.recentSize ? prev.recent.slice(1) : prev.recent.slice();
     recent.push(failed ? null : result.connectMs);
     const t = prev.target;
-    const step = stepMonitor(t.id, prev.monitor, { kind: 'result', result }, now, { retries: t.retries, slowAfterMs: t.slowAfterMs });
+    const step = stepMonitor(t.id, prev.monitor, { kind: 'result', result }, now, this.settings(t));
     this.counted(prev.monitor.state, step.state.state);
     // One new view per result (the UI compares views by identity to know what changed).
     e.view = {
@@ -309,11 +313,15 @@ export class Engine implements Feed {
   /** Runs the monitor for a pause, resume or end, and emits what it says. */
   private apply(e: Entry, input: Exclude<MonitorInput, { kind: 'result' }>): void {
     const t = e.view.target;
-    const step = stepMonitor(t.id, e.view.monitor, input, Date.now(), { retries: t.retries, slowAfterMs: t.slowAfterMs });
+    const step = stepMonitor(t.id, e.view.monitor, input, Date.now(), this.settings(t));
     this.counted(e.view.monitor.state, step.state.state);
     e.view = { ...e.view, monitor: step.state, inFlight: false };
     this.version++;
     for (const ev of step.events) this.emit(ev);
+  }
+
+  private settings(t: Target): MonitorSettings {
+    return { retries: t.retries, slowAfterMs: t.slowAfterMs, figure: kindOf(t).figure };
   }
 
   private emit(event: EngineEvent): void {

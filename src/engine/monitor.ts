@@ -25,10 +25,11 @@ export interface MonitorStep {
   events: MonitorEvent[];
 }
 
-export function conditionOf(result: ProbeResult, slowAfterMs: number): { condition: Condition; cause?: Cause; evidence?: string } {
+/** `figure`: what the result's main time measures, in words ("handshake", "median RTT"). */
+export function conditionOf(result: ProbeResult, slowAfterMs: number, figure = 'handshake'): { condition: Condition; cause?: Cause; evidence?: string } {
   if (result.outcome === 'open') {
     const ms = result.connectMs ?? 0;
-    if (ms > slowAfterMs) return { condition: 'SLOW', cause: 'slow', evidence: `handshake ${ms.toFixed(1)}ms > ${slowAfterMs}ms` };
+    if (ms > slowAfterMs) return { condition: 'SLOW', cause: 'slow', evidence: `${figure} ${ms.toFixed(1)}ms > ${slowAfterMs}ms` };
     if (result.warning) return { condition: 'SLOW', cause: result.warning.cause, evidence: result.warning.evidence };
     return { condition: 'UP' };
   }
@@ -113,7 +114,7 @@ export function stepMonitor(
   if (prev.state === 'PAUSED') return { state: prev, events };
 
   const result = input.result;
-  const { condition, cause, evidence } = conditionOf(result, settings.slowAfterMs);
+  const { condition, cause, evidence } = conditionOf(result, settings.slowAfterMs, settings.figure);
 
   let trend = prev.trend;
   if (result.outcome === 'open' && result.connectMs !== null) {

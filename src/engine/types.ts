@@ -11,9 +11,9 @@ export const STATES: readonly State[] = ['UP', 'SLOW', 'RETRYING', 'DOWN', 'PAUS
 export type Condition = 'UP' | 'SLOW' | 'DOWN';
 /**
  * Why a target is not UP: a failed check's outcome, a handshake over the threshold, a certificate
- * near expiry ('cert'), or some addresses of a name failing while the quorum holds ('partial').
+ * near expiry ('cert'), or some addresses of a name failing while the quorum holds ('partial'), or echoes lost over a ping target's lossWarn ('loss').
  */
-export type Cause = Exclude<Outcome, 'open'> | 'slow' | 'cert' | 'partial';
+export type Cause = Exclude<Outcome, 'open'> | 'slow' | 'cert' | 'partial' | 'loss';
 
 export interface Incident {
   /** Unique per target: `${targetId}#${started}`. An incident carried over a pause or a restart keeps its id. */
@@ -71,6 +71,8 @@ export interface MonitorState {
 export interface MonitorSettings {
   retries: number;
   slowAfterMs: number;
+  /** What the result's main time measures, for evidence ("handshake", the default; "median RTT"). */
+  figure?: string;
 }
 
 export type MonitorInput =

@@ -3,11 +3,13 @@ import { isIP } from 'node:net';
 import { rootCertificates } from 'node:tls';
 import { sanitize } from '../text/sanitize.js';
 import { openConnection } from './connect.js';
+import { certExpiryWords, earliestDays } from './cert-expiry.js';
 import { describeExpect, runCustom } from './conversation.js';
 import { HttpStatusMismatch, runHttp } from './http.js';
 import { firstPacketDone, greetingIn, helloWindowMs, listenWindowMs } from './mysql-farewell.js';
 import { presetFor, StartTlsRefused } from './presets.js';
 import { ExpectFailure, Session, TlsFailure, type Verdict } from './session.js';
+import { DEFAULT_STEPS_MAX_BYTES, runSteps } from './steps.js';
 import type { AddressResult, BannerInfo, HttpInfo, Outcome, ProbeOptions, ProbeRequest, ProbeWarning, TlsInfo } from './types.js';
 
 export const DEFAULT_MAX_BYTES = 1024;
@@ -33,9 +35,9 @@ function trustedCas(path: string): string[] {
 }
 
 function certWarning(tls: TlsInfo, warnDays: number): ProbeWarning | undefined {
-  if (!Number.isFinite(tls.daysToExpiry) || tls.daysToExpiry >= warnDays) return undefined;
-  const when = tls.daysToExpiry < 0 ? `expired ${-tls.daysToExpiry} day(s) ago` : `expires in ${tls.daysToExpiry} day(s)`;
-  return { cause: 'cert', evidence: `certificate ${tls.subject || '(no subject)'} ${when} (${tls.validTo}; warn under ${warnDays} days)` };
+  const days = earliestDays(tls);
+  if (!Number.isFinite(days) || days >= warnDays) return undefined;
+  return { cause: 'cert', evidence: `${certExpiryWords(tls)} (${tls.earliest?.validTo ?? tls.validTo}; warn under ${warnDays} days)` };
 }
 
 function bannerOf(s: Session, matched: boolean, readTimedOut: boolean, expected: string, note: string | undefined, preset: string | undefined): BannerInfo {
@@ -57,13 +59,13 @@ export async function checkAddress(req: ProbeRequest, o: ProbeOptions, address: 
   if (!c.ok) {
     return { address, family, outcome: c.outcome, connectMs: null, tlsMs: null, firstByteMs: null, totalMs: performance.now() - t0, errno: c.errno, detail: c.detail };
   }
-  const custom = o.send !== undefined || o.expect !== undefined;
+  const custom = o.send !== undefined || o.expect !== undefined || o.steps !== undefined;
   const presetName = o.check === 'banner' || o.starttls ? req.service : undefined;
   const preset = presetFor(presetName);
   const talks = custom || (preset !== undefined && o.check === 'banner') || o.starttls === true;
-  const s = new Session(c.socket, o.readTimeoutMs ?? req.timeoutMs, o.maxBytes ?? DEFAULT_MAX_BYTES);
+  const s = new Session(c.socket, o.readTimeoutMs ?? req.timeoutMs, o.maxBytes ?? (o.steps ? DEFAULT_STEPS_MAX_BYTES : DEFAULT_MAX_BYTES));
   const servername = o.sni ?? (isIP(req.host) ? undefined : req.host);
-  const tlsWanted = o.tls === true || o.starttls === true || preset?.tlsFirst === true;
+  const tlsWanted = o.tls === true || o.starttls === true || preset?.tlsFirst === true || o.steps?.some((st) => 'starttls' in st) === true;
 
   let outcome: Outcome = 'open';
   let errno: string | undefined;
@@ -73,17 +75,17 @@ export async function checkAddress(req: ProbeRequest, o: ProbeOptions, address: 
   let http: HttpInfo | undefined;
   const expected = custom ? describeExpect(o) : (preset?.expected ?? '');
   try {
-    const upgrade = () =>
+    const upgrade = (withinMs?: number) =>
       s.upgradeTls({
         host: req.host,
         ...(servername ? { servername } : {}),
         // An opportunistic upgrade (PostgreSQL answering "S" without starttls asked) verifies nothing.
         verify: tlsWanted && o.tlsVerify !== false,
         ...(o.tlsCa ? { ca: trustedCas(o.tlsCa) } : {}),
-        timeoutMs: req.timeoutMs,
+        timeoutMs: Math.min(req.timeoutMs, withinMs ?? Infinity),
       });
     const implicitTls = (o.tls === true || preset?.tlsFirst === true) && !o.starttls;
-    const speaksFirst = implicitTls || o.send !== undefined || o.http !== undefined || (!custom && (o.check === 'banner' || o.starttls === true) && preset?.speaksFirst === true);
+    const speaksFirst = implicitTls || o.send !== undefined || (o.steps !== undefined && 'send' in o.steps[0]!) || o.http !== undefined || (!custom && (o.check === 'banner' || o.starttls === true) && preset?.speaksFirst === true);
     if (speaksFirst) {
       await s.listenFirst(helloWindowMs(c.connectMs), firstPacketDone);
       const greeting = greetingIn(s.firstBytes);
@@ -92,6 +94,7 @@ export async function checkAddress(req: ProbeRequest, o: ProbeOptions, address: 
     }
     if (implicitTls) await upgrade();
     if (o.starttls && preset?.starttls) verdict = await preset.starttls(s, upgrade);
+    else if (o.steps) verdict = await runSteps(s, o.steps, upgrade);
     else if (custom) verdict = await runCustom(s, o);
     else if (preset && o.check === 'banner') verdict = await preset.run(s, o);
     if (talks && verdict) banner = bannerOf(s, true, false, expected, verdict.note, custom ? undefined : presetName);
@@ -128,6 +131,8 @@ export async function checkAddress(req: ProbeRequest, o: ProbeOptions, address: 
     family,
     outcome,
     connectMs: c.connectMs,
+    clock: c.clock,
+    ...(c.localPort !== undefined ? { localPort: c.localPort } : {}),
     tlsMs: s.tlsMs,
     firstByteMs: s.firstByteMs,
     totalMs: performance.now() - t0,

@@ -1,5 +1,7 @@
 import { Socket } from 'node:net';
 import { classifyErrno } from './classify.js';
+import { localPortOf } from './connect.js';
+import { kernelHandshake } from './handshake-clock.js';
 import { probeLayered } from './layered.js';
 import { listenThenClose, listenWindowMs } from './mysql-farewell.js';
 import { literalAddress, resolveHost, ResolveError, type Resolved } from './resolve.js';
@@ -57,8 +59,11 @@ async function probeHandshake(req: ProbeRequest): Promise<ProbeResult> {
       resolve(r);
     };
     const onConnect = () => {
-      const connectMs = performance.now() - tConnect;
-      settle({ ...base, outcome: 'open', connectMs, totalMs: performance.now() - t0 });
+      const jsMs = performance.now() - tConnect;
+      const k = kernelHandshake(socket);
+      const connectMs = k ? k.ms : jsMs;
+      const how = k ? { clock: 'kernel-tcp_info' as const, localPort: k.localPort } : { clock: 'js-monotonic' as const, ...localPortOf(socket) };
+      settle({ ...base, outcome: 'open', connectMs, ...how, totalMs: performance.now() - t0 });
       // The verdict is in; the goodbye (answering a server that speaks first, then FIN) happens after it.
       listenThenClose(socket, listenWindowMs(connectMs));
     };

@@ -106,6 +106,14 @@ const MIGRATIONS: readonly string[] = [
   CREATE INDEX outbox_pending ON outbox(next_attempt) WHERE status = 'pending';
   CREATE INDEX outbox_by_channel ON outbox(channel, status);
   `,
+  // 4: check kinds. Every target so far was a TCP check; connect_us stays each kind's main time (the
+  // handshake, a ping's median round trip, a DNS query), and a ping round adds its spread and loss.
+  `
+  ALTER TABLE targets ADD COLUMN kind TEXT NOT NULL DEFAULT 'tcp';
+  ALTER TABLE samples ADD COLUMN low_us INTEGER;
+  ALTER TABLE samples ADD COLUMN high_us INTEGER;
+  ALTER TABLE samples ADD COLUMN loss_pct REAL;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

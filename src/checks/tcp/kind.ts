@@ -1,0 +1,36 @@
+import { formatHostPort } from '../../config/target.js';
+import { probeOptionsToConfig } from '../../config/probe-options.js';
+import { certExpiryWords } from '../../probe/cert-expiry.js';
+import { requestForTarget } from '../../probe/request.js';
+import type { ProbeResult } from '../../probe/types.js';
+import { sanitize } from '../../text/sanitize.js';
+import { addressLines, layerLines, phasesLine } from '../../ui/model/probe-lines.js';
+import type { CheckKind } from '../kind.js';
+
+/** What the layers saw on success, in a few words: banner note, HTTP status, certificate days. */
+function okNote(r: ProbeResult): string {
+  const parts: string[] = [];
+  if (r.banner) parts.push(sanitize(r.banner.note ?? r.banner.text, 60));
+  if (r.http) parts.push(`HTTP ${r.http.status}`);
+  if (r.tls) parts.push(`${sanitize(r.tls.protocol ?? 'TLS')}, ${r.tls.earliest && r.tls.earliest.role !== 'leaf' ? certExpiryWords(r.tls) : `certificate expires in ${r.tls.daysToExpiry} days`}`);
+  if (r.addresses) parts.push(`${r.addresses.filter((a) => a.outcome === 'open').length}/${r.addresses.length} addresses`);
+  return parts.join('; ');
+}
+
+/** The TCP handshake and the layers above it (src/probe), as a kind. */
+export const tcpKind: CheckKind = {
+  name: 'tcp',
+  label: 'TCP',
+  figure: 'handshake',
+  usesPort: true,
+  run: async (t) => {
+    const { probeTcp } = await import('../../probe/tcp.js');
+    return probeTcp(requestForTarget(t));
+  },
+  describe: (t) => formatHostPort(t.host, t.port),
+  timing: phasesLine,
+  detailLines: (r) => [...layerLines(r), ...addressLines(r)],
+  pluginWhere: (t) => `on ${sanitize(t.host)} port ${t.port}`,
+  okNote,
+  toConfig: (t) => probeOptionsToConfig(t.probe),
+};
