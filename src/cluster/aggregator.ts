@@ -104,7 +104,7 @@ export class Aggregator {
       const held = this.records.get(v.id);
       const open = held && held.rec.ended === undefined ? held.rec : undefined;
       if (v.state === 'DOWN' && !open) {
-        const rec: IncidentRecord = { id: `cluster:${v.id}#${now}`, targetId: v.id, name: v.name, host: v.host, port: v.port, started: now, cause: `down from ${v.down}/${v.voters} locations`, seen: seenText(v, now), downSent: false };
+        const rec: IncidentRecord = { id: `cluster:${v.id}#${now}`, targetId: v.id, name: v.name, host: v.host, port: v.port, started: now, cause: v.exposed.length ? `exposed: answered from ${v.exposed.join(', ')}` : `down from ${v.down}/${v.voters} locations`, seen: seenText(v, now), downSent: false };
         if (await this.write(rec, held?.revision)) {
           this.log('cluster-incident-opened', { target: v.name, id: rec.id, quorum: v.label, seen: rec.seen });
           this.raiseDown(rec);

@@ -21,8 +21,10 @@ export interface QuorumView {
   host: string;
   port: number;
   state: ClusterState;
-  /** "DOWN 2/3", "PARTIAL 2/3 up", "UP", "STALE". */
+  /** "DOWN 2/3", "PARTIAL 2/3 up", "UP", "STALE", "EXPOSED c". */
   label: string;
+  /** Locations where a port that must stay closed answered: the target is DOWN for any one of them. */
+  exposed: string[];
   /** Locations that count (fresh, UP/SLOW/RETRYING/DOWN). */
   voters: number;
   down: number;
@@ -60,9 +62,14 @@ export function quorumOf(latest: readonly ResultMessage[], now: number): QuorumV
   const voters = locations.filter((l) => !l.stale && VOTES.has(l.state));
   const down = voters.filter((l) => VOTES_DOWN.has(l.state)).length;
   const up = voters.length - down;
+  const exposed = voters.filter((l) => l.state === 'DOWN' && l.cause === 'exposed').map((l) => l.location);
   let state: ClusterState;
   let label: string;
-  if (voters.length === 0) {
+  if (exposed.length > 0) {
+    // An exposure is not a matter of majority: one location that reaches what it must not is enough.
+    state = 'DOWN';
+    label = `EXPOSED ${exposed.join(',')}`;
+  } else if (voters.length === 0) {
     state = locations.some((l) => l.stale) ? 'STALE' : 'UNKNOWN';
     label = state;
   } else if (down * 2 > voters.length) {
@@ -75,7 +82,7 @@ export function quorumOf(latest: readonly ResultMessage[], now: number): QuorumV
     state = 'UP';
     label = 'UP';
   }
-  return { id: newest.id, name: newest.name, host: newest.host, port: newest.port, state, label, voters: voters.length, down, up, locations };
+  return { id: newest.id, name: newest.name, host: newest.host, port: newest.port, state, label, exposed, voters: voters.length, down, up, locations };
 }
 
 /** Nagios-style exit code of a set of cluster views: 2 any DOWN, 1 any PARTIAL, 3 any STALE/UNKNOWN, else 0. */

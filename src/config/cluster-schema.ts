@@ -51,6 +51,25 @@ export const clusterSchema = z
 /** Where a target is checked from: every location (absent), or these. */
 export const locationsSchema = z.array(locationSchema, { error: 'expected a list of location names' }).min(1).max(32);
 
+const openOrClosed = z.enum(['open', 'closed'], { error: 'expected "open" or "closed"' });
+
+/**
+ * What a check should find: "open" (the default) or "closed" (an exposure check: refused or
+ * filtered is right, answering is the incident), everywhere or per location
+ * ({"inside-dc": "open", "public": "closed"}; a location not named expects open).
+ */
+export const expectStateSchema = z.union([openOrClosed, z.record(locationSchema, openOrClosed)], {
+  error: 'expected "open", "closed", or an object of location → "open"/"closed"',
+});
+
+export type ExpectState = 'open' | 'closed' | Record<string, 'open' | 'closed'>;
+
+/** The expectation at one location. */
+export function expectAt(e: ExpectState | undefined, location: string): 'open' | 'closed' {
+  if (e === undefined || typeof e === 'string') return e ?? 'open';
+  return Object.prototype.hasOwnProperty.call(e, location) ? (e[location] ?? 'open') : 'open';
+}
+
 export type ParsedCluster = z.output<typeof clusterSchema>;
 
 export const CLUSTER_DEFAULTS = Object.freeze({

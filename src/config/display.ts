@@ -24,6 +24,7 @@ export function targetToConfig(t: Target, d: Defaults): Record<string, unknown> 
   if (t.paused) out.paused = true;
   if (t.notify && t.notify.join('\0') !== (d.notify ?? []).join('\0')) out.notify = t.notify;
   if (t.locations) out.locations = t.locations;
+  if (t.expectState !== undefined) out.expectState = t.expectState;
   // The kind's own keys: the TCP layers, or the kind's block.
   const own = kind.toConfig(t);
   if (own.certWarnDays === d.certWarnDays) delete own.certWarnDays;

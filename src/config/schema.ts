@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { clusterSchema, locationsSchema } from './cluster-schema.js';
+import { clusterSchema, expectStateSchema, locationsSchema } from './cluster-schema.js';
 import { durationSchema } from './duration-schema.js';
 import { SERVICE_PORTS, serviceNames } from './presets.js';
 import { didYouMean } from './suggest.js';
@@ -84,6 +84,8 @@ export const targetSchema = z
     notify: notifyListSchema.optional(),
     /** In a cluster: the locations that check this target (default every location). */
     locations: locationsSchema.optional(),
+    /** "closed": an exposure check (answering is the incident); or per location. */
+    expectState: expectStateSchema.optional(),
     ...probeShape,
     ...kindBlockShape,
   }, { error: 'expected a target: an object with "host" and "port" or "service"' })

@@ -1,3 +1,4 @@
+import type { ExpectState } from './cluster-schema.js';
 import { SERVICE_PORTS, serviceForPort } from './presets.js';
 import type { ParsedConfig, ParsedTarget } from './schema.js';
 import { probeOptionsFrom } from './probe-options.js';
@@ -33,6 +34,8 @@ export interface Target {
   probe?: ProbeOptions;
   /** In a cluster: the locations that check it (absent: every location). */
   locations?: string[];
+  /** "closed": the port must not answer (cause "exposed" when it does); per location in a cluster. Absent: open. */
+  expectState?: ExpectState;
   /** The settings of a ping or dns target (its kind's block, defaults applied). */
   ping?: PingOptions;
   dns?: DnsOptions;
@@ -108,6 +111,7 @@ export function resolveTarget(t: ParsedTarget, defaults: Defaults): Target {
     family: t.family ?? defaults.family,
     ...(notify ? { notify } : {}),
     ...(t.locations ? { locations: t.locations } : {}),
+    ...(t.expectState !== undefined && t.expectState !== 'open' ? { expectState: t.expectState } : {}),
     ...withProbe(probeOptionsFrom(t), defaults),
     ...options,
   };

@@ -15,7 +15,7 @@ import { chooseDataDir } from './data-dir.js';
 import { chooseConfig, userConfigDir } from './paths.js';
 import { createTargetActions, type TargetActions } from './target-actions.js';
 import { diffTargets, type TargetDiff } from './target-diff.js';
-import type { ClusterConfig } from '../config/cluster-schema.js';
+import { expectAt, type ClusterConfig } from '../config/cluster-schema.js';
 import { startUptimeCache, type UptimeCache } from './uptime-cache.js';
 
 export interface RuntimeOptions {
@@ -139,9 +139,15 @@ export function startRuntime(options: RuntimeOptions = {}): Runtime {
   let sharedTargets: readonly Target[] = [];
   // In a cluster, a target that names its locations is checked only there.
   const here = (t: Target) => !first.cluster || !t.locations || t.locations.includes(location);
+  // Per-location expectations become this location's one: the engine sees "closed" or nothing.
+  const expectHere = (t: Target): Target => {
+    if (t.expectState === undefined || typeof t.expectState === 'string') return t;
+    const { expectState: _all, ...rest } = t;
+    return expectAt(t.expectState, location) === 'closed' ? { ...rest, expectState: 'closed' } : rest;
+  };
   const withShared = (own: readonly Target[]): Target[] => {
     const ids = new Set(own.map((t) => t.id));
-    return [...own, ...sharedTargets.filter((t) => !ids.has(t.id))].filter(here);
+    return [...own, ...sharedTargets.filter((t) => !ids.has(t.id))].filter(here).map(expectHere);
   };
   const applyDiff = (next: readonly Target[]): TargetDiff => {
     const diff = diffTargets(engine.snapshot().map((v) => v.target), next);

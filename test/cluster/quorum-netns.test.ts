@@ -160,4 +160,35 @@ describe('three locations, quorum, STALE and exactly one alert', { skip }, () =>
     assert.equal(alerts('down').length, downs);
     net.iptables('-F', 'OUTPUT');
   });
+
+  it('exposure: a port expected closed from c answers there → incident "exposed" naming c, one alert; closed again → recovery', async () => {
+    const alertsFor = (event: string) => alerts(event).filter((r) => (r.body as { target?: string }).target === 'guarded');
+    // c cannot reach the port (as a firewall between c and the service would do): closed, as expected.
+    net.iptables('-A', 'OUTPUT', '-o', 'lo', '-p', 'tcp', '-d', net.address, '--dport', String(PORT), '-j', 'DROP');
+    const shared = join(dir, 'shared2.json');
+    writeFileSync(shared, JSON.stringify({ defaults: { interval: `${INTERVAL_MS}ms`, timeout: '500ms', retries: 0 }, targets: [
+      { name: 'svc', host: net.address, port: PORT },
+      { name: 'guarded', host: net.address, port: PORT, expectState: { c: 'closed' } },
+    ] }));
+    const pushed = await runCli(['cluster', 'push', shared, '--cluster', nats.url]);
+    assert.equal(pushed.code, 0, pushed.stderr);
+    const guarded = async () => (await status()).split('\n').find((l) => /\bguarded\b/.test(l)) ?? '';
+    await waitFor('guarded UP from a, b and c (closed from c)', async () => /^UP +guarded +a: UP [\d.]+ms · b: UP [\d.]+ms · c: UP$/.test(await guarded()), 20_000, 250);
+    net.iptables('-F', 'OUTPUT');
+    const line = await waitFor('EXPOSED c', async () => {
+      const l = await guarded();
+      return /^EXPOSED c /.test(l) ? l : undefined;
+    }, 10_000, 250);
+    assert.match(line, /c: DOWN exposed/);
+    await waitFor('the exposure alert', () => alertsFor('down').length > 0, 10_000, 100);
+    const body = alertsFor('down')[0]?.body as { summary: string; evidence: string };
+    assert.match(body.summary, /^DOWN guarded .*: exposed: answered from c$/);
+    assert.match(body.evidence, /c: DOWN exposed/);
+    net.iptables('-A', 'OUTPUT', '-o', 'lo', '-p', 'tcp', '-d', net.address, '--dport', String(PORT), '-j', 'DROP');
+    await waitFor('the recovery', () => alertsFor('recovery').length > 0, 10_000, 100);
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.equal(alertsFor('down').length, 1);
+    assert.equal(alertsFor('recovery').length, 1);
+    net.iptables('-F', 'OUTPUT');
+  });
 });
