@@ -90,6 +90,7 @@ export async function runAgent(o: AgentOptions): Promise<number> {
   }
   runtime.start();
   const cluster = runtime.cluster ? (await import('../cluster/agent-cluster.js')).startClusterAgent(runtime, runtime.cluster, (event, fields) => log.line(event, fields)) : undefined;
+  if (cluster) (await import('../cluster/metrics.js')).registerClusterMetrics(metrics.registry, cluster);
   const clock = handshakeClock();
   log.line('started', {
     version: o.version,

@@ -9,12 +9,15 @@ import { ensureResultsStream } from './stream.js';
 import { openTargetBucket, watchTargets } from './target-bucket.js';
 import { Aggregator } from './aggregator.js';
 import { Lease } from './lease.js';
+import type { QuorumView } from './quorum.js';
 
 export type LogValue = string | number | boolean | undefined;
 export type ClusterLog = (event: string, fields: Record<string, LogValue>) => void;
 
 export interface ClusterAgent {
   stats(): PublisherStats & { location: string; sharedTargets: number; aggregator: boolean };
+  /** Each target by quorum while this agent holds the aggregator role (for /metrics). */
+  quorum(): QuorumView[] | undefined;
   /** The connection once made (the lease and the recheck responder use it). */
   connection(): NatsConnection | undefined;
   /** Gives up the aggregator role (another agent takes it at once): before the runtime closes its alerts. */
@@ -136,6 +139,7 @@ export function startClusterAgent(runtime: Runtime, cfg: ClusterConfig, log: Clu
   return {
     stats: () => ({ ...publisher.stats(), location, sharedTargets: sharedCount, aggregator: lease?.held() ?? false }),
     connection: () => nc,
+    quorum: () => aggregator?.views(),
     async standDown() {
       aggregator?.deactivate('stopping');
       await lease?.stop();

@@ -76,8 +76,9 @@ export class Aggregator {
     this.log('aggregator', { role: 'standby', reason });
   }
 
-  views(now = Date.now()): QuorumView[] {
-    return this.view.views(now);
+  /** The quorum views while this agent aggregates; undefined on standby. */
+  views(now = Date.now()): QuorumView[] | undefined {
+    return this.active && this.caughtUp ? this.view.views(now) : undefined;
   }
 
   private schedule(): void {

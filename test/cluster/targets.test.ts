@@ -93,6 +93,23 @@ describe('the shared target list in a KV bucket', { skip }, () => {
     assert.match(s.stdout, /^UP +only b +b: UP [\d.]+ms$/m);
   });
 
+  it('/metrics carries the location, the link and what was sent; the aggregator exports the quorum', async () => {
+    const scrapes = await Promise.all(agents.map(async (a) => (await fetch(`${a.url}/metrics`)).text()));
+    for (const [i, text] of scrapes.entries()) {
+      const loc = i === 0 ? 'a' : 'b';
+      assert.match(text, new RegExp(`^probe_success\\{target="everywhere",host="127\\.0\\.0\\.1",port="\\d+",location="${loc}"\\} 1$`, 'm'));
+      assert.match(text, new RegExp(`^porthole_cluster_connected\\{location="${loc}"\\} 1$`, 'm'));
+      assert.match(text, new RegExp(`^porthole_cluster_results_published_total\\{location="${loc}"\\} [1-9]\\d*$`, 'm'));
+      assert.match(text, new RegExp(`^porthole_cluster_results_dropped_total\\{location="${loc}"\\} 0$`, 'm'));
+    }
+    const holders = scrapes.filter((t) => /^porthole_cluster_aggregator\{location="[ab]"\} 1$/m.test(t));
+    assert.equal(holders.length, 1, 'exactly one aggregator');
+    assert.match(holders[0] ?? '', /^porthole_cluster_quorum_state\{target="everywhere",state="UP"\} 1$/m);
+    assert.match(holders[0] ?? '', /^porthole_cluster_locations_voting\{target="everywhere"\} 2$/m);
+    const standby = scrapes.find((t) => !holders.includes(t)) ?? '';
+    assert.doesNotMatch(standby, /^porthole_cluster_quorum_state\{/m);
+  });
+
   it('a target removed from the list stops at every agent', async () => {
     writeFileSync(sharedFile, JSON.stringify({ defaults: { interval: '1s', timeout: '1s', retries: 0 }, targets: [{ id: 'only.b', name: 'only b', host: '127.0.0.1', port: l2.port, locations: ['b'] }] }));
     const pushed = await runCli(['cluster', 'push', sharedFile, '--cluster', nats.url]);
