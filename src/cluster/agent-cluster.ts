@@ -1,4 +1,5 @@
-import type { NatsConnection } from '@nats-io/transport-node';
+import type { NatsConnection, Subscription } from '@nats-io/transport-node';
+import { serveRecheck } from './recheck.js';
 import type { ClusterConfig } from '../config/cluster-schema.js';
 import type { Target } from '../config/target.js';
 import type { Runtime } from '../runtime/runtime.js';
@@ -38,6 +39,7 @@ export function startClusterAgent(runtime: Runtime, cfg: ClusterConfig, log: Clu
   let sharedCount = 0;
   let stopWatch: (() => void) | undefined;
   let lease: Lease | undefined;
+  let recheckSub: Subscription | undefined;
   let aggregator: Aggregator | undefined;
   // Where a shared target's cluster alerts go: its "notify" in the bucket, else the config's defaults.
   const sharedNotify = new Map<string, readonly string[]>();
@@ -73,6 +75,7 @@ export function startClusterAgent(runtime: Runtime, cfg: ClusterConfig, log: Clu
         const kv = await openTargetBucket(conn);
         stopWatch = await watchTargets(kv, applyShared, (p) => say('warning', { message: `cluster: ${p}` }));
         publisher.attach(conn);
+        recheckSub = serveRecheck(conn, location, runtime.feed, (id) => runtime.engine.recheck(id));
         if (cfg.aggregate) await startAggregating(conn);
         return;
       } catch (err) {
@@ -152,6 +155,7 @@ export function startClusterAgent(runtime: Runtime, cfg: ClusterConfig, log: Clu
       await publisher.close(drainMs);
       closed = true;
       stopWatch?.();
+      recheckSub?.unsubscribe();
       if (nc) await Promise.race([nc.drain().catch(() => undefined), new Promise((r) => setTimeout(r, 1000).unref())]);
       await nc?.close().catch(() => undefined);
       await Promise.race([connecting, new Promise((r) => setTimeout(r, 1500).unref())]);

@@ -3,6 +3,10 @@ import type { ClusterConfig } from '../config/cluster-schema.js';
 import { connectCluster } from '../cluster/connect.js';
 import { ClusterView } from '../cluster/cluster-view.js';
 import { followResults } from '../cluster/read-results.js';
+import { recheckEverywhere } from '../cluster/recheck.js';
+
+/** How long a recheck waits for the locations' answers (the longest check timeout, 5 s by default, and a margin). */
+const RECHECK_DEADLINE_MS = 6000;
 import { registerInkPatch } from '../ui/ink-patch/register.js';
 import type { ClusterSource } from '../ui/ClusterConsole.js';
 import { terminalGuard } from './terminal.js';
@@ -20,6 +24,7 @@ export async function runClusterConsole(c: ClusterConfig, options: { color: bool
   let nc: NatsConnection | undefined;
   let stopFollow: (() => void) | undefined;
   let closed = false;
+  let note: string | undefined;
   const source: ClusterSource = {
     views: (now) => view.views(now),
     locations: () => view.locations(),
@@ -27,6 +32,18 @@ export async function runClusterConsole(c: ClusterConfig, options: { color: bool
       return view.version;
     },
     header: () => `porthole cluster ${where}${linkProblem ? `  ${linkProblem}` : ''}`,
+    recheck: (id, name) => {
+      const conn = nc;
+      if (!conn) return;
+      const parts: string[] = [];
+      note = `recheck ${name}: asking every location…`;
+      const show = (done: boolean) => (note = `recheck ${name}: ${parts.join(' · ') || 'no answer yet'}${done ? ` (${parts.length} answer${parts.length === 1 ? '' : 's'}, done)` : ' …'}`);
+      void recheckEverywhere(conn, id, RECHECK_DEADLINE_MS, (a) => {
+        parts.push(`${a.location} ${a.state}${a.connectMs !== null && a.state !== 'DOWN' ? ` ${a.connectMs.toFixed(1)}ms` : a.cause ? ` ${a.cause}` : ''} (${a.ms ?? 0} ms)`);
+        show(false);
+      }).then(() => show(true));
+    },
+    note: () => note,
   };
   const follow = async (conn: NatsConnection) => {
     stopFollow?.();

@@ -13,6 +13,10 @@ export interface ClusterSource {
   readonly version: number;
   /** A line for the header: where the cluster is, and whether the link is up. */
   header(): string;
+  /** Asks every location that checks it to check it now; the answers come back through note(). */
+  recheck(id: string, name: string): void;
+  /** The latest recheck's answers so far, as one line. */
+  note(): string | undefined;
 }
 
 const TONE: Record<NonNullable<ClusterLine['tone']>, { color?: ColorName; bold?: boolean; dim?: boolean }> = {
@@ -29,7 +33,7 @@ const TONE: Record<NonNullable<ClusterLine['tone']>, { color?: ColorName; bold?:
 export function ClusterConsole({ source, color, size: override, onQuit }: { source: ClusterSource; color: boolean; size?: TermSize; onQuit(): void }) {
   const size = useTerminalSize(override);
   const { exit } = useApp();
-  const [offset, setOffset] = useState(0);
+  const [selected, setSelected] = useState(0);
   const [, setTick] = useState(0);
   useEffect(() => {
     // Redrawn when a result arrived, and every second for the STALE ages.
@@ -48,16 +52,21 @@ export function ClusterConsole({ source, color, size: override, onQuit }: { sour
     if (input === 'q') {
       onQuit();
       exit();
-    } else if (input === 'j' || key.downArrow) setOffset((o) => o + 1);
-    else if (input === 'k' || key.upArrow) setOffset((o) => Math.max(0, o - 1));
+    } else if (input === 'j' || key.downArrow) setSelected((o) => Math.min(o + 1, Math.max(0, views.length - 1)));
+    else if (input === 'k' || key.upArrow) setSelected((o) => Math.max(0, o - 1));
+    else if (input === 'r') {
+      const v = views[Math.min(selected, views.length - 1)];
+      if (v) source.recheck(v.id, v.name);
+    }
   });
   const now = Date.now();
-  const lines = clusterLines(source.views(now), source.locations(), size, now, source.header(), offset);
+  const views = source.views(now);
+  const lines = clusterLines(views, source.locations(), size, now, source.header(), selected, source.note());
   return (
     <ColorContext.Provider value={color}>
       <Box flexDirection="column" width={size.columns} height={size.rows}>
         {lines.map((l, i) => (
-          <Txt key={i} {...(l.tone ? TONE[l.tone] : {})}>
+          <Txt key={i} {...(l.tone ? TONE[l.tone] : {})} inverse={l.selected ?? false}>
             {l.text}
           </Txt>
         ))}

@@ -41,8 +41,9 @@ describe('the cluster console layout (pure)', () => {
     assert.match(lines[2]?.text ?? '', /^UP +t00 +10\.0\.0\.5:5432/);
     assert.match(lines[3]?.text ?? '', /^ {2}a: UP 0\.4ms · b: UP 0\.4ms · c: UP 0\.4ms · d: UP 0\.4ms · e: UP 0\.4ms/);
     assert.match(lines[22]?.text ?? '', /^40 more lines \(j\/k, arrows\)/);
-    const scrolled = clusterLines(lots, many, { columns: 80, rows: 24 }, NOW, 'h', 7);
-    assert.match(scrolled[2]?.text ?? '', /t07/);
+    const scrolled = clusterLines(lots, many, { columns: 80, rows: 24 }, NOW, 'h', 15);
+    assert.match(scrolled[2]?.text ?? '', /t06/, 'scrolled so that the selected one is the last on screen');
+    assert.equal(scrolled.find((l) => l.selected)?.text.includes('t15'), true);
     const end = clusterLines(lots, many, { columns: 80, rows: 24 }, NOW, 'h', 99);
     assert.match(end[2]?.text ?? '', /t20/, 'scrolling stops at the last screenful');
   });
@@ -93,6 +94,12 @@ describe('porthole ui --cluster in tmux', { skip }, () => {
       assert.match(lines[0] ?? '', /^porthole cluster nats:\/\/127\.0\.0\.1:\d+ +2 locations +UP 1 · PARTIAL 1/);
       assert.match(screen, /^db +127\.0\.0\.1:\d+ +PARTIAL 1\/2 up +UP [\d.]+ms +DOWN refused/m);
       assert.ok(lines.every((l) => l.length <= cols));
+      // r: every location that checks the selected target (db, the first) checks it now and answers.
+      t.key('r');
+      const answered = await t.see('both answers', (s) => /recheck db: .*\(2 answers, done\)/.test(s), 15_000);
+      const note = answered.split('\n').find((l) => l.startsWith('recheck db:')) ?? '';
+      assert.match(note, /a UP [\d.]+ms \(\d+ ms\)/);
+      assert.match(note, /b DOWN refused \(\d+ ms\)/);
       t.key('q');
       await t.see('the prompt back, the screen restored', (s) => s.trimEnd().split('\n').pop()?.startsWith(PROMPT_SEEN) === true && !s.includes('QUORUM'), 10_000);
     });
