@@ -51,6 +51,10 @@ const RUN: Record<string, () => Promise<Run>> = {
     const { runNotify } = await import('./notify-cmd.js');
     return (argv) => runNotify(argv, io());
   },
+  cluster: async () => {
+    const { runCluster } = await import('./cluster-cmd.js');
+    return (argv) => runCluster(argv, io());
+  },
   completion: async () => {
     const { runCompletion } = await import('./completion-cmd.js');
     return (argv) => runCompletion(argv, io());

@@ -1,3 +1,4 @@
+import { resolveCluster, type ClusterConfig } from './cluster-schema.js';
 import { substituteEnv } from './env.js';
 import { parseJsonText } from './json-text.js';
 import { ConfigError, type Problem } from './problems.js';
@@ -22,6 +23,8 @@ export interface LoadedConfig {
   dataDir?: string;
   /** Notifiers, alert policy and maintenance windows (empty when the config has none). */
   notify: NotifyConfig;
+  /** Agents at several locations over NATS (absent: a single machine). */
+  cluster?: ClusterConfig;
   /** What is valid but worth saying (a timeout longer than the interval): printed by `config validate`. */
   warnings: Problem[];
 }
@@ -54,7 +57,7 @@ export function validateConfig(file: string, raw: unknown, env: NodeJS.ProcessEn
   const notifiers = cfg.notifiers ?? {};
   const notify: NotifyConfig = { notifiers, alerts: resolveAlerts(cfg.alerts), maintenance: resolveMaintenance(cfg.maintenance), secrets: collectSecrets(notifiers, raw, env) };
   const targets = sections.targets.filter((t): t is Target => t !== undefined);
-  return { file, raw, defaults: sections.defaults, targets, ...(cfg.dataDir ? { dataDir: cfg.dataDir } : {}), notify, warnings };
+  return { file, raw, defaults: sections.defaults, targets, ...(cfg.dataDir ? { dataDir: cfg.dataDir } : {}), notify, ...(cfg.cluster ? { cluster: resolveCluster(cfg.cluster) } : {}), warnings };
 }
 
 export function loadConfigText(file: string, text: string, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
