@@ -1,5 +1,5 @@
 import { durationToConfig } from './duration.js';
-import { SECRET_NOTIFIER_KEYS, urlForDisplay } from './secret-paths.js';
+import { SECRET_CLUSTER_KEYS, SECRET_NOTIFIER_KEYS, urlForDisplay } from './secret-paths.js';
 import { kindOf } from '../checks/registry.js';
 import { DEFAULT_KIND } from '../checks/kind.js';
 import { BUILTIN_DEFAULTS, type Defaults, type Target } from './target.js';
@@ -24,6 +24,8 @@ export function targetToConfig(t: Target, d: Defaults, forDisplay = false): Reco
   if (t.internal) out.internal = true;
   if (t.paused) out.paused = true;
   if (t.notify && t.notify.join('\0') !== (d.notify ?? []).join('\0')) out.notify = t.notify;
+  if (t.locations) out.locations = t.locations;
+  if (t.expectState !== undefined) out.expectState = t.expectState;
   // The kind's own keys: the TCP layers, or the kind's block.
   const own = forDisplay && kind.displayConfig ? kind.displayConfig(t) : kind.toConfig(t);
   if (own.certWarnDays === d.certWarnDays) delete own.certWarnDays;
@@ -71,6 +73,8 @@ export function otherSectionsForDisplay(raw: unknown): Record<string, unknown> {
           n !== null && typeof n === 'object' ? Object.fromEntries(Object.entries(n).map(([k, v]) => [k, SECRET_NOTIFIER_KEYS.has(k) ? hideSecret(k, v) : v])) : n,
         ]),
       );
+    } else if (key === 'cluster' && value !== null && typeof value === 'object') {
+      out.cluster = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, SECRET_CLUSTER_KEYS.has(k) ? hideSecret(k === 'urls' ? 'url' : k, v) : v]));
     } else out[key] = value;
   }
   return out;

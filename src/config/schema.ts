@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { clusterSchema, expectStateSchema, locationsSchema } from './cluster-schema.js';
 import { durationSchema } from './duration-schema.js';
 import { SERVICE_PORTS, serviceNames } from './presets.js';
 import { didYouMean } from './suggest.js';
@@ -83,6 +84,10 @@ const targetObject = z
     paused: z.boolean({ error: 'expected true or false' }).optional(),
     /** Notifier names to alert (instead of defaults.notify). */
     notify: notifyListSchema.optional(),
+    /** In a cluster: the locations that check this target (default every location). */
+    locations: locationsSchema.optional(),
+    /** "closed": an exposure check (answering is the incident); or per location. */
+    expectState: expectStateSchema.optional(),
     ...probeShape,
     ...kindBlockShape,
     /** A tcp target's HTTP layer ({"path": ...}) or an http target's API check ({"url": ...}): read by kind below. */
@@ -149,6 +154,7 @@ export const configSchema = z.strictObject({
   notifiers: notifiersSchema.optional(),
   alerts: alertsSchema.optional(),
   maintenance: maintenanceListSchema.optional(),
+  cluster: clusterSchema.optional(),
 });
 
 export type RawTarget = z.input<typeof targetSchema>;

@@ -1,11 +1,10 @@
 /**
  * Many deadlines on one timer, to within `tickMs`: thousands of sockets a second each waiting out a
  * listen window or a close grace would otherwise each allocate, arm and cancel a timer of their own.
- * Items are not removed when their wait ends early: `expire` is told about every item, and ignores
- * those already done.
+ * `add` returns the item's bucket; `cancel` with it lets go of an item whose wait ended early.
  */
 export class CoarseDeadlines<T> {
-  private readonly buckets = new Map<number, T[]>();
+  private readonly buckets = new Map<number, Set<T>>();
   private timer: NodeJS.Timeout | undefined;
   private armedTick = Infinity;
 
@@ -16,12 +15,27 @@ export class CoarseDeadlines<T> {
     private readonly ref = true,
   ) {}
 
-  add(item: T, ms: number): void {
+  add(item: T, ms: number): number {
     const tick = Math.ceil((performance.now() + ms) / this.tickMs);
     const bucket = this.buckets.get(tick);
-    if (bucket) bucket.push(item);
-    else this.buckets.set(tick, [item]);
+    if (bucket) bucket.add(item);
+    else this.buckets.set(tick, new Set([item]));
     if (tick < this.armedTick) this.arm(tick);
+    return tick;
+  }
+
+  cancel(item: T, tick: number): void {
+    const bucket = this.buckets.get(tick);
+    if (!bucket) return;
+    bucket.delete(item);
+    if (bucket.size === 0) this.buckets.delete(tick);
+  }
+
+  /** Items still waiting (for tests and leak checks). */
+  get size(): number {
+    let n = 0;
+    for (const b of this.buckets.values()) n += b.size;
+    return n;
   }
 
   private arm(tick: number): void {
@@ -44,7 +58,9 @@ export class CoarseDeadlines<T> {
     // Several buckets fall due together when the loop was busy: earliest first (a Map keeps insertion order).
     due.sort((a, b) => a - b);
     for (const tick of due) {
-      const items = this.buckets.get(tick)!;
+      // An earlier item's expiry may have cancelled every item of this bucket.
+      const items = this.buckets.get(tick);
+      if (!items) continue;
       this.buckets.delete(tick);
       for (const item of items) {
         try {

@@ -6,6 +6,7 @@ import { listenThenClose } from './mysql-farewell.js';
 interface Lingering {
   socket: Socket;
   until: number;
+  tick: number;
   done: boolean;
   release: () => void;
   onData: (chunk: Buffer) => void;
@@ -15,6 +16,7 @@ interface Lingering {
 
 function stop(l: Lingering): void {
   l.done = true;
+  windows.cancel(l, l.tick);
   l.socket.removeListener('data', l.onData);
   l.socket.removeListener('end', l.onEnd);
   l.socket.removeListener('close', l.onClose);
@@ -23,7 +25,6 @@ function stop(l: Lingering): void {
 
 /** Silence for the whole window: the polite FIN. */
 const windows = new CoarseDeadlines<Lingering>(25, (l) => {
-  if (l.done) return;
   stop(l);
   closePolitely(l.socket);
 });
@@ -40,6 +41,7 @@ export function lingerThenClose(socket: Socket, listenMs: number): void {
   const l: Lingering = {
     socket,
     until: performance.now() + listenMs,
+    tick: 0,
     done: false,
     release: holdClosing(),
     onData: (chunk) => {
@@ -64,5 +66,5 @@ export function lingerThenClose(socket: Socket, listenMs: number): void {
   socket.on('data', l.onData);
   socket.on('end', l.onEnd);
   socket.on('close', l.onClose);
-  windows.add(l, listenMs);
+  l.tick = windows.add(l, listenMs);
 }

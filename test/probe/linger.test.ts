@@ -56,7 +56,13 @@ describe('the plain check’s goodbye (linger)', () => {
       const at = performance.now() + ms;
       d.add({ id, at, tick: Math.ceil(at / 20) }, ms);
     });
+    const at = performance.now() + 60;
+    const cancelled = { id: 99, at, tick: Math.ceil(at / 20) };
+    d.cancel(cancelled, d.add(cancelled, 60));
     await waitFor('all deadlines', () => fired.length === waits.length, 5000);
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(fired.length, waits.length, 'a cancelled deadline does not fire');
+    assert.equal(d.size, 0, 'nothing left waiting');
     assert.deepEqual(new Set(fired.map((f) => f.id)), new Set(waits.map((_, i) => i)), 'each exactly once');
     assert.ok(fired.every((f) => f.late >= -0.5), 'none before its deadline');
     // Within one 20 ms bucket the order is the order added; across buckets, earlier first.
