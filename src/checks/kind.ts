@@ -80,8 +80,6 @@ export interface CheckKind {
   sample?: (r: ProbeResult) => { lowMs?: number | null; highMs?: number | null; lossPct?: number | null };
   /** The block's main options offered in the console's add/edit form. */
   formFields?: readonly KindFormField[];
-  /** The kind's keys as `config show` prints them (secrets hidden); absent: as toConfig. */
-  displayConfig?: (t: Target) => Record<string, unknown>;
   /** Extra /metrics series, if any. */
   series?: readonly KindSeries[];
 }

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { KIND_NAMES, type KindName } from './kind.js';
 import { dnsSchema } from './dns/schema.js';
 import { pingSchema } from './ping/schema.js';
-import { httpCheckSchema } from './http/schema.js';
+import { httpCheckSchema, type HttpCheckConfig } from './http/schema.js';
+import { httpConfigForDisplay } from './http/display.js';
 import { domainCheckSchema } from './domain/schema.js';
 import { normalizeDomain } from './domain/domain-name.js';
 
@@ -10,6 +11,8 @@ import { normalizeDomain } from './domain/domain-name.js';
 interface KindSchema {
   block?: z.ZodType;
   required?: boolean;
+  /** The block as `config show` prints it (secrets hidden); absent: as written. */
+  display?: (block: never) => unknown;
   /** Rules on the target's common keys that only this kind has (a domain target's host is a domain). */
   refine?: (t: { host?: string | undefined }, issue: Issue) => void;
 }
@@ -22,7 +25,7 @@ export const KIND_SCHEMAS = {
   tcp: {},
   ping: { block: pingSchema },
   dns: { block: dnsSchema, required: true },
-  http: { block: httpCheckSchema, required: true },
+  http: { block: httpCheckSchema, required: true, display: httpConfigForDisplay<HttpCheckConfig> },
   domain: { block: domainCheckSchema, refine: refineDomainHost },
 } as const satisfies Record<KindName, KindSchema>;
 
@@ -63,4 +66,10 @@ export function refineKind(t: Record<string, unknown> & { kind?: KindName; host?
   }
   (own.refine as KindSchema['refine'])?.(t, issue);
   return kind;
+}
+
+/** A target's kind block as `config show` prints it: secrets hidden where the kind has any. */
+export function blockForDisplay(kind: KindName, block: unknown): unknown {
+  const s: KindSchema = KIND_SCHEMAS[kind];
+  return s.display && block !== undefined ? s.display(block as never) : block;
 }

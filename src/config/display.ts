@@ -2,6 +2,7 @@ import { durationToConfig } from './duration.js';
 import { SECRET_CLUSTER_KEYS, SECRET_NOTIFIER_KEYS, urlForDisplay } from './secret-paths.js';
 import { kindOf } from '../checks/registry.js';
 import { DEFAULT_KIND } from '../checks/kind.js';
+import { blockForDisplay } from '../checks/schemas.js';
 import { BUILTIN_DEFAULTS, type Defaults, type Target } from './target.js';
 
 /** A target written back in config form, leaving out what equals the defaults. */
@@ -27,7 +28,8 @@ export function targetToConfig(t: Target, d: Defaults, forDisplay = false): Reco
   if (t.locations) out.locations = t.locations;
   if (t.expectState !== undefined) out.expectState = t.expectState;
   // The kind's own keys: the TCP layers, or the kind's block.
-  const own = forDisplay && kind.displayConfig ? kind.displayConfig(t) : kind.toConfig(t);
+  const own = kind.toConfig(t);
+  if (forDisplay && own[kind.name] !== undefined) own[kind.name] = blockForDisplay(kind.name, own[kind.name]);
   if (own.certWarnDays === d.certWarnDays) delete own.certWarnDays;
   Object.assign(out, own);
   return out;

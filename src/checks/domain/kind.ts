@@ -1,6 +1,5 @@
 import type { ProbeResult } from '../../probe/types.js';
 import type { CheckKind } from '../kind.js';
-import { DEFAULT_DOMAIN_INTERVAL_MS } from './defaults.js';
 import { domainDetailLines } from './detail.js';
 import type { DomainCheckResult } from './types.js';
 
@@ -14,7 +13,7 @@ export const domainKind: CheckKind = {
   layer: 'registration',
   usesPort: false,
   // Twice a day; a registry over the internet may take seconds to answer, which is not "slow" here.
-  defaults: { intervalMs: DEFAULT_DOMAIN_INTERVAL_MS, timeoutMs: 15_000, slowAfterMs: 30_000 },
+  defaults: { intervalMs: 12 * 3_600_000, timeoutMs: 15_000, slowAfterMs: 30_000 },
   options: (t) => ({ domain: t.domain ?? {} }),
   run: async (t) => {
     const { sharedDomainChecker } = await import('./shared.js');

@@ -2,10 +2,23 @@ import type { ProbeResult } from '../../probe/types.js';
 import { sanitize } from '../../text/sanitize.js';
 import type { CheckKind } from '../kind.js';
 import { httpDetailLines } from './detail.js';
-import { httpConfigForDisplay } from './display.js';
 import type { HttpCheckResult } from './types.js';
 
 const ms = (v: number | null | undefined): string => (v === null || v === undefined ? '—' : `${v < 10 ? v.toFixed(1) : v.toFixed(0)}ms`);
+
+/**
+ * The URL in a few words, without its query or fragment (either may carry a key), ${env:} as written.
+ * (config show's fuller version, which also hides header values, is src/checks/http/display.ts.)
+ */
+function urlForDisplay(url: string): string {
+  if (url.includes('${env:')) return url.replace(/[?#].*$/, '?…');
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}${u.pathname}${u.search || u.hash ? '?…' : ''}`;
+  } catch {
+    return url.replace(/[?#].*$/, '?…');
+  }
+}
 
 /** The result as the API check's own functions take it: a ProbeResult that has its `api` part. */
 const asHttp = (r: ProbeResult): HttpCheckResult | undefined => (r.api ? (r as HttpCheckResult) : undefined);
@@ -23,7 +36,7 @@ export const httpKind: CheckKind = {
     return runHttpCheck(t.http!, { timeoutMs: t.timeoutMs, family: t.family, slowAfterMs: t.slowAfterMs });
   },
   // The URL as `config show` prints it: no query (it may carry a key), ${env:} as written.
-  describe: (t) => (t.http ? `${t.http.method ?? 'GET'} ${httpConfigForDisplay(t.http).url}` : `http ${t.host}`),
+  describe: (t) => (t.http ? `${t.http.method ?? 'GET'} ${urlForDisplay(t.http.url)}` : `http ${t.host}`),
   pluginWhere: (t) => `for ${sanitize(httpKind.describe(t), 200)}`,
   timing: (r) => {
     const p = r.phases;
@@ -38,7 +51,6 @@ export const httpKind: CheckKind = {
   failureText: (r) => r.detail,
   okNote: (r) => (r.api ? `HTTP ${r.api.status ?? '?'}, ${r.api.conditions} condition${r.api.conditions === 1 ? '' : 's'} held` : ''),
   toConfig: (t) => (t.http ? { http: t.http } : {}),
-  displayConfig: (t) => (t.http ? { http: httpConfigForDisplay(t.http) } : {}),
   formFields: [
     { key: 'url', label: 'url', hint: 'http:// or https:// URL to ask', type: 'text' },
     { key: 'expectJson', label: 'json', hint: 'conditions, comma-separated: $.status == "ok"', type: 'list' },
