@@ -5,12 +5,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { describeEndpoint } from '../../src/checks/registry.js';
 import { configForDisplay, targetToConfig } from '../../src/config/display.js';
-import { validateTarget } from '../../src/config/load.js';
+import { loadConfigFile, validateTarget } from '../../src/config/load.js';
 import { BUILTIN_DEFAULTS } from '../../src/config/target.js';
 
 const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
@@ -46,6 +46,13 @@ describe('http and domain kinds in the config', () => {
     const shown = JSON.stringify(configForDisplay(BUILTIN_DEFAULTS, [t]));
     assert.doesNotMatch(shown, /s3cr3t-literal/);
     assert.match(shown, /\$\{env:API_KEY\}/);
+    // Loaded from a file, a header's ${env:} stays as written in the target (the console saves it, the agent API serves it).
+    const file = join(mkdtempSync(join(tmpdir(), 'porthole-env-')), 'c.json');
+    writeFileSync(file, JSON.stringify({ targets: [{ kind: 'http', http: { url: 'http://127.0.0.1:1/x', headers: { 'X-Key': '${env:API_KEY}' } } }] }));
+    const loaded = loadConfigFile(file, { API_KEY: 'the-secret-value' }).targets[0]!;
+    assert.equal(loaded.http?.headers?.['X-Key'], '${env:API_KEY}');
+    assert.doesNotMatch(JSON.stringify(loaded), /the-secret-value/);
+    rmSync(dirname(file), { recursive: true, force: true });
     const kept = targetToConfig(t, BUILTIN_DEFAULTS);
     assert.deepEqual(validateTarget(kept, BUILTIN_DEFAULTS).target, t);
   });
@@ -58,7 +65,10 @@ describe('http and domain kinds through `check`, and the application-error verdi
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'porthole-api-'));
     server = createServer((req, res) => {
-      if (req.url === '/health') {
+      if (req.url === '/auth') {
+        res.writeHead(req.headers['x-token'] === 'tok-from-env' ? 200 : 401);
+        res.end();
+      } else if (req.url === '/health') {
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ status: 'degraded', queue: { depth: 3 } }));
       } else if (req.url === '/rdap/domain/example.test') {
@@ -87,11 +97,12 @@ describe('http and domain kinds through `check`, and the application-error verdi
           { name: 'api', kind: 'http', http: { url: `${base}/health`, expectJson: ['$.status == "ok"'] } },
           { name: 'api port', host: '127.0.0.1', port },
           { name: 'reg', kind: 'domain', host: 'example.test', domain: { rdapServer: `${base}/rdap/` } },
+          { name: 'auth', kind: 'http', http: { url: `${base}/auth`, headers: { 'X-Token': '${env:PH_TEST_TOKEN}' }, expectStatus: 200 } },
         ],
       }),
     );
     // Not spawnSync: the servers answering live in this process.
-    const run = (...args: string[]) => promisify(execFile)(process.execPath, [CLI, 'check', ...args], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, PORTHOLE_CACHE_DIR: dir } }).then(
+    const run = (...args: string[]) => promisify(execFile)(process.execPath, [CLI, 'check', ...args], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, PORTHOLE_CACHE_DIR: dir, PH_TEST_TOKEN: 'tok-from-env' } }).then(
       (r) => ({ status: 0, stdout: r.stdout, stderr: r.stderr }),
       (e: { code: number; stdout: string; stderr: string }) => ({ status: e.code, stdout: e.stdout, stderr: e.stderr }),
     );
@@ -101,6 +112,8 @@ describe('http and domain kinds through `check`, and the application-error verdi
     assert.equal(lines[0], 'HTTP CRITICAL - api: $.status == "ok" failed: $.status is "degraded"');
     assert.match(lines[1]!, /^TCP OK - api port:/);
     assert.match(lines[2]!, /^DOMAIN OK - reg: .*registration expires in 200 days/);
+    assert.match(lines[3]!, /^HTTP OK - auth: /, 'the header ${env:} is filled in on the request');
+    assert.doesNotMatch(r.stdout, /tok-from-env/);
     const j = await run('--json', '--retries', '0', '--config', file);
     const json = JSON.parse(j.stdout) as { diagnosis: { host: string; verdict: string; text: string }[] };
     assert.deepEqual(json.diagnosis.map((d) => [d.host, d.verdict]), [['127.0.0.1', 'application-error']]);
