@@ -169,9 +169,9 @@ describe('the engine and `check` run every kind', { skip: which('fping') ? false
 describe("the console's add/edit form offers the kind and its options", () => {
   it('shows the port only for kinds that have one, then the kind\'s own options', () => {
     const keys = (v: Record<string, string>) => fieldsFor(v).map((f) => f.key);
-    assert.deepEqual(keys({}), ['name', 'kind', 'host', 'port', 'interval', 'timeout']);
-    assert.deepEqual(keys({ kind: 'ping' }), ['name', 'kind', 'host', 'interval', 'timeout', 'ping.count', 'ping.lossWarn']);
-    assert.deepEqual(keys({ kind: 'dns' }), ['name', 'kind', 'host', 'port', 'interval', 'timeout', 'dns.query', 'dns.type', 'dns.expect']);
+    assert.deepEqual(keys({}), ['name', 'host', 'port', 'interval', 'timeout', 'kind']);
+    assert.deepEqual(keys({ kind: 'ping' }), ['name', 'host', 'interval', 'timeout', 'kind', 'ping.count', 'ping.lossWarn']);
+    assert.deepEqual(keys({ kind: 'dns' }), ['name', 'host', 'port', 'interval', 'timeout', 'kind', 'dns.query', 'dns.type', 'dns.expect']);
   });
 
   it('validates with the config schema, each error under its field', () => {

@@ -128,7 +128,6 @@ describe('console: keys', () => {
     const { press, frame, commands } = mount(STD());
     await press('a', (f) => f.includes('Add a target'), 'form');
     for (const ch of 'x') await press(ch, (f) => f.includes('name      x'), 'typed name');
-    await press('\t', (f) => f.includes('› kind'), 'kind field (empty: tcp)');
     await press('\t', (f) => f.includes('› host'), 'host field');
     for (const [i, ch] of [...'bad host'].entries()) await press(ch, (f) => f.includes(`host      ${'bad host'.slice(0, i + 1)}▏`), ch);
     await press('\t', (f) => f.includes('› port'), 'port field');

@@ -43,13 +43,14 @@ const kindField = (kind: KindName, f: KindFormField): FormField => ({ key: `${ki
 /** The fields for what the form holds: the common ones (port only where the kind has one), then the kind's options. */
 export function fieldsFor(v: FormValues): FormField[] {
   const kind = chosenKind(v);
+  // The kind after the common fields: the form reads as before for a tcp target (Tab from name to host).
   return [
     COMMON.name,
-    COMMON.kind,
     COMMON.host,
     ...(kind.usesPort ? [COMMON.port] : []),
     COMMON.interval,
     COMMON.timeout,
+    COMMON.kind,
     ...(kind.formFields ?? []).map((f) => kindField(kind.name, f)),
   ];
 }
