@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { KIND_NAMES, type KindName } from './kind.js';
+import { DEFAULT_KIND, KIND_NAMES, type KindName } from './kind.js';
 import { dnsSchema } from './dns/schema.js';
 import { pingSchema } from './ping/schema.js';
 import { httpCheckSchema, type HttpCheckConfig } from './http/schema.js';
@@ -49,18 +49,18 @@ type Issue = (path: string, message: string) => void;
 
 /**
  * What only makes sense for one kind: a block belongs to its own kind, a required block is there,
- * the TCP layers' keys stay on tcp targets, a port where the kind uses one.
+ * the TCP layers' keys stay on tcp targets, the kind's own rules on the common keys.
  */
 export function refineKind(t: Record<string, unknown> & { kind?: KindName; host?: string | undefined }, tcpOnlyKeys: readonly string[], issue: Issue): KindName {
-  const kind = t.kind ?? 'tcp';
+  const kind = t.kind ?? DEFAULT_KIND;
   for (const k of KIND_NAMES) {
     // "http" is also a tcp layer's key: on a tcp target it is that layer.
-    if (k === kind || !('block' in KIND_SCHEMAS[k]) || t[k] === undefined || (kind === 'tcp' && tcpOnlyKeys.includes(k))) continue;
+    if (k === kind || !('block' in KIND_SCHEMAS[k]) || t[k] === undefined || (kind === DEFAULT_KIND && tcpOnlyKeys.includes(k))) continue;
     issue(k, `only applies to "kind": "${k}" (this target is ${kind})`);
   }
   const own: KindSchema = KIND_SCHEMAS[kind];
   if (own.required && t[kind] === undefined) issue('kind', `"kind": "${kind}" needs a "${kind}" block`);
-  if (kind !== 'tcp') {
+  if (kind !== DEFAULT_KIND) {
     // A key a tcp layer shares with this kind's block ("http") is the block here.
     for (const key of tcpOnlyKeys) if (key !== kind && t[key] !== undefined) issue(key, `only applies to tcp targets (this target is ${kind})`);
   }
