@@ -6,9 +6,18 @@ import { conditionOf } from '../../src/engine/monitor.js';
 import { FpingBatcher } from '../../src/checks/ping/fping.js';
 import { parseFpingStderr, pingStats } from '../../src/checks/ping/parse.js';
 import { runPing } from '../../src/checks/ping/run.js';
-import { NetNs, netnsUnavailable, which } from '../helpers/system.js';
+import { isRoot, NetNs, netnsUnavailable, which } from '../helpers/system.js';
+import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const noFping = which('fping') ? false : 'needs fping (Debian package fping)';
+
+/** Whether the ping_group_range sysctl lets group nogroup (65534) open ICMP sockets. */
+function nobodyMayPing(): boolean {
+  const [lo, hi] = readFileSync('/proc/sys/net/ipv4/ping_group_range', 'utf8').trim().split(/\s+/).map(Number);
+  return lo! <= 65534 && 65534 <= hi!;
+}
 
 function pingTarget(raw: Record<string, unknown>): Target {
   const { target, problems } = validateTarget({ kind: 'ping', ...raw }, BUILTIN_DEFAULTS);
@@ -95,6 +104,23 @@ describe('ping through fping on loopback', { skip: noFping }, () => {
     const r = await runPing(pingTarget({ host: 'nowhere.invalid' }), batcher);
     assert.equal(r.outcome, 'dns');
     assert.equal(batcher.spawned, 0);
+  });
+
+  it('says what to do when fping may not open an ICMP socket (no cap_net_raw, no ping_group_range)', { skip: isRoot && which('setpriv') && !nobodyMayPing() ? false : 'needs root, setpriv, and ICMP sockets not allowed for nobody' }, async () => {
+    // The real fping, copied (a copy has no file capability) and run as nobody: it cannot open a socket.
+    const dir = mkdtempSync(join(tmpdir(), 'porthole-nocap-'));
+    try {
+      chmodSync(dir, 0o755);
+      copyFileSync(which('fping')!, join(dir, 'fping'));
+      chmodSync(join(dir, 'fping'), 0o755);
+      const asNobody = ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', join(dir, 'fping')];
+      const r = await runPing(pingTarget({ host: '127.0.0.1' }), new FpingBatcher({ command: asNobody, windowMs: 5 }));
+      assert.equal(r.outcome, 'error');
+      assert.equal(r.errno, 'EPERM');
+      assert.match(r.detail ?? '', /fping may not send ICMP: .*can't create socket .*\(give it cap_net_raw, or allow ICMP sockets with sysctl net\.ipv4\.ping_group_range\)/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('says clearly when fping cannot run, without throwing', async () => {
