@@ -26,6 +26,9 @@ export interface ScanOptions {
 /** Errors that say "not now" about this machine, not anything about the port: the port is tried again. */
 const LOCAL_SHORTAGE = new Set(['EMFILE', 'ENFILE', 'EADDRNOTAVAIL', 'ENOBUFS', 'ENOMEM', 'EAGAIN']);
 const CLOSED = new Set(['ECONNREFUSED', 'ECONNRESET']);
+/** With nothing of its own in flight, a thread short of descriptors waits this long, this many times, before it gives up. */
+const SHORTAGE_WAIT_MS = 10;
+const SHORTAGE_WAITS = 200;
 const OPEN = 1;
 const SHUT = 2;
 const FILTERED = 3;
@@ -174,6 +177,8 @@ export function scanShare<H>(dialer: Dialer<H>, share: ScanShare, board: ScanBoa
   let inflight = 0;
   let limit = Math.max(1, Math.min(concurrency, n));
   let timer: NodeJS.Timeout | undefined;
+  let waiting: NodeJS.Timeout | undefined;
+  let idleShortages = 0;
 
   return new Promise<Map<number, string>>((resolve, reject) => {
     let finished = false;
@@ -187,6 +192,7 @@ export function scanShare<H>(dialer: Dialer<H>, share: ScanShare, board: ScanBoa
       if (finished) return;
       finished = true;
       if (timer) clearTimeout(timer);
+      if (waiting) clearTimeout(waiting);
       for (const h of handles) if (h !== undefined) dialer.drop(h);
       reject(err);
     };
@@ -194,11 +200,19 @@ export function scanShare<H>(dialer: Dialer<H>, share: ScanShare, board: ScanBoa
     const shortage = (i: number, code: string): boolean => {
       if (!LOCAL_SHORTAGE.has(code)) return false;
       retry.push(i);
-      // Only as many in flight as the machine just managed; below one in flight there is nothing to wait for.
+      // Only as many in flight as the machine just managed. With none in flight here, the descriptors
+      // are held elsewhere (the other scanning thread, sockets still closing): wait for them a while.
       limit = Math.max(1, inflight);
       if (inflight === 0) {
-        fail(new Error(`cannot open more connections (${code}): lower --concurrency or raise the open-file limit (ulimit -n)`));
-      }
+        if (++idleShortages > SHORTAGE_WAITS) {
+          fail(new Error(`cannot open more connections (${code}): lower --concurrency or raise the open-file limit (ulimit -n)`));
+        } else if (!waiting) {
+          waiting = setTimeout(() => {
+            waiting = undefined;
+            pump();
+          }, SHORTAGE_WAIT_MS);
+        }
+      } else idleShortages = 0;
       return true;
     };
 
@@ -267,7 +281,7 @@ export function scanShare<H>(dialer: Dialer<H>, share: ScanShare, board: ScanBoa
     };
 
     const pump = () => {
-      if (finished) return;
+      if (finished || waiting) return;
       while (inflight < limit) {
         let i: number;
         if (retry.length > 0) i = retry.pop()!;
@@ -282,7 +296,10 @@ export function scanShare<H>(dialer: Dialer<H>, share: ScanShare, board: ScanBoa
         const h = dialer.dial(ports[i]!, (status, handle) => settle(i, status, handle));
         if (typeof h === 'number') {
           const code = errnoName(h);
-          if (shortage(i, code)) break;
+          if (shortage(i, code)) {
+            if (waiting) return;
+            break;
+          }
           state[i] = CLOSED.has(code) ? SHUT : FILTERED;
           if (state[i] === FILTERED) errnos.set(i, code);
           continue;
