@@ -1,3 +1,4 @@
+import { kindOf } from '../checks/registry.js';
 import { formatHostPort, type Target } from '../config/target.js';
 import type { TargetView } from '../engine/types.js';
 import { describeOutcome } from '../probe/classify.js';
@@ -27,7 +28,7 @@ function seconds(ms: number | null | undefined): string {
 export function pluginLine(view: TargetView, th: Thresholds, named = false): { status: NagiosStatus; line: string } {
   const plain = plainLine(view, th);
   // A target named after its own address is already named by "on HOST port PORT".
-  if (!named || view.target.name === formatHostPort(view.target.host, view.target.port)) return plain;
+  if (!named || view.target.name === formatHostPort(view.target.host, view.target.port) || view.target.name === kindOf(view.target).describe(view.target)) return plain;
   const at = plain.line.indexOf(' - ');
   return { status: plain.status, line: `${plain.line.slice(0, at + 3)}${sanitize(view.target.name, 80)}: ${plain.line.slice(at + 3)}` };
 }
@@ -35,44 +36,37 @@ export function pluginLine(view: TargetView, th: Thresholds, named = false): { s
 function plainLine(view: TargetView, th: Thresholds): { status: NagiosStatus; line: string } {
   const t = view.target;
   const r = view.lastResult;
-  const where = `on ${sanitize(t.host)} port ${t.port}`;
-  if (!r) return { status: 'UNKNOWN', line: `TCP UNKNOWN - no result ${where}` };
+  const kind = kindOf(t);
+  const L = kind.label;
+  const where = kind.pluginWhere(t);
+  if (!r) return { status: 'UNKNOWN', line: `${L} UNKNOWN - no result ${where}` };
   if (r.outcome === 'open') {
     const s = (r.connectMs ?? 0) / 1000;
     const warnS = th.warningS ?? t.slowAfterMs / 1000;
     const status: NagiosStatus = th.criticalS !== undefined && s > th.criticalS ? 'CRITICAL' : s > warnS ? 'WARNING' : 'OK';
     const perf = `time=${s.toFixed(6)}s;${th.warningS !== undefined ? th.warningS.toFixed(6) : ''};${th.criticalS !== undefined ? th.criticalS.toFixed(6) : ''};0.000000;${(t.timeoutMs / 1000).toFixed(6)}`;
     if (status === 'OK' && r.warning) {
-      return { status: 'WARNING', line: `TCP WARNING - ${sanitize(r.warning.evidence)} ${where}|${perf}` };
+      return { status: 'WARNING', line: `${L} WARNING - ${sanitize(r.warning.evidence)} ${where}|${perf}` };
     }
-    return { status, line: `TCP ${status} - ${s.toFixed(3)} second response time ${where}${layerNote(r)}|${perf}` };
+    const note = kind.okNote(r);
+    return { status, line: `${L} ${status} - ${s.toFixed(3)} second response time ${where}${note ? ` [${note}]` : ''}|${perf}` };
   }
   const evidence = r.errno ? ` (${sanitize(r.errno)})` : '';
   switch (r.outcome) {
     case 'timeout':
-      return { status: 'CRITICAL', line: `TCP CRITICAL - Connection timed out after ${seconds(t.timeoutMs)} seconds ${where}` };
+      return { status: 'CRITICAL', line: `${L} CRITICAL - Connection timed out after ${seconds(t.timeoutMs)} seconds ${where}` };
     case 'dns':
-      return { status: 'CRITICAL', line: `TCP CRITICAL - Invalid hostname, address or socket: ${sanitize(t.host)}${evidence}` };
+      return { status: 'CRITICAL', line: `${L} CRITICAL - ${r.dns ? sanitize(r.detail ?? '') : `Invalid hostname, address or socket: ${sanitize(t.host)}${evidence}`}` };
     case 'mismatch': {
       const status: NagiosStatus = r.severity === 'warning' ? 'WARNING' : 'CRITICAL';
       const got = r.banner ? ` (got "${sanitize(r.banner.text, 60)}")` : '';
-      return { status, line: `TCP ${status} - Unexpected response: ${sanitize(r.detail ?? '')}${got} ${where}` };
+      return { status, line: `${L} ${status} - Unexpected response: ${sanitize(r.detail ?? '')}${got} ${where}` };
     }
     case 'tls':
-      return { status: 'CRITICAL', line: `TCP CRITICAL - TLS failure: ${sanitize(r.detail ?? '')} ${where}` };
+      return { status: 'CRITICAL', line: `${L} CRITICAL - TLS failure: ${sanitize(r.detail ?? '')} ${where}` };
     default:
-      return { status: 'CRITICAL', line: `TCP CRITICAL - ${describeOutcome(r.outcome)} ${where}${evidence}` };
+      return { status: 'CRITICAL', line: `${L} CRITICAL - ${describeOutcome(r.outcome)} ${where}${evidence}` };
   }
-}
-
-/** What the layers saw on success, in a few words: banner note, HTTP status, certificate days. */
-function layerNote(r: NonNullable<TargetView['lastResult']>): string {
-  const parts: string[] = [];
-  if (r.banner) parts.push(sanitize(r.banner.note ?? r.banner.text, 60));
-  if (r.http) parts.push(`HTTP ${r.http.status}`);
-  if (r.tls) parts.push(`${sanitize(r.tls.protocol ?? 'TLS')}, certificate expires in ${r.tls.daysToExpiry} days`);
-  if (r.addresses) parts.push(`${r.addresses.filter((a) => a.outcome === 'open').length}/${r.addresses.length} addresses`);
-  return parts.length ? ` [${parts.join('; ')}]` : '';
 }
 
 /** Times to the microsecond: the clock's figures carry float noise (7.7177409999999895). */
@@ -94,7 +88,9 @@ function jsonOf(o: CheckOutcome) {
   return {
     name: o.target.name,
     host: o.target.host,
-    port: o.target.port,
+    ...(kindOf(o.target).usesPort ? { port: o.target.port } : {}),
+    kind: o.target.kind,
+    check: kindOf(o.target).describe(o.target),
     ...(o.target.service ? { service: o.target.service } : {}),
     status: o.status,
     exitCode: EXIT[o.status],
@@ -105,6 +101,9 @@ function jsonOf(o: CheckOutcome) {
     family: r?.family ?? null,
     dnsMs: r?.dnsMs ?? null,
     connectMs: r?.connectMs ?? null,
+    // Which clock timed connectMs (kernel-tcp_info or js-monotonic), and the local port to find it on the wire.
+    clock: r?.clock ?? null,
+    localPort: r?.localPort ?? null,
     totalMs: r?.totalMs ?? null,
     errno: r?.errno ?? null,
     detail: r?.detail ? sanitize(r.detail) : null,
@@ -115,6 +114,8 @@ function jsonOf(o: CheckOutcome) {
     ...(r?.addresses ? { addresses: r.addresses } : {}),
     ...(r?.warning ? { warning: { cause: r.warning.cause, evidence: sanitize(r.warning.evidence) } } : {}),
     ...(r?.severity ? { severity: r.severity } : {}),
+    ...(r?.ping ? { ping: r.ping } : {}),
+    ...(r?.dns ? { dns: r.dns } : {}),
     attempts: o.view.checks,
     checkedAt: r ? new Date(r.startedAt).toISOString() : null,
   };

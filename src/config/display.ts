@@ -1,6 +1,6 @@
 import { durationToConfig } from './duration.js';
-import { SECRET_NOTIFIER_KEYS, urlForDisplay } from './secret-paths.js';
-import { probeOptionsToConfig } from './probe-options.js';
+import { SECRET_CLUSTER_KEYS, SECRET_NOTIFIER_KEYS, urlForDisplay } from './secret-paths.js';
+import { kindOf } from '../checks/registry.js';
 import { BUILTIN_DEFAULTS, type Defaults, type Target } from './target.js';
 
 /** A target written back in config form, leaving out what equals the defaults. */
@@ -8,9 +8,11 @@ export function targetToConfig(t: Target, d: Defaults): Record<string, unknown> 
   const out: Record<string, unknown> = {};
   if (t.id !== t.name) out.id = t.id;
   out.name = t.name;
+  const kind = kindOf(t);
+  if (kind.name !== 'tcp') out.kind = kind.name;
   out.host = t.host;
-  if (t.service) out.service = t.service;
-  out.port = t.port;
+  if (t.service && kind.usesPort) out.service = t.service;
+  if (kind.usesPort) out.port = t.port;
   if (t.intervalMs !== d.intervalMs) out.interval = durationToConfig(t.intervalMs);
   if (t.timeoutMs !== d.timeoutMs) out.timeout = durationToConfig(t.timeoutMs);
   if (t.retries !== d.retries) out.retries = t.retries;
@@ -21,9 +23,12 @@ export function targetToConfig(t: Target, d: Defaults): Record<string, unknown> 
   if (t.internal) out.internal = true;
   if (t.paused) out.paused = true;
   if (t.notify && t.notify.join('\0') !== (d.notify ?? []).join('\0')) out.notify = t.notify;
-  const probe = probeOptionsToConfig(t.probe);
-  if (probe.certWarnDays === d.certWarnDays) delete probe.certWarnDays;
-  Object.assign(out, probe);
+  if (t.locations) out.locations = t.locations;
+  if (t.expectState !== undefined) out.expectState = t.expectState;
+  // The kind's own keys: the TCP layers, or the kind's block.
+  const own = kind.toConfig(t);
+  if (own.certWarnDays === d.certWarnDays) delete own.certWarnDays;
+  Object.assign(out, own);
   return out;
 }
 
@@ -67,6 +72,8 @@ export function otherSectionsForDisplay(raw: unknown): Record<string, unknown> {
           n !== null && typeof n === 'object' ? Object.fromEntries(Object.entries(n).map(([k, v]) => [k, SECRET_NOTIFIER_KEYS.has(k) ? hideSecret(k, v) : v])) : n,
         ]),
       );
+    } else if (key === 'cluster' && value !== null && typeof value === 'object') {
+      out.cluster = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, SECRET_CLUSTER_KEYS.has(k) ? hideSecret(k === 'urls' ? 'url' : k, v) : v]));
     } else out[key] = value;
   }
   return out;

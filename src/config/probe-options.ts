@@ -13,6 +13,7 @@ export function probeOptionsFrom(t: Parsed): ProbeOptions | undefined {
   if (t.send !== undefined) o.send = t.send;
   if (t.expect !== undefined) o.expect = t.expect;
   if (t.expectMode !== undefined) o.expectMode = t.expectMode;
+  if (t.steps !== undefined) o.steps = t.steps.map((st) => (st.send !== undefined ? { send: st.send } : st.expect !== undefined ? { expect: st.expect } : { starttls: true as const }));
   if (t.readTimeout !== undefined) o.readTimeoutMs = t.readTimeout;
   if (t.maxBytes !== undefined) o.maxBytes = t.maxBytes;
   if (t.mismatch !== undefined) o.mismatch = t.mismatch;
@@ -28,7 +29,7 @@ export function probeOptionsFrom(t: Parsed): ProbeOptions | undefined {
   }
   if (t.addresses !== undefined) o.addresses = t.addresses;
   if (t.quorum !== undefined) o.quorum = t.quorum;
-  const layered = o.check === 'banner' || o.send !== undefined || o.expect !== undefined || o.tls || o.starttls || o.http || o.addresses === 'all';
+  const layered = o.check === 'banner' || o.send !== undefined || o.expect !== undefined || o.steps !== undefined || o.tls || o.starttls || o.http || o.addresses === 'all';
   return layered ? o : undefined;
 }
 

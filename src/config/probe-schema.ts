@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { durationSchema } from './duration-schema.js';
 import { presetFor, startTlsServices } from '../probe/presets.js';
 import { decodeEscapes, decodeHex } from '../probe/send-bytes.js';
+import { parseTemplate, regexGroups, templateRefs } from '../probe/send-template.js';
 
 const bool = () => z.boolean({ error: 'expected true or false' });
 
@@ -15,6 +16,21 @@ const sendSchema = z
       ctx.addIssue({ code: 'custom', message: (err as Error).message });
     }
   });
+
+/** One step of a conversation: exactly one of send, expect (a regex tested line by line), starttls. */
+const stepSchema = z
+  .strictObject({
+    send: z.union([z.string(), z.strictObject({ hex: z.string() })], { error: 'expected text to send (escapes \\r \\n \\xHH, captures ${1} ${name}) or { "hex": "..." }' }).optional(),
+    expect: z.string({ error: 'expected a regular expression a line of the answer must match' }).min(1).max(1000).optional(),
+    starttls: z.literal(true, { error: 'expected true (upgrade the connection to TLS here)' }).optional(),
+  }, { error: 'expected a step: {"send": "..."}, {"expect": "regex"} or {"starttls": true}' })
+  .superRefine((st, ctx) => {
+    const keys = (['send', 'expect', 'starttls'] as const).filter((k) => st[k] !== undefined);
+    if (keys.length !== 1) ctx.addIssue({ code: 'custom', message: keys.length ? `expected one action per step, got ${keys.map((k) => `"${k}"`).join(' and ')}: make them separate steps` : 'expected one of "send", "expect" or "starttls"' });
+  });
+
+/** Keys of a step, for did-you-mean on unknown keys. */
+export const STEP_KEYS: readonly string[] = Object.keys(stepSchema.shape);
 
 const readTimeoutSchema = durationSchema(10, 120_000);
 
@@ -32,6 +48,7 @@ export const probeShape = {
   send: sendSchema.optional(),
   expect: z.string({ error: 'expected the text (or regex with expectMode "regex") the answer must contain' }).min(1).max(1000).optional(),
   expectMode: z.enum(['substring', 'regex'], { error: 'expected "substring" or "regex"' }).optional(),
+  steps: z.array(stepSchema, { error: 'expected a list of steps such as [{"expect": "^220 "}, {"send": "QUIT\\r\\n"}]' }).min(1, { error: 'expected at least one step' }).max(64, { error: 'expected at most 64 steps' }).optional(),
   readTimeout: readTimeoutSchema.optional(),
   maxBytes: z.number({ error: 'expected a byte count from 1 to 65536' }).int().min(1).max(65536).optional(),
   mismatch: z.enum(['critical', 'warning'], { error: 'expected "critical" (DOWN) or "warning" (SLOW-class)' }).optional(),
@@ -67,9 +84,62 @@ export function refineProbe(t: ProbeKeys, ctx: z.RefinementCtx): void {
     }
   }
   if (t.expectMode !== undefined && t.expect === undefined) issue('expectMode', 'expected "expect" to go with it');
-  const tlsOn = t.tls || t.starttls || presetFor(t.service)?.tlsFirst;
+  if (t.steps) refineSteps(t, ctx);
+  const tlsOn = t.tls || t.starttls || presetFor(t.service)?.tlsFirst || t.steps?.some((st) => st.starttls);
   for (const key of ['tlsVerify', 'sni', 'tlsCa', 'certWarnDays'] as const) {
-    if (t[key] !== undefined && !tlsOn) issue(key, 'only applies with "tls": true, "starttls": true or a TLS service (https, imaps, smtps, pop3s)');
+    if (t[key] !== undefined && !tlsOn) issue(key, 'only applies with "tls": true, "starttls": true, a {"starttls": true} step or a TLS service (https, imaps, smtps, pop3s)');
   }
   if (t.quorum !== undefined && t.addresses !== 'all') issue('quorum', 'only applies with "addresses": "all"');
+}
+
+/**
+ * A conversation in steps: each regex valid, each send's escapes and captures valid, and every
+ * capture it uses defined by an earlier expect (numbered: the latest expect's; named: any earlier one).
+ */
+function refineSteps(t: ProbeKeys, ctx: z.RefinementCtx): void {
+  const steps = t.steps ?? [];
+  const at = (i: number, key: string, message: string) => ctx.addIssue({ code: 'custom', path: ['steps', i, key], message });
+  for (const key of ['send', 'expect', 'expectMode', 'check', 'starttls'] as const) {
+    if (t[key] !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: `cannot be combined with "steps" (${key === 'starttls' ? 'add a {"starttls": true} step' : key === 'check' ? 'the steps are the conversation' : 'make it a step'})` });
+  }
+  let latest: { index: number; count: number } | undefined;
+  const names = new Set<string>();
+  // Why the connection is already TLS where a starttls step stands, if it is.
+  let tlsBy = t.tls ? '"tls": true' : undefined;
+  steps.forEach((st, i) => {
+    if (st.starttls) {
+      if (tlsBy) at(i, 'starttls', `the connection is already TLS here (${tlsBy})`);
+      tlsBy ??= `the starttls at steps[${i}]`;
+    }
+    if (st.expect !== undefined) {
+      try {
+        new RegExp(st.expect);
+        const g = regexGroups(st.expect);
+        latest = { index: i, count: g.count };
+        for (const n of g.names) names.add(n);
+      } catch (err) {
+        at(i, 'expect', `not a valid regular expression: ${(err as Error).message}`);
+      }
+    }
+    if (typeof st.send === 'string') {
+      let refs: string[];
+      try {
+        refs = templateRefs(parseTemplate(st.send));
+      } catch (err) {
+        return at(i, 'send', (err as Error).message);
+      }
+      for (const ref of refs) {
+        if (!/^\d+$/.test(ref)) {
+          if (!names.has(ref)) at(i, 'send', `\${${ref}} refers to a named capture no earlier "expect" defines (write (?<${ref}>...) in one)`);
+        } else if (!latest) at(i, 'send', `\${${ref}} refers to a capture, but no "expect" step comes before it`);
+        else if (Number(ref) > latest.count) at(i, 'send', `\${${ref}} refers to capture ${ref}, but the expect at steps[${latest.index}] has ${latest.count} group${latest.count === 1 ? '' : 's'}`);
+      }
+    } else if (st.send !== undefined) {
+      try {
+        decodeHex(st.send.hex);
+      } catch (err) {
+        at(i, 'send', (err as Error).message);
+      }
+    }
+  });
 }

@@ -1,9 +1,12 @@
 import { z } from 'zod';
+import { clusterSchema, expectStateSchema, locationsSchema } from './cluster-schema.js';
 import { durationSchema } from './duration-schema.js';
 import { SERVICE_PORTS, serviceNames } from './presets.js';
 import { didYouMean } from './suggest.js';
 import { hostProblem, normalizeHost } from './host.js';
 import { httpSchema, probeShape, refineProbe } from './probe-schema.js';
+import { kindBlockShape, kindSchema, refineKind } from '../checks/schemas.js';
+import { KINDS } from '../checks/registry.js';
 import { alertsSchema, maintenanceListSchema, notifiersSchema, notifyListSchema, NOTIFY_KNOWN_KEYS } from './notify-schema.js';
 
 export const portSchema = z
@@ -51,6 +54,8 @@ export const defaultsSchema = z.strictObject(
   { error: 'expected an object of default settings ({"interval": "10s", ...})' },
 );
 
+const TCP_LAYER_KEYS = Object.keys(probeShape);
+
 const nameSchema = z
   .string({ error: 'expected a name (text)' })
   .min(1, { error: 'expected a non-empty name' })
@@ -63,6 +68,8 @@ export const targetSchema = z
       .regex(/^[A-Za-z0-9._:@/-]{1,80}$/, { error: 'expected an id of 1-80 letters, digits or ._:@/-' })
       .optional(),
     name: nameSchema.optional(),
+    /** What kind of check (README "Check kinds"); absent: tcp. */
+    kind: kindSchema.optional(),
     host: hostSchema,
     port: portSchema.optional(),
     service: serviceSchema.optional(),
@@ -75,11 +82,20 @@ export const targetSchema = z
     paused: z.boolean({ error: 'expected true or false' }).optional(),
     /** Notifier names to alert (instead of defaults.notify). */
     notify: notifyListSchema.optional(),
+    /** In a cluster: the locations that check this target (default every location). */
+    locations: locationsSchema.optional(),
+    /** "closed": an exposure check (answering is the incident); or per location. */
+    expectState: expectStateSchema.optional(),
     ...probeShape,
+    ...kindBlockShape,
   }, { error: 'expected a target: an object with "host" and "port" or "service"' })
   .superRefine((t, ctx) => {
-    refineProbe(t, ctx);
-    if (t.port === undefined && t.service === undefined) {
+    const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+    const kind = KINDS[refineKind(t, TCP_LAYER_KEYS, issue)];
+    if (kind.name === 'tcp') refineProbe(t, ctx);
+    if (!kind.usesPort) {
+      for (const key of ['port', 'service'] as const) if (t[key] !== undefined) issue(key, `a ${kind.name} target has no port (leave "${key}" out)`);
+    } else if (t.port === undefined && t.service === undefined && kind.defaultPort === undefined) {
       ctx.addIssue({ code: 'custom', message: 'expected "port" or "service" (a target needs a port to check)' });
     }
   });
@@ -93,6 +109,7 @@ export const configSchema = z.strictObject({
   notifiers: notifiersSchema.optional(),
   alerts: alertsSchema.optional(),
   maintenance: maintenanceListSchema.optional(),
+  cluster: clusterSchema.optional(),
 });
 
 export type RawTarget = z.input<typeof targetSchema>;
@@ -100,7 +117,7 @@ export type ParsedTarget = z.output<typeof targetSchema>;
 export type ParsedConfig = z.output<typeof configSchema>;
 
 /** Keys allowed at each object level, for did-you-mean on unknown keys. */
-export const KNOWN_KEYS: Readonly<Record<'root' | 'defaults' | 'target' | 'targetHttp' | 'alerts' | 'maintenance', readonly string[]>> & { notifier: Readonly<Record<string, readonly string[]>> } = {
+export const KNOWN_KEYS: Readonly<Record<'root' | 'defaults' | 'target' | 'targetHttp' | 'alerts' | 'maintenance', readonly string[]>> & { notifier: Readonly<Record<string, readonly string[]>>; kindBlock: Readonly<Record<string, readonly string[]>> } = {
   root: Object.keys(configSchema.shape),
   defaults: Object.keys(defaultsSchema.shape),
   target: Object.keys(targetSchema.shape),
@@ -108,4 +125,5 @@ export const KNOWN_KEYS: Readonly<Record<'root' | 'defaults' | 'target' | 'targe
   alerts: NOTIFY_KNOWN_KEYS.alerts,
   maintenance: NOTIFY_KNOWN_KEYS.maintenance,
   notifier: NOTIFY_KNOWN_KEYS.notifier,
+  kindBlock: Object.fromEntries(Object.entries(kindBlockShape).map(([k, v]) => [k, Object.keys(v.unwrap().shape)])),
 };

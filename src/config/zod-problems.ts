@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { hasEnvRef } from './env.js';
 import { formatPath, type Problem } from './problems.js';
+import { STEP_KEYS } from './probe-schema.js';
 import { KNOWN_KEYS } from './schema.js';
 import { isSecretPath } from './secret-paths.js';
 import { didYouMean } from './suggest.js';
@@ -23,7 +24,12 @@ function knownKeysFor(path: readonly PropertyKey[], input?: unknown): readonly s
     return typeof type === 'string' ? (KNOWN_KEYS.notifier[type] ?? []) : [];
   }
   if (path[0] === 'defaults') return KNOWN_KEYS.defaults;
-  if (path[0] === 'targets') return path[2] === 'http' ? KNOWN_KEYS.targetHttp : KNOWN_KEYS.target;
+  if (path[0] === 'targets') {
+    if (path[2] === 'http') return KNOWN_KEYS.targetHttp;
+    if (path[2] === 'steps') return STEP_KEYS;
+    const block = typeof path[2] === 'string' ? KNOWN_KEYS.kindBlock[path[2]] : undefined;
+    return block ?? KNOWN_KEYS.target;
+  }
   return [];
 }
 

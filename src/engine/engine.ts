@@ -1,16 +1,20 @@
 import type { Target } from '../config/target.js';
-import { probeTcp } from '../probe/tcp.js';
+import { kindOf, endpointKey, runCheck } from '../checks/registry.js';
 import { requestForTarget } from '../probe/request.js';
 import type { ProbeFn, ProbeResult } from '../probe/types.js';
 import { initialMonitorState, stepMonitor, withCarriedIncident } from './monitor.js';
+import { SampleRing } from './sample-ring.js';
 import { Scheduler } from './scheduler.js';
 import type { Feed, FeedListener } from '../feed/feed.js';
-import type { EngineEvent, Incident, MonitorInput, State, StateCounts, TargetView } from './types.js';
+import type { EngineEvent, Incident, MonitorInput, MonitorSettings, State, StateCounts, TargetView } from './types.js';
 
 export interface EngineOptions {
   targets: readonly Target[];
   /** Most handshakes in flight at once (default 256). */
   concurrency?: number;
+  /** Runs one check of a target (default: its kind's, from src/checks/registry.ts). */
+  check?: (target: Target) => Promise<ProbeResult>;
+  /** A TCP probe to use instead, for every target (a seam for tests and benchmarks). */
   probe?: ProbeFn;
   /** Samples kept per target for sparklines and charts. */
   recentSize?: number;
@@ -21,6 +25,8 @@ export interface EngineOptions {
 
 interface Entry {
   view: TargetView;
+  /** The view's `recent`, written in place by every result (a new endpoint gets a new ring). */
+  ring: SampleRing;
   /**
    * Where in its interval this target's checks fall (0..1), drawn at random once: after the first
    * check (soon after start, for a quick first picture) targets settle on their own phases, so 5,000
@@ -41,7 +47,7 @@ export class Engine implements Feed {
   private readonly entries = new Map<string, Entry>();
   private readonly listeners = new Set<FeedListener>();
   private readonly scheduler: Scheduler;
-  private readonly probe: ProbeFn;
+  private readonly runTarget: (target: Target) => Promise<ProbeResult>;
   private readonly recentSize: number;
   private readonly startSpreadMs: number;
   /** Monotonic origin of every target's phase. */
@@ -58,7 +64,8 @@ export class Engine implements Feed {
   totalChecks = 0;
 
   constructor(options: EngineOptions) {
-    this.probe = options.probe ?? probeTcp;
+    const probe = options.probe;
+    this.runTarget = options.check ?? (probe ? (t) => probe(requestForTarget(t)) : runCheck);
     this.recentSize = options.recentSize ?? 120;
     this.startSpreadMs = options.startSpreadMs ?? 1000;
     this.scheduler = new Scheduler((id) => this.check(id), { concurrency: options.concurrency ?? 256 });
@@ -118,8 +125,7 @@ export class Engine implements Feed {
   seedRecent(id: string, recent: readonly (number | null)[]): void {
     const e = this.entries.get(id);
     if (!e || recent.length === 0) return;
-    const merged = [...recent, ...e.view.recent].slice(-this.recentSize);
-    e.view = { ...e.view, recent: merged };
+    e.ring.reset([...recent, ...e.ring.slice()]);
     this.version++;
   }
 
@@ -163,12 +169,13 @@ export class Engine implements Feed {
     const e = this.entries.get(target.id);
     if (!e) throw new Error(`no target with id "${target.id}"`);
     const old = e.view.target;
-    const sameEndpoint = old.host === target.host && old.port === target.port && old.family === target.family;
+    const sameEndpoint = endpointKey(old) === endpointKey(target);
     if (!sameEndpoint) {
       this.apply(e, { kind: 'end', reason: 'changed' });
-      const fresh = this.newEntry(target, Date.now()).view;
-      this.counted(e.view.monitor.state, fresh.monitor.state);
-      e.view = { ...fresh };
+      const fresh = this.newEntry(target, Date.now());
+      this.counted(e.view.monitor.state, fresh.view.monitor.state);
+      e.view = fresh.view;
+      e.ring = fresh.ring;
     } else {
       e.view = { ...e.view, target };
     }
@@ -219,8 +226,10 @@ export class Engine implements Feed {
   }
 
   private newEntry(target: Target, now: number): Entry {
+    const ring = new SampleRing(this.recentSize);
     return {
-      view: { target, monitor: initialMonitorState(now, target.paused), recent: [], checks: 0, failures: 0, inFlight: false },
+      view: { target, monitor: initialMonitorState(now, target.paused), recent: ring, checks: 0, failures: 0, inFlight: false },
+      ring,
       phase: Math.random(),
       startedAt: 0,
       recheckRequested: false,
@@ -269,13 +278,13 @@ export class Engine implements Feed {
     let result: ProbeResult;
     this.inFlightCount++;
     try {
-      result = await this.probe(requestForTarget(target));
+      result = await this.runTarget(target);
     } finally {
       if (--this.inFlightCount === 0) this.drained?.();
     }
     const current = this.entries.get(id);
-    // Removed, or its endpoint replaced, while the handshake was in flight: the result is stale.
-    if (current !== e || e.view.target.host !== target.host || e.view.target.port !== target.port) return;
+    // Removed, or its endpoint replaced, while the check was in flight: the result is stale.
+    if (current !== e || (e.view.target !== target && endpointKey(e.view.target) !== endpointKey(target))) return;
     this.record(e, result);
     if (this.started && !e.view.target.paused) this.planNext(e);
   }
@@ -284,18 +293,16 @@ export class Engine implements Feed {
     const now = Date.now();
     const failed = result.outcome !== 'open';
     const prev = e.view;
-    const recent = prev.recent.length >= this.recentSize ? prev.recent.slice(1) : prev.recent.slice();
-    recent.push(failed ? null : result.connectMs);
+    e.ring.push(failed ? null : result.connectMs);
     const t = prev.target;
-    const step = stepMonitor(t.id, prev.monitor, { kind: 'result', result }, now, { retries: t.retries, slowAfterMs: t.slowAfterMs });
+    const step = stepMonitor(t.id, prev.monitor, { kind: 'result', result }, now, this.settings(t));
     this.counted(prev.monitor.state, step.state.state);
-    // One new view per result (the UI compares views by identity to know what changed).
+    // One new view per result (the UI compares views by identity to know what changed); the ring stays.
     e.view = {
       ...prev,
       monitor: step.state,
       inFlight: false,
       lastResult: result,
-      recent,
       checks: prev.checks + 1,
       failures: prev.failures + (failed ? 1 : 0),
       lastCheckAt: now,
@@ -309,11 +316,15 @@ export class Engine implements Feed {
   /** Runs the monitor for a pause, resume or end, and emits what it says. */
   private apply(e: Entry, input: Exclude<MonitorInput, { kind: 'result' }>): void {
     const t = e.view.target;
-    const step = stepMonitor(t.id, e.view.monitor, input, Date.now(), { retries: t.retries, slowAfterMs: t.slowAfterMs });
+    const step = stepMonitor(t.id, e.view.monitor, input, Date.now(), this.settings(t));
     this.counted(e.view.monitor.state, step.state.state);
     e.view = { ...e.view, monitor: step.state, inFlight: false };
     this.version++;
     for (const ev of step.events) this.emit(ev);
+  }
+
+  private settings(t: Target): MonitorSettings {
+    return { retries: t.retries, slowAfterMs: t.slowAfterMs, figure: kindOf(t).figure, ...(t.expectState === 'closed' ? { expectClosed: true } : {}) };
   }
 
   private emit(event: EngineEvent): void {

@@ -1,5 +1,6 @@
 import type { Target } from '../config/target.js';
 import type { Outcome, ProbeResult } from '../probe/types.js';
+import type { RecentSamples } from './sample-ring.js';
 
 export type State = 'UNKNOWN' | 'UP' | 'SLOW' | 'RETRYING' | 'DOWN' | 'PAUSED';
 
@@ -11,9 +12,9 @@ export const STATES: readonly State[] = ['UP', 'SLOW', 'RETRYING', 'DOWN', 'PAUS
 export type Condition = 'UP' | 'SLOW' | 'DOWN';
 /**
  * Why a target is not UP: a failed check's outcome, a handshake over the threshold, a certificate
- * near expiry ('cert'), or some addresses of a name failing while the quorum holds ('partial').
+ * near expiry ('cert'), or some addresses of a name failing while the quorum holds ('partial'), or echoes lost over a ping target's lossWarn ('loss').
  */
-export type Cause = Exclude<Outcome, 'open'> | 'slow' | 'cert' | 'partial';
+export type Cause = Exclude<Outcome, 'open'> | 'slow' | 'cert' | 'partial' | 'loss' | 'exposed';
 
 export interface Incident {
   /** Unique per target: `${targetId}#${started}`. An incident carried over a pause or a restart keeps its id. */
@@ -71,6 +72,10 @@ export interface MonitorState {
 export interface MonitorSettings {
   retries: number;
   slowAfterMs: number;
+  /** What the result's main time measures, for evidence ("handshake", the default; "median RTT"). */
+  figure?: string;
+  /** The port must NOT answer here (an exposure check): open is the failure (cause 'exposed'), refused or filtered is UP. */
+  expectClosed?: boolean;
 }
 
 export type MonitorInput =
@@ -88,13 +93,16 @@ export type EngineEvent =
 
 export type MonitorEvent = Exclude<EngineEvent, { type: 'result' } | { type: 'targets' }>;
 
-/** What the UI and exporters read: one immutable view per target, replaced on every change. */
+/**
+ * What the UI and exporters read: one view per target, replaced on every change (a new object, so
+ * readers can compare by identity). `recent` is the exception: the engine's ring, written in place.
+ */
 export interface TargetView {
   target: Target;
   monitor: MonitorState;
   lastResult?: ProbeResult;
   /** Recent connect times in ms, oldest first; null marks a failed check. */
-  recent: readonly (number | null)[];
+  recent: RecentSamples;
   checks: number;
   failures: number;
   lastCheckAt?: number;

@@ -1,3 +1,5 @@
+import { kindOf } from '../checks/registry.js';
+import type { ProbeResult } from '../probe/types.js';
 import type { EngineEvent, Incident, TargetView } from '../engine/types.js';
 import type { Feed } from '../feed/feed.js';
 import type { StoreDb } from '../store/open.js';
@@ -5,7 +7,7 @@ import { describeFailure, type StoreProblem } from '../store/store-problem.js';
 import { DEFAULT_RETENTION, prune, pruneInSlices, type PruneReport, type Retention } from './retention.js';
 import { rollup, rollupInSlices } from './rollup.js';
 import { gapLimitMs } from './timeline.js';
-import { HistoryWriter, type Committed, type TargetInfo, type WriteOp } from './writer.js';
+import { HistoryWriter, type Committed, type SampleRecord, type TargetInfo, type WriteOp } from './writer.js';
 
 
 export interface RecorderOptions {
@@ -48,7 +50,7 @@ const MAX_PER_TRANSACTION = 10_000;
 
 function targetInfo(v: TargetView): TargetInfo {
   const t = v.target;
-  return { key: t.id, name: t.name, host: t.host, port: t.port, intervalMs: t.intervalMs, gapLimitMs: gapLimitMs(t) };
+  return { key: t.id, name: t.name, host: t.host, port: t.port, kind: t.kind, intervalMs: t.intervalMs, gapLimitMs: gapLimitMs(t) };
 }
 
 /**
@@ -122,6 +124,12 @@ export class HistoryRecorder {
   }
 
   /** The engine listener: turns an event into queued writes, nothing more. */
+  /** What the target's kind keeps beside the main time (a ping round's spread and loss). */
+  private kindSample(targetId: string, r: ProbeResult): Partial<SampleRecord> {
+    const t = this.source?.get(targetId)?.target;
+    return (t && kindOf(t).sample?.(r)) ?? {};
+  }
+
   record(event: EngineEvent): void {
     if (this.closed) return;
     switch (event.type) {
@@ -139,6 +147,7 @@ export class HistoryRecorder {
             connectMs: r.outcome === 'open' ? r.connectMs : null,
             cause: r.outcome === 'open' ? null : (r.errno ?? r.outcome),
             location: this.opts.location,
+            ...this.kindSample(event.targetId, r),
           },
         });
         break;

@@ -6,6 +6,8 @@ export interface TargetInfo {
   name: string;
   host: string;
   port: number;
+  /** The check kind (absent: tcp). */
+  kind?: string;
   intervalMs: number;
   gapLimitMs: number;
 }
@@ -20,6 +22,10 @@ export interface SampleRecord {
   connectMs: number | null;
   cause: string | null;
   location?: string;
+  /** A round of several measurements (ping): the lowest and highest time, and the share lost in percent. */
+  lowMs?: number | null;
+  highMs?: number | null;
+  lossPct?: number | null;
 }
 
 export type WriteOp =
@@ -46,14 +52,14 @@ export class HistoryWriter {
 
   constructor(private readonly db: Database.Database) {
     this.upsertTarget = db.prepare(`
-      INSERT INTO targets (key, name, host, port, interval_ms, gap_limit_ms, first_seen, last_seen)
-      VALUES (@key, @name, @host, @port, @intervalMs, @gapLimitMs, @at, @at)
-      ON CONFLICT(key) DO UPDATE SET name = excluded.name, host = excluded.host, port = excluded.port,
+      INSERT INTO targets (key, name, host, port, kind, interval_ms, gap_limit_ms, first_seen, last_seen)
+      VALUES (@key, @name, @host, @port, @kind, @intervalMs, @gapLimitMs, @at, @at)
+      ON CONFLICT(key) DO UPDATE SET name = excluded.name, host = excluded.host, port = excluded.port, kind = excluded.kind,
         interval_ms = excluded.interval_ms, gap_limit_ms = excluded.gap_limit_ms, last_seen = excluded.last_seen
       RETURNING id`);
     this.findTarget = db.prepare('SELECT id FROM targets WHERE key = ?').pluck();
     this.insertSample = db.prepare(
-      'INSERT INTO samples (target, at, outcome, state, dns_us, connect_us, cause, location) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO samples (target, at, outcome, state, dns_us, connect_us, cause, location, low_us, high_us, loss_pct) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
     this.upsertIncident = db.prepare(`
       INSERT INTO incidents (key, target, from_state, to_state, cause, evidence, started, ended, ended_by, location)
@@ -86,7 +92,7 @@ export class HistoryWriter {
   }
 
   private saveTarget(t: TargetInfo, at: number): number {
-    const row = this.upsertTarget.get({ ...t, at }) as { id: number };
+    const row = this.upsertTarget.get({ ...t, kind: t.kind ?? 'tcp', at }) as { id: number };
     this.ids.set(t.key, row.id);
     return row.id;
   }
@@ -96,7 +102,7 @@ export class HistoryWriter {
       this.saveTarget(op.target, op.at);
     } else if (op.kind === 'sample') {
       const s = op.sample;
-      this.insertSample.run(this.targetId(s.targetKey, s.at), s.at, s.outcome, s.state, micros(s.dnsMs), micros(s.connectMs), s.cause, s.location ?? 'local');
+      this.insertSample.run(this.targetId(s.targetKey, s.at), s.at, s.outcome, s.state, micros(s.dnsMs), micros(s.connectMs), s.cause, s.location ?? 'local', micros(s.lowMs ?? null), micros(s.highMs ?? null), s.lossPct ?? null);
       committed.samples++;
     } else {
       const i = op.incident;

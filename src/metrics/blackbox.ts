@@ -1,3 +1,4 @@
+import { KINDS } from '../checks/registry.js';
 import type { Registry } from 'prom-client';
 import type { TargetView } from '../engine/types.js';
 import type { ProbeResult } from '../probe/types.js';
@@ -11,9 +12,9 @@ export function tlsVersionLabel(protocol: string | null): string {
   return `TLS ${m[1] === '1' ? '1.0' : m[1]}`;
 }
 
-/** The leaf certificate's notAfter in unix seconds, when the last check saw one. */
+/** The earliest notAfter of the leaf and intermediates in unix seconds, when the last check saw a certificate. */
 function certExpirySeconds(result: ProbeResult): number | undefined {
-  const validTo = result.tls?.validTo;
+  const validTo = result.tls?.earliest?.validTo ?? result.tls?.validTo;
   if (!validTo) return undefined;
   const at = Date.parse(validTo);
   return Number.isFinite(at) ? Math.floor(at / 1000) : undefined;
@@ -54,12 +55,14 @@ export function registerBlackbox(registry: Registry, views: () => readonly Targe
     family('probe_duration_seconds', 'Returns how long the probe took to complete in seconds (the whole last check, name resolution included)', (r) => seconds(r.totalMs)),
     family('probe_dns_lookup_time_seconds', 'Returns the time taken for probe dns lookup in seconds (0 for an IP address)', (r) => seconds(r.dnsMs ?? 0)),
     family('probe_ip_protocol', 'Specifies whether probe ip protocol is IP4 or IP6 (4 or 6; absent when the name did not resolve)', (r) => r.family),
-    family('probe_ssl_earliest_cert_expiry', 'Returns earliest SSL cert expiry date in unix seconds (porthole reads the leaf certificate); TLS targets only', certExpirySeconds),
+    family('probe_ssl_earliest_cert_expiry', 'Returns earliest SSL cert expiry date in unix seconds (the leaf and the intermediates the server presents); TLS targets only', certExpirySeconds),
     new TargetFamily(registry, { name: 'probe_tls_version_info', help: 'Contains the TLS version used (value 1); TLS targets only', type: 'gauge', labelNames: [...labelNames, 'version'] }, (emit) => {
       for (const v of views()) {
         const tls = v.lastResult?.tls;
         if (tls && v.monitor.state !== 'PAUSED') emit(labels.of(v.target), 1, versionLabels(tls.protocol));
       }
     }),
+    // Each check kind's own series (src/checks/<kind>/kind.ts), e.g. a ping round's loss.
+    ...Object.values(KINDS).flatMap((k) => (k.series ?? []).map((x) => family(x.name, x.help, x.value))),
   ];
 }

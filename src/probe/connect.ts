@@ -1,14 +1,21 @@
 import { Socket } from 'node:net';
 import { classifyErrno } from './classify.js';
+import { kernelHandshake, type HandshakeClock } from './handshake-clock.js';
 import type { Outcome } from './types.js';
 
-export type Connected = { ok: true; socket: Socket; connectMs: number };
+export type Connected = { ok: true; socket: Socket; connectMs: number; clock: HandshakeClock; localPort?: number };
 export type NotConnected = { ok: false; outcome: Outcome; connectMs: null; errno: string; detail: string };
 
 function ignore(): void {}
 
 function where(address: string, family: 4 | 6, port: number): string {
   return `${family === 6 ? `[${address}]` : address}:${port}`;
+}
+
+/** The local port as Node sees it (the JS-clock path; the addon reads it with the RTT). */
+export function localPortOf(socket: Socket): { localPort?: number } {
+  const p = socket.localPort;
+  return p === undefined ? {} : { localPort: p };
 }
 
 /** One timed TCP handshake that hands the established socket over to the caller (who must close it). */
@@ -23,7 +30,11 @@ export function openConnection(address: string, family: 4 | 6, port: number, tim
       if (!r.ok) socket.on('error', ignore);
       resolve(r);
     };
-    const onConnect = () => settle({ ok: true, socket, connectMs: performance.now() - t0 });
+    const onConnect = () => {
+      const jsMs = performance.now() - t0;
+      const k = kernelHandshake(socket);
+      settle(k ? { ok: true, socket, connectMs: k.ms, clock: 'kernel-tcp_info', localPort: k.localPort } : { ok: true, socket, connectMs: jsMs, clock: 'js-monotonic', ...localPortOf(socket) });
+    };
     const onError = (err: NodeJS.ErrnoException) => {
       socket.destroy();
       const code = err.code ?? 'UNKNOWN';

@@ -1,9 +1,11 @@
 import type { Session, Verdict } from './session.js';
 import { sendBytes } from './send-bytes.js';
+import { describeSteps } from './steps.js';
 import type { ProbeOptions } from './types.js';
 
 /** How the configured expectation reads in evidence. */
 export function describeExpect(o: ProbeOptions): string {
+  if (o.steps) return describeSteps(o.steps);
   if (o.expect === undefined) return 'any answer';
   return o.expectMode === 'regex' ? `/${o.expect}/` : JSON.stringify(o.expect);
 }

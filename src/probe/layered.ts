@@ -77,6 +77,8 @@ export async function probeLayered(req: ProbeRequest, o: ProbeOptions, lookupAll
     family: lead.family,
     dnsMs,
     connectMs: lead.connectMs,
+    ...(lead.clock ? { clock: lead.clock } : {}),
+    ...(lead.localPort !== undefined ? { localPort: lead.localPort } : {}),
     totalMs,
     ...(!up && lead.errno ? { errno: lead.errno } : {}),
     ...(!up ? { detail: all && checks.length > 1 ? `${summary}: ${lead.detail ?? ''}` : (lead.detail ?? lead.outcome) } : {}),

@@ -1,13 +1,18 @@
 import type { Socket } from 'node:net';
-import { connect as tlsConnect, type TLSSocket } from 'node:tls';
+import type { TLSSocket } from 'node:tls';
 import { closePolitely, holdClosing } from './close.js';
 import { finishMysqlLogin, firstPacketDone, greetingIn } from './mysql-farewell.js';
 import { tlsInfoOf } from './tls-info.js';
 import type { TlsInfo } from './types.js';
 
-/** A judge reads the bytes so far: not enough yet, or a verdict (and how many bytes it used up). */
+/**
+ * A judge reads the bytes so far: not enough yet, or a verdict (and how many bytes it used up).
+ * `settled`: the server has gone quiet or hung up, so an unfinished last line is all there is.
+ */
 export type Verdict = { ok: boolean; note?: string; used?: number };
-export type Judge = (buf: Buffer) => 'more' | Verdict;
+export type Judge = (buf: Buffer, settled?: boolean) => 'more' | Verdict;
+/** A judge that may also let go of leading bytes it found irrelevant (lines before the one a step waits for). */
+export type SkippingJudge = (buf: Buffer, settled: boolean) => 'more' | Verdict | { skip: number };
 
 /** The server did not say what was expected (wrong bytes, silence, or it hung up). */
 export class ExpectFailure extends Error {
@@ -68,6 +73,11 @@ export class Session {
     private socket: Socket,
     readTimeoutMs: number,
     private readonly maxBytes: number,
+    /**
+     * A conversation read line by line keeps every byte that arrives (a judge lets go of the lines it
+     * has read) and fails only on a line longer than maxBytes; otherwise bytes past maxBytes are dropped.
+     */
+    private readonly lineMode = false,
   ) {
     this.deadline = this.readyAt + readTimeoutMs;
     this.attach(socket);
@@ -81,7 +91,7 @@ export class Session {
       this.replyMs = now - this.sentAt;
       this.sentAt = undefined;
     }
-    const room = this.maxBytes - this.buf.length;
+    const room = this.lineMode ? chunk.length : this.maxBytes - this.buf.length;
     if (room > 0) this.buf = Buffer.concat([this.buf, chunk.subarray(0, room)]);
     if (this.firstBytes.length < this.maxBytes && this.received < this.maxBytes) {
       this.firstBytes = Buffer.concat([this.firstBytes, chunk]).subarray(0, this.maxBytes);
@@ -122,17 +132,29 @@ export class Session {
 
   /**
    * Reads until the judge decides, the budget or the byte cap runs out, or the server hangs up.
-   * `withinMs` gives this read its own budget instead of what is left of the session's.
+   * `withinMs` gives this read its own budget instead of what is left of the session's. A patient
+   * read (a conversation step) waits out the budget for its line instead of giving up after a quiet
+   * spell: a line protocol may pause between lines.
    */
-  async expect(judge: Judge, expected: string, withinMs?: number): Promise<Verdict> {
+  async expect(judge: SkippingJudge, expected: string, withinMs?: number, patient = false): Promise<Verdict> {
     const deadline = withinMs === undefined ? this.deadline : performance.now() + withinMs;
+    let settledAt = -1;
     for (;;) {
-      const v = this.buf.length ? judge(this.buf) : 'more';
-      if (v !== 'more') {
+      const quiet = this.ended || (this.buf.length > 0 && performance.now() - this.lastDataAt >= QUIET_MS);
+      const settled = quiet && settledAt !== this.buf.length;
+      const v = this.buf.length ? judge(this.buf, settled) : 'more';
+      if (settled) settledAt = this.buf.length;
+      if (v !== 'more' && 'skip' in v) {
+        if (v.skip > 0) {
+          this.buf = this.buf.subarray(v.skip);
+          continue;
+        }
+      } else if (v !== 'more') {
         if (!v.ok) throw new ExpectFailure(`unexpected answer${v.note ? ` (${v.note})` : ''}, expected ${expected}`, expected, false);
         this.buf = this.buf.subarray(v.used ?? this.buf.length);
         return v;
       }
+      if (this.lineMode && this.buf.length >= this.maxBytes) throw new ExpectFailure(`a line longer than ${this.maxBytes} bytes (maxBytes), expected ${expected}`, expected, false);
       if (this.buf.length >= this.maxBytes) throw new ExpectFailure(`no match in the first ${this.maxBytes} bytes, expected ${expected}`, expected, false);
       if (this.ended) {
         const why = this.failure ? `connection failed (${(this.failure as NodeJS.ErrnoException).code ?? this.failure.message})` : 'server closed the connection';
@@ -142,16 +164,32 @@ export class Session {
       const left = deadline - now;
       if (left <= 0) throw new ExpectFailure(`no ${this.received ? 'matching ' : ''}reply within the read timeout (${this.received} bytes), expected ${expected}`, expected, true);
       const quietLeft = this.buf.length ? this.lastDataAt + QUIET_MS - now : Infinity;
-      if (quietLeft <= 0) throw new ExpectFailure(`no match in ${this.buf.length} bytes, expected ${expected}`, expected, false);
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, Math.min(left, quietLeft));
-        this.wake = () => {
-          clearTimeout(t);
-          resolve();
-        };
-      });
-      this.wake = undefined;
+      if (quietLeft > 0) await this.nap(Math.min(left, quietLeft));
+      else if (!patient) throw new ExpectFailure(`no match in ${this.buf.length} bytes, expected ${expected}`, expected, false);
+      else if (settledAt === this.buf.length) await this.nap(left);
     }
+  }
+
+  /** Sleeps up to `ms`, woken early by data, the end of the stream or an error. */
+  private async nap(ms: number): Promise<void> {
+    await new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, ms);
+      this.wake = () => {
+        clearTimeout(t);
+        resolve();
+      };
+    });
+    this.wake = undefined;
+  }
+
+  /** What is left of the session's read budget. */
+  remainingMs(): number {
+    return Math.max(0, this.deadline - performance.now());
+  }
+
+  /** The bytes received and not yet used by a verdict (for evidence when a step fails). */
+  pending(): Buffer {
+    return this.buf;
   }
 
   /**
@@ -176,6 +214,8 @@ export class Session {
 
   /** Upgrades the connection to TLS where it stands (implicit TLS, or after a STARTTLS exchange). */
   async upgradeTls(o: TlsUpgrade): Promise<void> {
+    // node:tls (and crypto behind it) loads at the first upgrade, not with every plain check.
+    const { connect: tlsConnect } = await import('node:tls');
     const raw = this.socket;
     this.sentAny = true; // the ClientHello
     this.detach(raw);

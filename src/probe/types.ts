@@ -1,3 +1,7 @@
+import type { HandshakeClock } from './handshake-clock.js';
+import type { PingInfo } from '../checks/ping/types.js';
+import type { DnsInfo } from '../checks/dns/types.js';
+
 /** What one TCP handshake attempt found. */
 export type Outcome = 'open' | 'refused' | 'timeout' | 'unreachable' | 'dns' | 'error' | 'mismatch' | 'tls';
 
@@ -5,6 +9,12 @@ export const FAILURE_OUTCOMES: readonly Outcome[] = ['refused', 'timeout', 'unre
 
 /** Bytes to send: a string (backslash escapes such as \r\n and \x00 are decoded) or hex. */
 export type SendSpec = string | { hex: string };
+
+/**
+ * One step of a conversation: send bytes (a text may use `${1}`/`${name}` captures of an earlier
+ * expect), wait for a line matching a regex, or upgrade the connection to TLS where it stands.
+ */
+export type ConversationStep = { send: SendSpec } | { expect: string } | { starttls: true };
 
 /**
  * The layers above the handshake, as configured on a target (JSON-friendly: it is persisted with it).
@@ -16,6 +26,8 @@ export interface ProbeOptions {
   send?: SendSpec;
   expect?: string;
   expectMode?: 'substring' | 'regex';
+  /** A conversation of several steps (instead of one send/expect); README "Conversations in steps". */
+  steps?: ConversationStep[];
   /** Budget for all reads of the conversation (default: the target's timeout). */
   readTimeoutMs?: number;
   /** Most bytes read from the server before judging (default 1024). */
@@ -81,10 +93,26 @@ export interface TlsInfo {
   validTo: string;
   /** Whole days until the leaf certificate expires (negative once expired). */
   daysToExpiry: number;
+  /**
+   * The certificate that expires first among those the server presents (leaf and intermediates; a
+   * self-signed root is left out, see tls-info.ts): the leaf itself unless an intermediate lapses sooner.
+   */
+  earliest?: ChainCert;
+  /** The chain as the handshake reported it, leaf first (at most 10). */
+  chain?: ChainCert[];
   /** The chain verified and the name matched. */
   authorized: boolean;
   authorizationError?: string;
   servername?: string;
+}
+
+/** One certificate of the chain, for expiry. */
+export interface ChainCert {
+  role: 'leaf' | 'intermediate' | 'root';
+  /** Sanitized subject, e.g. "CN=Example Intermediate CA, O=Example". */
+  subject: string;
+  validTo: string;
+  daysToExpiry: number;
 }
 
 export interface BannerInfo {
@@ -113,6 +141,8 @@ export interface AddressResult {
   family: 4 | 6;
   outcome: Outcome;
   connectMs: number | null;
+  clock?: HandshakeClock;
+  localPort?: number;
   tlsMs: number | null;
   firstByteMs: number | null;
   totalMs: number;
@@ -122,7 +152,7 @@ export interface AddressResult {
 
 /** Something wrong with an open, answering target that is a warning rather than an outage. */
 export interface ProbeWarning {
-  cause: 'cert' | 'partial';
+  cause: 'cert' | 'partial' | 'loss';
   evidence: string;
 }
 
@@ -135,8 +165,15 @@ export interface ProbeResult {
   family?: 4 | 6;
   /** Name resolution time; null when the host was an IP literal. */
   dnsMs: number | null;
-  /** SYN to established, measured on a monotonic clock; null when no connection was made. */
+  /** SYN to established (see `clock`); null when no connection was made. */
   connectMs: number | null;
+  /**
+   * Where connectMs comes from: the kernel's own SYN→SYN-ACK RTT (TCP_INFO tcpi_rtt), or the JS
+   * monotonic clock around connect (no addon, or a retransmitted SYN). Absent when no connection was made.
+   */
+  clock?: HandshakeClock;
+  /** The connection's local port: pairs a check with its packets in a capture or a server's log. */
+  localPort?: number;
   /** Whole attempt including resolution. */
   totalMs: number;
   /** errno name kept as evidence (ECONNREFUSED, EHOSTUNREACH, ENOTFOUND, ...). */
@@ -153,6 +190,9 @@ export interface ProbeResult {
   warning?: ProbeWarning;
   /** For a mismatch: how the target's config ranks it. */
   severity?: 'critical' | 'warning';
+  /** What a check of another kind found (src/checks/<kind>); for those, connectMs is the kind's main time. */
+  ping?: PingInfo;
+  dns?: DnsInfo;
 }
 
 export type ProbeFn = (req: ProbeRequest) => Promise<ProbeResult>;

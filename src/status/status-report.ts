@@ -1,4 +1,4 @@
-import { formatHostPort } from '../config/target.js';
+import { describeEndpoint } from '../checks/registry.js';
 import type { State, TargetView } from '../engine/types.js';
 import { EXIT, worst, type NagiosStatus } from '../check/exit-codes.js';
 import { sanitize } from '../text/sanitize.js';
@@ -17,6 +17,9 @@ export interface StatusRow {
   name: string;
   host: string;
   port: number;
+  kind: string;
+  /** What is checked, in a few words: "db1:5432", "ping db1". */
+  check: string;
   state: State;
   status: NagiosStatus | 'PAUSED';
   cause: string | null;
@@ -44,6 +47,8 @@ export function statusReport(views: readonly TargetView[], source: string): Stat
       name: v.target.name,
       host: v.target.host,
       port: v.target.port,
+      kind: v.target.kind ?? 'tcp',
+      check: describeEndpoint(v.target),
       state: m.state,
       status: STATUS_OF[m.state] ?? 'PAUSED',
       cause: m.cause ?? null,
@@ -62,7 +67,7 @@ export function statusText(report: StatusReport): string {
   const rows = report.targets.map((t) => [
     sanitize(t.name, 40),
     t.state,
-    sanitize(formatHostPort(t.host, t.port), 60),
+    sanitize(t.check, 60),
     t.connectMs !== null ? `${t.connectMs.toFixed(1)}ms` : '',
     t.cause ? sanitize(t.evidence ? `${t.cause}: ${t.evidence}` : t.cause, 120) : '',
   ]);

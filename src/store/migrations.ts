@@ -106,6 +106,14 @@ const MIGRATIONS: readonly string[] = [
   CREATE INDEX outbox_pending ON outbox(next_attempt) WHERE status = 'pending';
   CREATE INDEX outbox_by_channel ON outbox(channel, status);
   `,
+  // 4: check kinds. Every target so far was a TCP check; connect_us stays each kind's main time (the
+  // handshake, a ping's median round trip, a DNS query), and a ping round adds its spread and loss.
+  `
+  ALTER TABLE targets ADD COLUMN kind TEXT NOT NULL DEFAULT 'tcp';
+  ALTER TABLE samples ADD COLUMN low_us INTEGER;
+  ALTER TABLE samples ADD COLUMN high_us INTEGER;
+  ALTER TABLE samples ADD COLUMN loss_pct REAL;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -114,15 +122,15 @@ export function schemaVersion(db: Database.Database): number {
   return db.pragma('user_version', { simple: true }) as number;
 }
 
-/** Brings an older (or new, empty) database up to SCHEMA_VERSION, one transaction per step. */
-export function migrate(db: Database.Database): { from: number; to: number } {
+/** Brings an older (or new, empty) database up to SCHEMA_VERSION (tests: `upTo` an older one), one transaction per step. */
+export function migrate(db: Database.Database, upTo = MIGRATIONS.length): { from: number; to: number } {
   const from = schemaVersion(db);
-  for (let v = from; v < MIGRATIONS.length; v++) {
+  for (let v = from; v < Math.min(upTo, MIGRATIONS.length); v++) {
     const step = db.transaction(() => {
       db.exec(MIGRATIONS[v]!);
       db.pragma(`user_version = ${v + 1}`);
     });
     step.immediate();
   }
-  return { from, to: MIGRATIONS.length };
+  return { from, to: Math.max(from, Math.min(upTo, MIGRATIONS.length)) };
 }

@@ -92,7 +92,7 @@ describe('TLS layer against local node:tls servers', { skip }, () => {
     const c = conditionOf(r, 1000);
     assert.equal(c.condition, 'SLOW');
     assert.equal(c.cause, 'cert');
-    assert.match(c.evidence ?? '', /expires in \d day/);
+    assert.match(c.evidence ?? '', /expires in \dd /);
     assert.equal((await check('soon', { tls: true, certWarnDays: 2 })).warning, undefined, 'under the configured threshold no warning');
   });
 

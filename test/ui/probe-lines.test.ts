@@ -10,6 +10,8 @@ describe('detail pane: the layers of a check', () => {
     const line = phasesLine({ ...base, phases: { dnsMs: 1.2, connectMs: 0.5, tlsMs: 3.25, firstByteMs: 0.4, totalMs: 9 } });
     assert.match(line, /^dns [\d.]+ms · connect [\d.]+ms · tls [\d.]+ms · first byte [\d.]+ms · total [\d.]+ms$/);
     assert.match(phasesLine({ ...base, dnsMs: null }), /^dns — \(IP literal\) · connect /);
+    assert.match(phasesLine({ ...base, connectMs: 0.0123, clock: 'kernel-tcp_info' }), / · connect 0\.012ms \(kernel\) · /);
+    assert.match(phasesLine({ ...base, connectMs: 2.5, clock: 'js-monotonic' }), / · connect 2\.50ms \(js clock\) · /);
     assert.doesNotMatch(phasesLine(base), /tls|first byte/, 'phases that did not happen are left out');
   });
 

@@ -1,5 +1,5 @@
 import { Box } from 'ink';
-import { formatHostPort } from '../../config/target.js';
+import { describeEndpoint } from '../../checks/registry.js';
 import type { TargetView } from '../../engine/types.js';
 import { sanitize } from '../../text/sanitize.js';
 import { clip } from '../model/text.js';
@@ -13,7 +13,7 @@ export const CONFIRM_KEYS = 'y delete · n/Esc keep';
  */
 export function confirmText(view: TargetView | undefined, width: number): string {
   const name = view ? sanitize(view.target.name, 40) : 'this target';
-  const where = view ? ` (${sanitize(formatHostPort(view.target.host, view.target.port), 60)})` : '';
+  const where = view ? ` (${sanitize(describeEndpoint(view.target), 60)})` : '';
   const tail = `  ${CONFIRM_KEYS}`;
   const wordings = [
     `Delete ${name}${where}? It stops being checked; the config file is not changed.`,

@@ -1,10 +1,10 @@
 import asciichart from 'asciichart';
 import { Box } from 'ink';
 import { formatDuration } from '../../config/duration.js';
-import { formatHostPort } from '../../config/target.js';
+import { describeEndpoint, kindOf } from '../../checks/registry.js';
 import type { Incident, TargetView } from '../../engine/types.js';
+import type { RecentSamples } from '../../engine/sample-ring.js';
 import { stateLabel, uptimeText, whyText } from '../model/rows.js';
-import { addressLines, layerLines, phasesLine } from '../model/probe-lines.js';
 import { formatMs, latencyStats } from '../model/stats.js';
 import { STATE_COLOR } from '../model/state-style.js';
 import { clockTime } from '../model/summary.js';
@@ -15,8 +15,8 @@ import { Txt } from '../style.js';
 const LABEL_WIDTH = 10;
 
 /** The chart lines: asciichart with a labelled ms axis, never with colours (it would emit raw SGR codes). */
-export function chartLines(samples: readonly (number | null)[], width: number, height: number): string[] {
-  const points = samples.filter((v): v is number => v !== null);
+export function chartLines(samples: RecentSamples, width: number, height: number): string[] {
+  const points = samples.slice().filter((v): v is number => v !== null);
   const room = Math.max(2, width - LABEL_WIDTH - 3);
   const series = points.slice(-room);
   if (series.length < 2 || height < 2) return [];
@@ -35,8 +35,9 @@ export function evidenceLine(v: TargetView): string {
   if (!r) return 'no check yet';
   const when = clockTime(r.startedAt);
   const addr = r.address ? ` via ${sanitize(r.address, 60)}` : '';
-  if (r.outcome === 'open') return `last check ${when}: open · ${phasesLine(r)}${addr}`;
-  return `last error ${when}: ${r.outcome}${r.errno ? ` ${sanitize(r.errno, 20)}` : ''} — ${sanitize(r.detail ?? '', 120)} · ${phasesLine(r)}${addr}`;
+  const timing = kindOf(v.target).timing(r);
+  if (r.outcome === 'open') return `last check ${when}: open · ${timing}${addr}`;
+  return `last error ${when}: ${r.outcome}${r.errno ? ` ${sanitize(r.errno, 20)}` : ''} — ${sanitize(r.detail ?? '', 120)} · ${timing}${addr}`;
 }
 
 export type UptimeWindows = Record<'24h' | '7d' | '30d', number | null>;
@@ -76,14 +77,15 @@ export function DetailPane({ view, width, height, now, incidents = [], uptime }:
   }
   const t = view.target;
   const stats = latencyStats(view.recent);
+  const kind = kindOf(t);
   const why = whyText(view);
-  const title = `─ ${sanitize(t.name, 40)} ${sanitize(formatHostPort(t.host, t.port), 60)}${t.service ? ` (${sanitize(t.service, 20)})` : ''} · ${stateLabel(view)}${why ? ` ${sanitize(why, 40)}` : ''} · since ${formatDuration(Math.max(0, now - view.monitor.since))} · ${view.checks} ${view.checks === 1 ? 'check' : 'checks'}, ${view.failures} failed `;
+  const title = `─ ${sanitize(t.name, 40)} ${sanitize(describeEndpoint(t), 60)}${t.service ? ` (${sanitize(t.service, 20)})` : ''} · ${stateLabel(view)}${why ? ` ${sanitize(why, 40)}` : ''} · since ${formatDuration(Math.max(0, now - view.monitor.since))} · ${view.checks} ${view.checks === 1 ? 'check' : 'checks'}, ${view.failures} failed `;
   const statsLine = stats
-    ? `handshake ms over last ${stats.count}: min ${formatMs(stats.min)} · median ${formatMs(stats.median)} · p95 ${formatMs(stats.p95)} · max ${formatMs(stats.max)}`
-    : 'no successful handshake yet';
+    ? `${kind.figure} ms over last ${stats.count}: min ${formatMs(stats.min)} · median ${formatMs(stats.median)} · p95 ${formatMs(stats.p95)} · max ${formatMs(stats.max)}`
+    : `no successful ${kind.figure} yet`;
   const evidence = view.monitor.evidence && view.monitor.state !== 'UP' ? `evidence: ${sanitize(view.monitor.evidence, 160)}` : '';
   const r = view.lastResult;
-  const layers = r ? [...layerLines(r), ...addressLines(r)] : [];
+  const layers = r ? kind.detailLines(r) : [];
   const head = [evidenceLine(view), ...layers, statsLine, ...(evidence ? [evidence] : []), uptimeLine(uptime)];
   // Room permitting: a chart of at least 4 lines first, then the target's last incidents.
   const spare = height - 1 - head.length - 5;

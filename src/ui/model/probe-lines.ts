@@ -1,14 +1,25 @@
+import { certExpiryWords } from '../../probe/cert-expiry.js';
 import type { ProbeResult } from '../../probe/types.js';
 import { sanitize } from '../../text/sanitize.js';
 import { formatMs } from './stats.js';
 
 const ms = (v: number | null | undefined): string => (v === null || v === undefined ? '—' : `${formatMs(v)}ms`);
 
-/** Every phase of the last check apart: DNS, connect, TLS, first byte, total. */
+/** A handshake time to the microsecond when small: the kernel clock measures LAN and loopback handshakes that finely. */
+function handshakeMs(v: number | null | undefined): string {
+  if (v === null || v === undefined || !Number.isFinite(v)) return '—';
+  return v < 1 ? `${v.toFixed(3)}ms` : v < 10 ? `${v.toFixed(2)}ms` : ms(v);
+}
+
+const CLOCK_NAME = { 'kernel-tcp_info': 'kernel', 'js-monotonic': 'js clock' } as const;
+
+/** Every phase of the last check apart: DNS, connect (and the clock that timed it), TLS, first byte, total. */
 export function phasesLine(r: ProbeResult): string {
   const p = r.phases;
   const dns = r.dnsMs === null ? 'dns — (IP literal)' : `dns ${ms(r.dnsMs)}`;
-  const parts = [dns, `connect ${ms(p?.connectMs ?? r.connectMs)}`];
+  const connectMs = p?.connectMs ?? r.connectMs;
+  const clock = r.clock && connectMs !== null ? ` (${CLOCK_NAME[r.clock]})` : '';
+  const parts = [dns, `connect ${handshakeMs(connectMs)}${clock}`];
   if (p?.tlsMs !== null && p?.tlsMs !== undefined) parts.push(`tls ${ms(p.tlsMs)}`);
   if (p?.firstByteMs !== null && p?.firstByteMs !== undefined) parts.push(`first byte ${ms(p.firstByteMs)}`);
   parts.push(`total ${ms(p?.totalMs ?? r.totalMs)}`);
@@ -25,7 +36,8 @@ export function layerLines(r: ProbeResult): string[] {
   }
   if (r.tls) {
     const t = r.tls;
-    const expiry = t.daysToExpiry < 0 ? `expired ${-t.daysToExpiry} days ago` : `expires in ${t.daysToExpiry} days`;
+    const leafExpiry = t.daysToExpiry < 0 ? `expired ${-t.daysToExpiry} days ago` : `expires in ${t.daysToExpiry} days`;
+    const expiry = t.earliest && t.earliest.role !== 'leaf' ? `${leafExpiry} · ${sanitize(certExpiryWords(t, false), 100)}` : leafExpiry;
     out.push(
       `tls: ${sanitize(t.protocol ?? '?', 12)} ${sanitize(t.cipher ?? '', 40)} · ${sanitize(t.subject, 60)} · issuer ${sanitize(t.issuer, 60)} · ${expiry}${t.authorized ? '' : ` · NOT TRUSTED: ${sanitize(t.authorizationError ?? 'unverified', 60)}`}`,
     );

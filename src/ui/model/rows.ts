@@ -1,6 +1,8 @@
 import { formatDuration } from '../../config/duration.js';
 import { formatHostPort, type Target } from '../../config/target.js';
+import { describeEndpoint } from '../../checks/registry.js';
 import type { Cause, TargetView } from '../../engine/types.js';
+import { certExpiryShort } from '../../probe/cert-expiry.js';
 import type { ColumnContent, ColumnKey, GridColumn } from './layout.js';
 import { sanitize } from '../../text/sanitize.js';
 import { sparkline } from './sparkline.js';
@@ -44,7 +46,7 @@ export function addressSummary(v: TargetView): string | undefined {
 function warningText(v: TargetView): string {
   const m = v.monitor;
   const r = v.lastResult;
-  if (m.cause === 'cert') return r?.tls ? `cert expires in ${r.tls.daysToExpiry}d` : 'cert expiring';
+  if (m.cause === 'cert') return r?.tls ? certExpiryShort(r.tls) : 'cert expiring';
   if (m.cause === 'partial') return `partial: ${addressSummary(v) ?? 'some addresses failing'}`;
   if (m.cause === 'mismatch') return 'mismatch (warning)';
   return `slow >${formatMs(v.target.slowAfterMs)}ms`;
@@ -110,7 +112,7 @@ export function formatRow(v: TargetView, cols: readonly GridColumn[], opts: { no
         s = `${opts.selected ? SELECTED_MARK : ' '} ${safe(t.name, w - 2)}`;
         break;
       case 'HOST:PORT':
-        s = hostPortCell(t.host, t.port, w);
+        s = endpointCell(t, w);
         break;
       case 'SVC':
         s = safe(t.service ?? '', w);
@@ -144,6 +146,12 @@ export function headingLabel(key: ColumnKey): string {
   return key === 'NAME' ? '  NAME' : key;
 }
 
+/** What the target checks, in `width` columns: host:port (the port kept when cut), or "ping db1". */
+export function endpointCell(t: Target, width: number): string {
+  const d = describeEndpoint(t);
+  return d === formatHostPort(t.host, t.port) ? hostPortCell(t.host, t.port, width) : safe(d, width);
+}
+
 /** host:port in `width` columns; when it must be cut, the host is cut and the port always shows. */
 export function hostPortCell(host: string, port: number, width: number): string {
   const text = sanitize(formatHostPort(host, port), 400);
@@ -163,7 +171,7 @@ export function columnContent(views: readonly TargetView[], maintenance?: (targe
   for (const v of views) {
     const t = v.target;
     out.NAME = Math.max(out.NAME, cellWidth(t.name) + 2);
-    out['HOST:PORT'] = Math.max(out['HOST:PORT'], cellWidth(formatHostPort(t.host, t.port)));
+    out['HOST:PORT'] = Math.max(out['HOST:PORT'], cellWidth(describeEndpoint(t)));
     out.SVC = Math.max(out.SVC, cellWidth(t.service ?? ''));
     out.STATE = Math.max(out.STATE, Array.from(stateLabel(v)).length);
     out.WHY = Math.max(out.WHY, cellWidth(whyText(v, 30, maintenance?.(t))));

@@ -1,6 +1,6 @@
 import type { Target } from '../../config/target.js';
 import type { TargetView } from '../../engine/types.js';
-import { formatHostPort } from '../../config/target.js';
+import { describeEndpoint } from '../../checks/registry.js';
 import { STATE_SEVERITY } from './state-style.js';
 
 export type SortMode = 'name' | 'state' | 'latency';
@@ -63,14 +63,15 @@ export function matchesFilter(v: TargetView, query: string): boolean {
   const t = v.target;
   const fields: Record<string, string[]> = {
     name: [t.name.toLowerCase()],
-    host: [t.host.toLowerCase(), formatHostPort(t.host, t.port).toLowerCase()],
+    host: [t.host.toLowerCase(), describeEndpoint(t).toLowerCase()],
+    kind: [t.kind ?? 'tcp'],
     service: [t.service?.toLowerCase() ?? ''],
     tag: t.tags.map((x) => x.toLowerCase()),
     state: [v.monitor.state.toLowerCase()],
     cause: [v.monitor.cause ?? ''],
   };
   return words.every((w) => {
-    const m = /^(name|host|service|tag|state|cause):(.*)$/.exec(w);
+    const m = /^(name|host|kind|service|tag|state|cause):(.*)$/.exec(w);
     if (m) {
       const list = fields[m[1] ?? ''] ?? [];
       const needle = m[2] ?? '';

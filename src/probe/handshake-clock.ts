@@ -1,0 +1,57 @@
+import { createRequire } from 'node:module';
+import type { Socket } from 'node:net';
+
+/** Which clock a handshake time comes from. */
+export type HandshakeClock = 'kernel-tcp_info' | 'js-monotonic';
+
+interface TcpInfoAddon {
+  read(fd: number, out: Int32Array): boolean;
+}
+
+/** Where the addon lands after `npm install` (src/native/build.mjs), from dist/probe or src/probe alike. */
+const ADDON = '../../src/native/build/Release/porthole_tcp_info.node';
+/** tcpi_state while the SYN is still unanswered; any later state (a server may already have closed) has its sample. */
+const TCP_SYN_SENT = 2;
+
+let addon: TcpInfoAddon | null | undefined;
+let why = '';
+/** [rtt_us, total_retrans, state, local_port], filled by the addon: no allocation per check. */
+const out = new Int32Array(4);
+
+function load(): TcpInfoAddon | null {
+  if (addon !== undefined) return addon;
+  addon = null;
+  if (process.env.PORTHOLE_HANDSHAKE_CLOCK === 'js') why = 'PORTHOLE_HANDSHAKE_CLOCK=js';
+  else if (process.platform !== 'linux') why = 'the kernel clock is Linux-only';
+  else {
+    try {
+      addon = createRequire(import.meta.url)(ADDON) as TcpInfoAddon;
+    } catch (err) {
+      why = `the TCP_INFO addon did not load: ${(err as Error).message.split('\n')[0]}; rebuild it with \`node src/native/build.mjs\``;
+    }
+  }
+  return addon;
+}
+
+/** The clock handshake times come from in this process, and why when it is not the kernel's. */
+export function handshakeClock(): { clock: HandshakeClock; why?: string } {
+  return load() ? { clock: 'kernel-tcp_info' } : { clock: 'js-monotonic', why };
+}
+
+interface SocketHandle {
+  _handle?: { fd?: number } | null;
+}
+
+/**
+ * Read right after `connect`, before anything is sent: the kernel's SYN→SYN-ACK RTT (ms) and the local
+ * port. No figure when the addon is missing, the socket has no fd, the handshake has not completed,
+ * or the SYN was retransmitted (Karn: then the sample would time the last SYN only, and the wait
+ * before it is part of what the user waited for, so the JS clock speaks).
+ */
+export function kernelHandshake(socket: Socket): { ms: number; localPort: number } | undefined {
+  const a = load();
+  const fd = (socket as unknown as SocketHandle)._handle?.fd;
+  if (!a || typeof fd !== 'number' || fd < 0 || !a.read(fd, out)) return undefined;
+  if (out[2] === TCP_SYN_SENT || out[1] !== 0 || out[0]! <= 0) return undefined;
+  return { ms: out[0]! / 1000, localPort: out[3]! };
+}
