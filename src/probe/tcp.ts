@@ -22,26 +22,41 @@ export function probeTcp(req: ProbeRequest, lookupAll?: LookupAll): Promise<Prob
   return probeHandshake(req);
 }
 
-/** One timed TCP handshake, judged as soon as it is established, then closed politely. */
-async function probeHandshake(req: ProbeRequest): Promise<ProbeResult> {
+/** A name that did not resolve, or a literal of the wrong family. */
+function notResolved(err: unknown, startedAt: number, t0: number): ProbeResult {
+  const code = err instanceof ResolveError ? err.code : 'ENOTFOUND';
+  return {
+    outcome: code === 'EAI_ADDRFAMILY' ? 'error' : 'dns',
+    startedAt,
+    dnsMs: performance.now() - t0,
+    connectMs: null,
+    totalMs: performance.now() - t0,
+    errno: code,
+    detail: (err as Error).message,
+  };
+}
+
+/**
+ * One timed TCP handshake, judged as soon as it is established, then closed politely. Not an async
+ * function: an address needs no resolver, so a literal costs no extra promise or turn of the loop.
+ */
+function probeHandshake(req: ProbeRequest): Promise<ProbeResult> {
   const startedAt = Date.now();
   const t0 = performance.now();
-  let resolved: Resolved;
+  let literal: Resolved | undefined;
   try {
-    // An address needs no resolver: skip the await so a literal costs no extra turn of the loop.
-    resolved = literalAddress(req.host, req.family) ?? (await resolveHost(req.host, req.family, req.timeoutMs));
+    literal = literalAddress(req.host, req.family);
   } catch (err) {
-    const code = err instanceof ResolveError ? err.code : 'ENOTFOUND';
-    return {
-      outcome: code === 'EAI_ADDRFAMILY' ? 'error' : 'dns',
-      startedAt,
-      dnsMs: performance.now() - t0,
-      connectMs: null,
-      totalMs: performance.now() - t0,
-      errno: code,
-      detail: (err as Error).message,
-    };
+    return Promise.resolve(notResolved(err, startedAt, t0));
   }
+  if (literal) return handshake(req, literal, startedAt, t0);
+  return resolveHost(req.host, req.family, req.timeoutMs).then(
+    (resolved) => handshake(req, resolved, startedAt, t0),
+    (err: unknown) => notResolved(err, startedAt, t0),
+  );
+}
+
+function handshake(req: ProbeRequest, resolved: Resolved, startedAt: number, t0: number): Promise<ProbeResult> {
   const { address, family, dnsMs } = resolved;
   const remaining = Math.max(1, req.timeoutMs - (performance.now() - t0));
 
