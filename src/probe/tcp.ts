@@ -58,13 +58,14 @@ function probeHandshake(req: ProbeRequest): Promise<ProbeResult> {
 
 function handshake(req: ProbeRequest, resolved: Resolved, startedAt: number, t0: number): Promise<ProbeResult> {
   const { address, family, dnsMs } = resolved;
-  const remaining = Math.max(1, req.timeoutMs - (performance.now() - t0));
+  // Whole milliseconds: Node keeps one timer list per distinct duration, and a fractional one would
+  // make a new list (and a priority-queue insert) for nearly every check.
+  const remaining = Math.max(1, Math.ceil(req.timeoutMs - (performance.now() - t0)));
 
   return new Promise<ProbeResult>((resolve) => {
     const socket = new Socket();
     let settled = false;
     const tConnect = performance.now();
-    const base = { startedAt, address, family, dnsMs };
 
     const settle = (r: ProbeResult) => {
       if (settled) return;
@@ -98,7 +99,10 @@ function handshake(req: ProbeRequest, resolved: Resolved, startedAt: number, t0:
       socket.destroy();
       const code = err.code ?? 'UNKNOWN';
       settle({
-        ...base,
+        startedAt,
+        address,
+        family,
+        dnsMs,
         outcome: classifyErrno(code),
         connectMs: null,
         totalMs: performance.now() - t0,
@@ -109,7 +113,10 @@ function handshake(req: ProbeRequest, resolved: Resolved, startedAt: number, t0:
     const timer = setTimeout(() => {
       socket.destroy();
       settle({
-        ...base,
+        startedAt,
+        address,
+        family,
+        dnsMs,
         outcome: 'timeout',
         connectMs: null,
         totalMs: performance.now() - t0,
@@ -118,8 +125,9 @@ function handshake(req: ProbeRequest, resolved: Resolved, startedAt: number, t0:
       });
     }, remaining);
 
-    socket.once('connect', onConnect);
-    socket.once('error', onError);
+    // `on`, not `once` (which wraps each listener): settle removes both.
+    socket.on('connect', onConnect);
+    socket.on('error', onError);
     socket.connect({ host: address, port: req.port, family });
   });
 }
