@@ -89,6 +89,8 @@ export async function runAgent(o: AgentOptions): Promise<number> {
     log.line('warning', { message: `listening on ${url}, reachable from other hosts: the API needs the token, /metrics and /healthz do not${tls ? '' : '; nothing is encrypted (see the README: TLS in front, or --tls-cert/--tls-key)'}` });
   }
   runtime.start();
+  const cluster = runtime.cluster ? (await import('../cluster/agent-cluster.js')).startClusterAgent(runtime, runtime.cluster, (event, fields) => log.line(event, fields)) : undefined;
+  if (cluster) (await import('../cluster/metrics.js')).registerClusterMetrics(metrics.registry, cluster);
   const clock = handshakeClock();
   log.line('started', {
     version: o.version,
@@ -122,9 +124,17 @@ export async function runAgent(o: AgentOptions): Promise<number> {
   removeAgentFile(runtime.dataDir);
   await api.close();
   metrics.close();
+  await cluster?.standDown();
   await runtime.close({ deadlineMs: deadline, flushAlerts: true });
+  // After the engine stopped: the last results are in the queue, sent within a second if NATS is up.
+  await cluster?.close(1000);
+  if (cluster) log.line('cluster-stopped', clusterFields(cluster.stats()));
   const pending = runtime.notify.pending();
   stopLogging();
   log.line('stopped', { pendingAlerts: pending, checks: runtime.engine.totalChecks });
   return code;
+}
+
+function clusterFields(s: { published: number; duplicates: number; dropped: number; buffered: number }): { published: number; duplicates: number; dropped: number; unsent: number } {
+  return { published: s.published, duplicates: s.duplicates, dropped: s.dropped, unsent: s.buffered };
 }

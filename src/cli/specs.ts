@@ -6,21 +6,24 @@ import type { CommandSpec, OptionSpec } from './command-spec.js';
 const config: OptionSpec = { type: 'string', short: 'c', value: 'FILE', help: 'the config file (else $PORTHOLE_CONFIG, the user config, the example)', complete: 'file' };
 const dataDir: OptionSpec = { type: 'string', value: 'DIR', help: 'where the history lives (else $PORTHOLE_DATA_DIR, the config\'s dataDir, the OS data dir)', complete: 'dir' };
 const agent: OptionSpec = { type: 'string', value: 'URL', help: 'an agent elsewhere (token from $PORTHOLE_AGENT_TOKEN)' };
+const cluster: OptionSpec = { type: 'string', value: 'URL', help: 'a NATS server of the cluster (else the config\'s cluster.url; token from $PORTHOLE_CLUSTER_TOKEN)' };
 const json: OptionSpec = { type: 'boolean', help: 'structured output' };
 const since: OptionSpec = { type: 'string', value: '24h|7d|30d|DURATION', help: 'the period', default: '24h' };
 
 export const UI: CommandSpec = {
   name: 'ui',
   summary: 'the live console (the default command); attaches to a running agent',
-  usage: ['[ui] [--config FILE] [--data-dir DIR] [--agent URL] [--local] [--no-color]'],
+  usage: ['[ui] [--config FILE] [--data-dir DIR] [--agent URL] [--local] [--no-color]', 'ui --cluster URL [--config FILE] [--no-color]'],
   about:
     'Opens the live console. With an agent running on the data dir (porthole agent) the console attaches\n' +
     'to it and quitting stops nothing; --agent attaches to another one; --local runs the checks in the\n' +
-    'console itself, as when no agent runs. Needs a terminal.',
+    'console itself, as when no agent runs. --cluster shows a cluster of agents over NATS: each target by\n' +
+    'quorum and per location (credentials from the config\'s cluster section). Needs a terminal.',
   options: {
     config,
     'data-dir': dataDir,
     agent,
+    cluster,
     local: { type: 'boolean', help: 'check from this console even if an agent runs' },
     'no-color': { type: 'boolean', help: 'no colour (also NO_COLOR=1)' },
   },
@@ -69,12 +72,14 @@ export const AGENT: CommandSpec = {
 export const STATUS: CommandSpec = {
   name: 'status',
   summary: "every target's state now, from the running agent (Nagios exit code)",
-  usage: ['status [--json] [--config FILE] [--data-dir DIR] [--agent URL]'],
+  usage: ['status [--json] [--config FILE] [--data-dir DIR] [--agent URL]', 'status --cluster URL [--json] [--config FILE]'],
   about:
     'The current state of every target, one line each, from the agent running on the data dir (or\n' +
     '--agent URL); with no agent, from one round of checks of the config. Exit code: the worst state, as\n' +
-    'a Nagios plugin (0 OK, 1 WARNING for SLOW or RETRYING, 2 CRITICAL for DOWN, 3 UNKNOWN).',
-  options: { json, config, 'data-dir': dataDir, agent },
+    'a Nagios plugin (0 OK, 1 WARNING for SLOW or RETRYING, 2 CRITICAL for DOWN, 3 UNKNOWN).\n' +
+    'With --cluster: each target by quorum of the locations (DOWN 2/3, PARTIAL 2/3 up, UP, STALE) and\n' +
+    'each location\'s own state, from the results stream (2 DOWN, 1 PARTIAL, 3 STALE, 0 UP).',
+  options: { json, config, 'data-dir': dataDir, agent, cluster },
   usageExit: 3,
 };
 
@@ -189,9 +194,9 @@ export const DISCOVER: CommandSpec = {
     '(its first address) is contacted.',
   options: {
     ports: { type: 'string', value: 'SPEC', help: "common (the presets' ports, default), a range 1-1024, a list 22,80,443, or a mix" },
-    concurrency: { type: 'string', value: 'N', help: 'handshakes in flight at once (default 1000, fewer if the open-file limit is low; at most 5000)' },
+    concurrency: { type: 'string', value: 'N', help: 'handshakes in flight (default 1000, fewer under a low open-file limit; at most 5000)' },
     timeout: { type: 'string', value: 'DURATION', help: 'give up on one handshake after this long (default 1s): then "filtered"' },
-    'no-banners': { type: 'boolean', help: 'the fast path: only the handshake, closed at once as nmap -sT does; services named from the port number' },
+    'no-banners': { type: 'boolean', help: 'fast path: handshake only, closed at once as nmap -sT does; named by port number' },
     '4': { type: 'boolean', short: '4', help: 'IPv4 only' },
     '6': { type: 'boolean', short: '6', help: 'IPv6 only' },
     json,
@@ -228,14 +233,39 @@ export const COMPLETION: CommandSpec = {
   maxArgs: 1,
 };
 
+export const CLUSTER_PUSH: CommandSpec = {
+  name: 'cluster push',
+  summary: "replace the cluster's shared target list with a config's targets",
+  usage: ['cluster push FILE [--cluster URL]'],
+  about:
+    "Makes the cluster's target list (the KV bucket porthole-targets) hold exactly FILE's targets: new and\n" +
+    'changed ones are written, the others deleted; every agent applies it within a second. Connects with\n' +
+    "FILE's cluster section (or --cluster URL). Prints what changed. Exit 0, 1 when NATS cannot be reached, 2\n" +
+    'for a usage or config error.',
+  options: { cluster },
+  args: { name: 'FILE', complete: 'file' },
+  maxArgs: 1,
+};
+
+export const CLUSTER_PULL: CommandSpec = {
+  name: 'cluster pull',
+  summary: "write the cluster's shared target list out as a config",
+  usage: ['cluster pull [--write FILE [--force]] [--config FILE] [--cluster URL]'],
+  about:
+    "Reads the cluster's target list and prints it as a config ({\"targets\": [...]}), or writes it to FILE\n" +
+    "(never over an existing file without --force). Connects with the config's cluster section or --cluster URL.",
+  options: { config, cluster, write: { type: 'string', value: 'FILE', help: 'write here instead of stdout', complete: 'file' }, force: { type: 'boolean', help: 'overwrite FILE' } },
+};
+
 /** Every command, in the order `porthole help` lists them. */
-export const COMMANDS: readonly CommandSpec[] = [UI, WATCH, AGENT, STATUS, RELOAD, CHECK, CONFIG_VALIDATE, CONFIG_SHOW, CONFIG_PATH, REPORT, EXPORT, HISTORY_PRUNE, DISCOVER, NOTIFY_TEST, COMPLETION];
+export const COMMANDS: readonly CommandSpec[] = [UI, WATCH, AGENT, STATUS, RELOAD, CHECK, CONFIG_VALIDATE, CONFIG_SHOW, CONFIG_PATH, REPORT, EXPORT, HISTORY_PRUNE, DISCOVER, NOTIFY_TEST, CLUSTER_PUSH, CLUSTER_PULL, COMPLETION];
 
 /** What each command with subcommands is for, in a few words. */
 export const GROUPS: Readonly<Record<string, string>> = {
   config: 'check, show or locate the config',
   history: 'look after the history database',
   notify: 'try the alert channels',
+  cluster: 'the shared target list of agents joined over NATS',
 };
 
 /** Commands with subcommands: "porthole config --help" lists them. */

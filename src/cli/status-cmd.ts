@@ -6,7 +6,11 @@ import { EXIT } from '../check/exit-codes.js';
 export async function runStatus(argv: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const parsed = parseCommand(STATUS, argv, { out, err });
   if ('exit' in parsed) return parsed.exit;
-  const values = parsed.values as { json?: boolean; config?: string; 'data-dir'?: string; agent?: string };
+  const values = parsed.values as { json?: boolean; config?: string; 'data-dir'?: string; agent?: string; cluster?: string };
+  if (values.cluster !== undefined) {
+    const { clusterStatus } = await import('../cluster/cluster-status.js');
+    return clusterStatus({ url: values.cluster, ...(values.config ? { config: values.config } : {}), json: values.json === true, out, err, env });
+  }
   const { readStatus } = await import('../status/read-status.js');
   let report;
   try {

@@ -6,7 +6,7 @@ import { UI } from './specs.js';
 export async function runUi(argv: string[]): Promise<number> {
   const parsed = parseCommand(UI, argv, { out: process.stdout, err: process.stderr });
   if ('exit' in parsed) return parsed.exit;
-  const args = parsed.values as { config?: string; 'data-dir'?: string; agent?: string; local?: boolean; 'no-color'?: boolean };
+  const args = parsed.values as { config?: string; 'data-dir'?: string; agent?: string; local?: boolean; 'no-color'?: boolean; cluster?: string };
   if (args.local && args.agent) {
     process.stderr.write('porthole ui: --local and --agent cannot be used together\n');
     return 2;
@@ -18,6 +18,7 @@ export async function runUi(argv: string[]): Promise<number> {
     );
     return 2;
   }
+  if (args.cluster !== undefined) return runClusterUi(args.cluster, args.config, Boolean(args['no-color']));
   const [{ chooseConsoleBackend }, { runConsole }, { colorWanted }] = await Promise.all([
     import('../console/choose-backend.js'),
     import('../console/run-console.js'),
@@ -44,5 +45,28 @@ export async function runUi(argv: string[]): Promise<number> {
   }
   for (const w of chosen.warnings) process.stderr.write(`${w}\n`);
   const code = await runConsole(chosen.backend, { color: colorWanted(Boolean(args['no-color'])) });
+  process.exit(code);
+}
+
+async function runClusterUi(url: string, config: string | undefined, noColor: boolean): Promise<number> {
+  const [{ loadConfigFile }, { clusterForCommand }, { runClusterConsole }, { colorWanted }] = await Promise.all([
+    import('../config/load.js'),
+    import('../cluster/cli-connection.js'),
+    import('../console/run-cluster-console.js'),
+    import('../console/terminal.js'),
+  ]);
+  let cfg;
+  try {
+    cfg = config ? loadConfigFile(config) : undefined;
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`${e.report()}\n`);
+      return EXIT_BAD_CONFIG;
+    }
+    throw e;
+  }
+  const c = clusterForCommand(url, cfg, process.env);
+  if (!c) return 2;
+  const code = await runClusterConsole(c, { color: colorWanted(noColor) });
   process.exit(code);
 }

@@ -1,5 +1,5 @@
 import { durationToConfig } from './duration.js';
-import { SECRET_NOTIFIER_KEYS, urlForDisplay } from './secret-paths.js';
+import { SECRET_CLUSTER_KEYS, SECRET_NOTIFIER_KEYS, urlForDisplay } from './secret-paths.js';
 import { kindOf } from '../checks/registry.js';
 import { BUILTIN_DEFAULTS, type Defaults, type Target } from './target.js';
 
@@ -23,6 +23,8 @@ export function targetToConfig(t: Target, d: Defaults): Record<string, unknown> 
   if (t.internal) out.internal = true;
   if (t.paused) out.paused = true;
   if (t.notify && t.notify.join('\0') !== (d.notify ?? []).join('\0')) out.notify = t.notify;
+  if (t.locations) out.locations = t.locations;
+  if (t.expectState !== undefined) out.expectState = t.expectState;
   // The kind's own keys: the TCP layers, or the kind's block.
   const own = kind.toConfig(t);
   if (own.certWarnDays === d.certWarnDays) delete own.certWarnDays;
@@ -70,6 +72,8 @@ export function otherSectionsForDisplay(raw: unknown): Record<string, unknown> {
           n !== null && typeof n === 'object' ? Object.fromEntries(Object.entries(n).map(([k, v]) => [k, SECRET_NOTIFIER_KEYS.has(k) ? hideSecret(k, v) : v])) : n,
         ]),
       );
+    } else if (key === 'cluster' && value !== null && typeof value === 'object') {
+      out.cluster = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, SECRET_CLUSTER_KEYS.has(k) ? hideSecret(k === 'urls' ? 'url' : k, v) : v]));
     } else out[key] = value;
   }
   return out;

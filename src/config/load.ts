@@ -1,3 +1,4 @@
+import { resolveCluster, type ClusterConfig } from './cluster-schema.js';
 import { substituteEnv } from './env.js';
 import { parseJsonText } from './json-text.js';
 import { ConfigError, type Problem } from './problems.js';
@@ -7,6 +8,7 @@ import { resolveTarget, type Defaults, type Target } from './target.js';
 import { duplicateProblems, sectionsOf, timingWarnings } from './cross-checks.js';
 import { readConfigText } from './read-file.js';
 import { redactProblems } from './redact-problems.js';
+import { isSentTextPath } from './secret-paths.js';
 import { kindOf, zodProblems } from './zod-problems.js';
 
 export { zodProblems } from './zod-problems.js';
@@ -21,6 +23,8 @@ export interface LoadedConfig {
   dataDir?: string;
   /** Notifiers, alert policy and maintenance windows (empty when the config has none). */
   notify: NotifyConfig;
+  /** Agents at several locations over NATS (absent: a single machine). */
+  cluster?: ClusterConfig;
   /** What is valid but worth saying (a timeout longer than the interval): printed by `config validate`. */
   warnings: Problem[];
 }
@@ -41,7 +45,7 @@ export function validateConfig(file: string, raw: unknown, env: NodeJS.ProcessEn
     throw new ConfigError(file, [{ path: '(top level)', message: `expected a JSON object with "targets", got ${kindOf(raw)}` }]);
   }
   const problems: Problem[] = [];
-  const substituted = substituteEnv(raw, env, problems) as Record<string, unknown>;
+  const substituted = substituteEnv(raw, env, problems, [], isSentTextPath) as Record<string, unknown>;
   const parsed = configSchema.safeParse(substituted);
   if (!parsed.success) addOnePerPath(problems, zodProblems(parsed.error.issues, substituted, [], raw));
   const sections = sectionsOf(substituted);
@@ -53,7 +57,7 @@ export function validateConfig(file: string, raw: unknown, env: NodeJS.ProcessEn
   const notifiers = cfg.notifiers ?? {};
   const notify: NotifyConfig = { notifiers, alerts: resolveAlerts(cfg.alerts), maintenance: resolveMaintenance(cfg.maintenance), secrets: collectSecrets(notifiers, raw, env) };
   const targets = sections.targets.filter((t): t is Target => t !== undefined);
-  return { file, raw, defaults: sections.defaults, targets, ...(cfg.dataDir ? { dataDir: cfg.dataDir } : {}), notify, warnings };
+  return { file, raw, defaults: sections.defaults, targets, ...(cfg.dataDir ? { dataDir: cfg.dataDir } : {}), notify, ...(cfg.cluster ? { cluster: resolveCluster(cfg.cluster) } : {}), warnings };
 }
 
 export function loadConfigText(file: string, text: string, env: NodeJS.ProcessEnv = process.env): LoadedConfig {

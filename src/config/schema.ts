@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { clusterSchema, expectStateSchema, locationsSchema } from './cluster-schema.js';
 import { durationSchema } from './duration-schema.js';
 import { SERVICE_PORTS, serviceNames } from './presets.js';
 import { didYouMean } from './suggest.js';
@@ -81,6 +82,10 @@ export const targetSchema = z
     paused: z.boolean({ error: 'expected true or false' }).optional(),
     /** Notifier names to alert (instead of defaults.notify). */
     notify: notifyListSchema.optional(),
+    /** In a cluster: the locations that check this target (default every location). */
+    locations: locationsSchema.optional(),
+    /** "closed": an exposure check (answering is the incident); or per location. */
+    expectState: expectStateSchema.optional(),
     ...probeShape,
     ...kindBlockShape,
   }, { error: 'expected a target: an object with "host" and "port" or "service"' })
@@ -104,6 +109,7 @@ export const configSchema = z.strictObject({
   notifiers: notifiersSchema.optional(),
   alerts: alertsSchema.optional(),
   maintenance: maintenanceListSchema.optional(),
+  cluster: clusterSchema.optional(),
 });
 
 export type RawTarget = z.input<typeof targetSchema>;

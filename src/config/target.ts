@@ -1,3 +1,4 @@
+import type { ExpectState } from './cluster-schema.js';
 import { SERVICE_PORTS, serviceForPort } from './presets.js';
 import type { ParsedConfig, ParsedTarget } from './schema.js';
 import { probeOptionsFrom } from './probe-options.js';
@@ -31,6 +32,10 @@ export interface Target {
   notify?: string[];
   /** Layers above the handshake (banner, TLS, HTTP, every address); absent: a plain TCP check. */
   probe?: ProbeOptions;
+  /** In a cluster: the locations that check it (absent: every location). */
+  locations?: string[];
+  /** "closed": the port must not answer (cause "exposed" when it does); per location in a cluster. Absent: open. */
+  expectState?: ExpectState;
   /** The settings of a ping or dns target (its kind's block, defaults applied). */
   ping?: PingOptions;
   dns?: DnsOptions;
@@ -105,6 +110,8 @@ export function resolveTarget(t: ParsedTarget, defaults: Defaults): Target {
     paused: t.paused ?? false,
     family: t.family ?? defaults.family,
     ...(notify ? { notify } : {}),
+    ...(t.locations ? { locations: t.locations } : {}),
+    ...(t.expectState !== undefined && t.expectState !== 'open' ? { expectState: t.expectState } : {}),
     ...withProbe(probeOptionsFrom(t), defaults),
     ...options,
   };

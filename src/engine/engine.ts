@@ -324,7 +324,7 @@ export class Engine implements Feed {
   }
 
   private settings(t: Target): MonitorSettings {
-    return { retries: t.retries, slowAfterMs: t.slowAfterMs, figure: kindOf(t).figure };
+    return { retries: t.retries, slowAfterMs: t.slowAfterMs, figure: kindOf(t).figure, ...(t.expectState === 'closed' ? { expectClosed: true } : {}) };
   }
 
   private emit(event: EngineEvent): void {

@@ -26,7 +26,8 @@ export interface MonitorStep {
 }
 
 /** `figure`: what the result's main time measures, in words ("handshake", "median RTT"). */
-export function conditionOf(result: ProbeResult, slowAfterMs: number, figure = 'handshake'): { condition: Condition; cause?: Cause; evidence?: string } {
+export function conditionOf(result: ProbeResult, slowAfterMs: number, figure = 'handshake', expectClosed = false): { condition: Condition; cause?: Cause; evidence?: string } {
+  if (expectClosed) return closedCondition(result);
   if (result.outcome === 'open') {
     const ms = result.connectMs ?? 0;
     if (ms > slowAfterMs) return { condition: 'SLOW', cause: 'slow', evidence: `${figure} ${ms.toFixed(1)}ms > ${slowAfterMs}ms` };
@@ -34,6 +35,19 @@ export function conditionOf(result: ProbeResult, slowAfterMs: number, figure = '
     return { condition: 'UP' };
   }
   if (result.outcome === 'mismatch' && result.severity === 'warning') return { condition: 'SLOW', cause: 'mismatch', evidence: formatHostPortEvidence(result) };
+  return { condition: 'DOWN', cause: result.outcome, evidence: formatHostPortEvidence(result) };
+}
+
+/**
+ * For a port that must stay closed from here: answering is the failure; a refusal (RST) or no answer
+ * (timeout, or an ICMP unreachable from a filter) is what was expected. A name that does not resolve
+ * or another error proves nothing either way and stays a failure of its own cause.
+ */
+function closedCondition(result: ProbeResult): { condition: Condition; cause?: Cause; evidence?: string } {
+  if (result.outcome === 'open' || result.outcome === 'mismatch' || result.outcome === 'tls') {
+    return { condition: 'DOWN', cause: 'exposed', evidence: `${result.address ?? 'the port'} answered (expected closed)` };
+  }
+  if (result.outcome === 'refused' || result.outcome === 'timeout' || result.outcome === 'unreachable') return { condition: 'UP' };
   return { condition: 'DOWN', cause: result.outcome, evidence: formatHostPortEvidence(result) };
 }
 
@@ -114,10 +128,10 @@ export function stepMonitor(
   if (prev.state === 'PAUSED') return { state: prev, events };
 
   const result = input.result;
-  const { condition, cause, evidence } = conditionOf(result, settings.slowAfterMs, settings.figure);
+  const { condition, cause, evidence } = conditionOf(result, settings.slowAfterMs, settings.figure, settings.expectClosed);
 
   let trend = prev.trend;
-  if (result.outcome === 'open' && result.connectMs !== null) {
+  if (result.outcome === 'open' && result.connectMs !== null && !settings.expectClosed) {
     const t = updateTrend(prev.trend, result.connectMs);
     trend = t.trend;
     if (t.change) events.push({ type: 'trend', targetId, at: now, ...t.change });

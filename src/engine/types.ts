@@ -14,7 +14,7 @@ export type Condition = 'UP' | 'SLOW' | 'DOWN';
  * Why a target is not UP: a failed check's outcome, a handshake over the threshold, a certificate
  * near expiry ('cert'), or some addresses of a name failing while the quorum holds ('partial'), or echoes lost over a ping target's lossWarn ('loss').
  */
-export type Cause = Exclude<Outcome, 'open'> | 'slow' | 'cert' | 'partial' | 'loss';
+export type Cause = Exclude<Outcome, 'open'> | 'slow' | 'cert' | 'partial' | 'loss' | 'exposed';
 
 export interface Incident {
   /** Unique per target: `${targetId}#${started}`. An incident carried over a pause or a restart keeps its id. */
@@ -74,6 +74,8 @@ export interface MonitorSettings {
   slowAfterMs: number;
   /** What the result's main time measures, for evidence ("handshake", the default; "median RTT"). */
   figure?: string;
+  /** The port must NOT answer here (an exposure check): open is the failure (cause 'exposed'), refused or filtered is UP. */
+  expectClosed?: boolean;
 }
 
 export type MonitorInput =

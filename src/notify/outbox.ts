@@ -95,6 +95,7 @@ export class Outbox {
          WHERE last_error IS NOT NULL AND last_attempt = (SELECT max(last_attempt) FROM outbox WHERE channel = o.channel AND last_error IS NOT NULL)`,
       ),
       recent: db.prepare(`SELECT * FROM outbox ORDER BY id DESC LIMIT ?`),
+      statusOf: db.prepare(`SELECT status, count(*) AS n FROM outbox WHERE alert_id = ? GROUP BY status`),
       expedite: db.prepare(`UPDATE outbox SET next_attempt = ? WHERE status = 'pending' AND next_attempt > ?`),
       raisedFor: db.prepare(`SELECT kind FROM outbox WHERE alert_id IN (@down, @slow) ORDER BY id LIMIT 1`).pluck(),
       remindersFor: db.prepare(`SELECT count(DISTINCT alert_id) FROM outbox WHERE kind = 'reminder' AND substr(alert_id, 1, @n) = @prefix`).pluck(),
@@ -184,6 +185,18 @@ export class Outbox {
     if (!kind) return undefined;
     const prefix = `reminder:${incidentId}:`;
     return { kind, reminders: this.stmts.remindersFor.get({ n: prefix.length, prefix }) as number };
+  }
+
+  /**
+   * Where one alert stands across its channels: pending while any channel still has it to send,
+   * delivered when every channel delivered it, failed when none is left to try and one gave up;
+   * undefined when the outbox never had it.
+   */
+  statusOf(alertId: string): OutboxStatus | undefined {
+    const rows = this.stmts.statusOf.all(alertId) as { status: OutboxStatus; n: number }[];
+    if (rows.length === 0) return undefined;
+    if (rows.some((r) => r.status === 'pending')) return 'pending';
+    return rows.some((r) => r.status === 'failed') ? 'failed' : 'delivered';
   }
 
   /** Newest first, for display (payloads hold no secrets; errors were redacted before they were stored). */

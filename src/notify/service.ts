@@ -52,6 +52,14 @@ export interface NotificationService {
   flush(deadlineMs: number): Promise<number>;
   /** Stops sending (waiting briefly for sends in flight); pending alerts stay in the outbox for the next start. */
   close(): Promise<void>;
+  /**
+   * Puts an alert that did not come from this engine's own events (the cluster's quorum) into the
+   * same durable outbox, for these channels (unknown names are left out). An alert id already in
+   * the outbox is not raised again.
+   */
+  raiseExternal(item: AlertItem, channelNames: readonly string[]): void;
+  /** Where an alert raised here stands (see Outbox.statusOf). */
+  alertStatus(alertId: string): 'pending' | 'delivered' | 'failed' | undefined;
 }
 
 export interface StartNotificationsOptions {
@@ -191,6 +199,14 @@ export function startNotifications(
       dispatcher.poke();
       while (left() > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
       return left();
+    },
+    raiseExternal: (item, names) => raise(item, names.filter((n) => channels.has(n))),
+    alertStatus: (alertId) => {
+      try {
+        return outbox.statusOf(alertId);
+      } catch {
+        return undefined;
+      }
     },
     close: async () => {
       unsubscribe();

@@ -14,7 +14,8 @@ import { watchConfigFile } from './config-watch.js';
 import { chooseDataDir } from './data-dir.js';
 import { chooseConfig, userConfigDir } from './paths.js';
 import { createTargetActions, type TargetActions } from './target-actions.js';
-import { diffTargets } from './target-diff.js';
+import { diffTargets, type TargetDiff } from './target-diff.js';
+import { expectAt, type ClusterConfig } from '../config/cluster-schema.js';
 import { startUptimeCache, type UptimeCache } from './uptime-cache.js';
 
 export interface RuntimeOptions {
@@ -75,6 +76,13 @@ export interface Runtime {
   readonly stateFile: string;
   readonly dataDir: string;
   readonly location: string;
+  /** The config's cluster settings (absent: a single machine). */
+  readonly cluster: ClusterConfig | undefined;
+  /**
+   * In a cluster: the shared list's targets for this location, checked beside the config's own (the
+   * config wins on an id both have). Applied like a reload: added start, removed stop, changed restart.
+   */
+  setSharedTargets(targets: readonly Target[]): TargetDiff;
   /** Problems found at start that did not stop it (an overlay entry skipped, history off). */
   readonly warnings: readonly string[];
   defaults(): Defaults;
@@ -107,7 +115,6 @@ function targetNames(msg: AlertMessage): string[] {
  */
 export function startRuntime(options: RuntimeOptions = {}): Runtime {
   const env = options.env ?? process.env;
-  const location = options.location ?? 'local';
   const listeners = new Set<(e: RuntimeEvent) => void>();
   const emit = (e: RuntimeEvent) => {
     for (const l of listeners) {
@@ -127,12 +134,34 @@ export function startRuntime(options: RuntimeOptions = {}): Runtime {
   const store: Overlay = ephemeral ? new MemoryOverlay() : new OverlayStore(options.stateIn === 'data-dir' ? dataDir : userConfigDir(env));
   const loaded = applyOverlay(first, store);
   let cfg: LoadedConfig = loaded.cfg;
+  const location = options.location ?? first.cluster?.location ?? 'local';
+  let fileTargets: readonly Target[] = loaded.targets;
+  let sharedTargets: readonly Target[] = [];
+  // In a cluster, a target that names its locations is checked only there.
+  const here = (t: Target) => !first.cluster || !t.locations || t.locations.includes(location);
+  // Per-location expectations become this location's one: the engine sees "closed" or nothing.
+  const expectHere = (t: Target): Target => {
+    if (t.expectState === undefined || typeof t.expectState === 'string') return t;
+    const { expectState: _all, ...rest } = t;
+    return expectAt(t.expectState, location) === 'closed' ? { ...rest, expectState: 'closed' } : rest;
+  };
+  const withShared = (own: readonly Target[]): Target[] => {
+    const ids = new Set(own.map((t) => t.id));
+    return [...own, ...sharedTargets.filter((t) => !ids.has(t.id))].filter(here).map(expectHere);
+  };
+  const applyDiff = (next: readonly Target[]): TargetDiff => {
+    const diff = diffTargets(engine.snapshot().map((v) => v.target), next);
+    for (const id of diff.removed) engine.remove(id);
+    for (const t of diff.changed) engine.update(t);
+    for (const t of diff.added) engine.add(t);
+    return diff;
+  };
   startWarnings.push(...loaded.warnings);
   startWarnings.push(...first.warnings.map((w) => `porthole: warning: ${first.file}: ${w.path}: ${w.message}`));
   let configProblem: string | undefined;
   let loadedAt = Date.now();
 
-  const engine = new Engine({ targets: loaded.targets, ...options.engine });
+  const engine = new Engine({ targets: withShared(loaded.targets), ...options.engine });
   const incidents = new IncidentLog(500);
   const detachLog = incidents.attach(engine);
   const history = ephemeral ? historyOff(COMMAND_LINE) : startHistory(engine, {
@@ -185,11 +214,8 @@ export function startRuntime(options: RuntimeOptions = {}): Runtime {
       emit(report);
       return report;
     }
-    const running = engine.snapshot().map((v) => v.target);
-    const diff = diffTargets(running, next.targets);
-    for (const id of diff.removed) engine.remove(id);
-    for (const t of diff.changed) engine.update(t);
-    for (const t of diff.added) engine.add(t);
+    fileTargets = next.targets;
+    const diff = applyDiff(withShared(fileTargets));
     const notifiersChanged = JSON.stringify(cfg.notify) !== JSON.stringify(next.cfg.notify);
     cfg = next.cfg;
     configProblem = undefined;
@@ -231,6 +257,11 @@ export function startRuntime(options: RuntimeOptions = {}): Runtime {
     stateFile: store.path,
     dataDir,
     location,
+    cluster: first.cluster,
+    setSharedTargets(targets) {
+      sharedTargets = [...targets];
+      return applyDiff(withShared(fileTargets));
+    },
     warnings: startWarnings,
     defaults: () => cfg.defaults,
     start() {

@@ -4,11 +4,12 @@ import { after, before, describe, it } from 'node:test';
 import { MAIN } from '../helpers/agent.js';
 import { NetNs, netnsUnavailable } from '../helpers/system.js';
 
-// In a namespace of the test's own: 2,000 ports, 5 listeners, 5 ports dropped (filtered), the rest refused.
+// In a namespace of the test's own: 3,000 ports (enough for the two-thread scan), 5 listeners, 5 ports
+// dropped (filtered), the rest refused.
 const FROM = 20_001;
-const TO = 22_000;
-const OPEN = [20_001, 20_500, 21_000, 21_500, 22_000];
-const DROPPED = [20_002, 20_777, 21_234, 21_999, 21_998];
+const TO = 23_000;
+const OPEN = [20_001, 20_500, 21_000, 22_500, 23_000];
+const DROPPED = [20_002, 20_777, 21_234, 22_999, 22_998];
 
 interface Report {
   open: { port: number }[];
@@ -46,14 +47,15 @@ describe('the scan: Node TCP handles or plain sockets, and a low open-file limit
     assert.equal(r.closed.length, TO - FROM + 1 - OPEN.length - DROPPED.length);
   };
 
-  it('Node TCP handles (the default) and plain net.Sockets find the same', () => {
+  it('Node TCP handles on two threads (the default), on one, and plain net.Sockets find the same', () => {
     expectRight(scan('exec'));
+    expectRight(scan('exec', { PORTHOLE_DISCOVER_THREADS: '1' }));
     expectRight(scan('exec', { PORTHOLE_DISCOVER_SOCKETS: 'net' }));
   });
 
   it('open-file limit 64 with --concurrency 1000: the scan slows down to what fits, every port still right', () => {
     // ulimit -n in sh lowers the hard limit too, so Node cannot raise it back.
-    const r = spawnSync('ip', ['netns', 'exec', ns.name, 'sh', '-c', 'ulimit -n 64 && exec "$0" "$1" discover 127.0.0.1 --ports 20001-22000 --timeout 400ms --no-banners --json --concurrency 1000', process.execPath, MAIN], { encoding: 'utf8', timeout: 60_000 });
+    const r = spawnSync('ip', ['netns', 'exec', ns.name, 'sh', '-c', 'ulimit -n 64 && exec "$0" "$1" discover 127.0.0.1 --ports 20001-23000 --timeout 400ms --no-banners --json --concurrency 1000', process.execPath, MAIN], { encoding: 'utf8', timeout: 60_000 });
     assert.equal(r.status, 0, r.stderr);
     expectRight(JSON.parse(r.stdout) as Report);
   });

@@ -1,0 +1,70 @@
+import { DeliverPolicy, jetstream } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { RESULT_PREFIX, RESULTS_STREAM } from './names.js';
+import { parseResultMessage, type ResultMessage } from './result-message.js';
+
+export interface StoredResult {
+  message: ResultMessage;
+  /** The stream's sequence number. */
+  seq: number;
+  /** The publish id it was stored under. */
+  msgId: string | undefined;
+}
+
+export interface FollowOptions {
+  /** 'latest': the newest result of every location × target, then each new one; 'all': every stored result. */
+  from: 'latest' | 'all';
+  onResult(r: StoredResult): void;
+  /** Called once, when everything stored at the start has been delivered. */
+  onCaughtUp?(): void;
+}
+
+/**
+ * Reads the results stream with an ordered consumer (nothing to acknowledge, nothing left behind on
+ * the server when it stops): what a console, `status --cluster` or the aggregator sees.
+ * Malformed messages are skipped. Returns a stop function.
+ */
+export async function followResults(nc: NatsConnection, o: FollowOptions): Promise<() => void> {
+  const js = jetstream(nc);
+  const consumer = await js.consumers.get(RESULTS_STREAM, {
+    filter_subjects: `${RESULT_PREFIX}.>`,
+    deliver_policy: o.from === 'latest' ? DeliverPolicy.LastPerSubject : DeliverPolicy.All,
+  });
+  let caughtUp = false;
+  const info = await consumer.info(true).catch(() => undefined);
+  if ((info?.num_pending ?? 0) === 0) {
+    caughtUp = true;
+    o.onCaughtUp?.();
+  }
+  const messages = await consumer.consume();
+  void (async () => {
+    for await (const m of messages) {
+      const message = parseResultMessage(m.data);
+      if (message) o.onResult({ message, seq: m.seq, msgId: m.headers?.get('Nats-Msg-Id') || undefined });
+      if (!caughtUp && m.info.pending === 0) {
+        caughtUp = true;
+        o.onCaughtUp?.();
+      }
+    }
+  })().catch(() => undefined);
+  return () => void messages.close().catch(() => undefined);
+}
+
+/** Everything stored now (bounded by `max` and a deadline): for tests, pull and one-shot reads. */
+export async function readStoredResults(nc: NatsConnection, from: 'latest' | 'all', timeoutMs = 5000, max = 1_000_000): Promise<StoredResult[]> {
+  const out: StoredResult[] = [];
+  let done: () => void = () => {};
+  const finished = new Promise<void>((resolve) => (done = resolve));
+  const timer = setTimeout(done, timeoutMs);
+  const stop = await followResults(nc, {
+    from,
+    onResult: (r) => {
+      if (out.length < max) out.push(r);
+    },
+    onCaughtUp: () => done(),
+  });
+  await finished;
+  clearTimeout(timer);
+  stop();
+  return out;
+}

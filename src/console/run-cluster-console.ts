@@ -1,0 +1,92 @@
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { ClusterConfig } from '../config/cluster-schema.js';
+import { connectCluster } from '../cluster/connect.js';
+import { ClusterView } from '../cluster/cluster-view.js';
+import { followResults } from '../cluster/read-results.js';
+import { recheckEverywhere } from '../cluster/recheck.js';
+
+/** How long a recheck waits for the locations' answers (the longest check timeout, 5 s by default, and a margin). */
+const RECHECK_DEADLINE_MS = 6000;
+import { registerInkPatch } from '../ui/ink-patch/register.js';
+import type { ClusterSource } from '../ui/ClusterConsole.js';
+import { terminalGuard } from './terminal.js';
+
+/**
+ * `porthole ui --cluster URL`: the cluster's targets by quorum with each location's state, live from
+ * the results stream (the newest result of each location × target, then every new one). Owns the
+ * terminal like the console; reconnects on its own. Resolves with the exit code.
+ */
+export async function runClusterConsole(c: ClusterConfig, options: { color: boolean }): Promise<number> {
+  const guard = terminalGuard(process.stdout, process.stdin);
+  const view = new ClusterView();
+  const where = c.servers.map((s) => s.replace(/\/\/[^@/]*@/, '//')).join(', ');
+  let linkProblem: string | undefined = 'connecting…';
+  let nc: NatsConnection | undefined;
+  let stopFollow: (() => void) | undefined;
+  let closed = false;
+  let note: string | undefined;
+  const source: ClusterSource = {
+    views: (now) => view.views(now),
+    locations: () => view.locations(),
+    get version() {
+      return view.version;
+    },
+    header: () => `porthole cluster ${where}${linkProblem ? `  ${linkProblem}` : ''}`,
+    recheck: (id, name) => {
+      const conn = nc;
+      if (!conn) return;
+      const parts: string[] = [];
+      note = `recheck ${name}: asking every location…`;
+      const show = (done: boolean) => (note = `recheck ${name}: ${parts.join(' · ') || 'no answer yet'}${done ? ` (${parts.length} answer${parts.length === 1 ? '' : 's'}, done)` : ' …'}`);
+      void recheckEverywhere(conn, id, RECHECK_DEADLINE_MS, (a) => {
+        parts.push(`${a.location} ${a.state}${a.connectMs !== null && a.state !== 'DOWN' ? ` ${a.connectMs.toFixed(1)}ms` : a.cause ? ` ${a.cause}` : ''} (${a.ms ?? 0} ms)`);
+        show(false);
+      }).then(() => show(true));
+    },
+    note: () => note,
+  };
+  const follow = async (conn: NatsConnection) => {
+    stopFollow?.();
+    stopFollow = await followResults(conn, { from: 'latest', onResult: (r) => view.add(r.message) });
+  };
+  void (async () => {
+    const conn = await connectCluster(c, 'porthole console', {}, () => closed, (err) => {
+      linkProblem = `NATS unreachable (${err instanceof Error ? err.message : String(err)}), retrying`;
+    });
+    if (!conn) return;
+    nc = conn;
+    linkProblem = undefined;
+    await follow(conn).catch((err: unknown) => (linkProblem = `no results stream yet: ${err instanceof Error ? err.message : String(err)}`));
+    for await (const s of conn.status()) {
+      if (s.type === 'disconnect') linkProblem = `NATS unreachable since ${new Date().toISOString().slice(11, 19)} — states go STALE, reconnecting`;
+      else if (s.type === 'reconnect') {
+        linkProblem = undefined;
+        // An ordered consumer resumes by itself; a fresh one after a server restart costs nothing more.
+        await follow(conn).catch(() => undefined);
+      }
+    }
+  })();
+
+  let finish: (code: number) => void = () => {};
+  const done = new Promise<number>((resolve) => (finish = resolve));
+  const onSignal = (sig: NodeJS.Signals): void => finish(sig === 'SIGINT' ? 130 : sig === 'SIGTERM' ? 143 : 129);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  process.on('SIGHUP', onSignal);
+  process.env.NODE_ENV ??= 'production';
+  registerInkPatch();
+  const [{ render }, { createElement }, { ClusterConsole }] = await Promise.all([import('ink'), import('react'), import('../ui/ClusterConsole.js')]);
+  guard.enter();
+  const app = render(createElement(ClusterConsole, { source, color: options.color, onQuit: () => finish(0) }), { exitOnCtrlC: false, patchConsole: true, maxFps: 10 });
+  app.waitUntilExit().then(
+    () => finish(0),
+    () => finish(70),
+  );
+  const code = await done;
+  closed = true;
+  app.unmount();
+  guard.restore();
+  stopFollow?.();
+  await nc?.close().catch(() => undefined);
+  return code;
+}

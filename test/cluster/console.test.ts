@@ -1,0 +1,107 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { listen, type Listener } from '../helpers/net.js';
+import { distMissing, MAIN, startAgent, type AgentProcess } from '../helpers/agent.js';
+import { NatsServer, natsUnavailable } from '../helpers/nats.js';
+import { which } from '../helpers/system.js';
+import { PROMPT_SEEN, Term } from '../helpers/tmux.js';
+import { clusterLines } from '../../src/ui/model/cluster-rows.js';
+import { quorumOf } from '../../src/cluster/quorum.js';
+import type { ResultMessage } from '../../src/cluster/result-message.js';
+import type { State } from '../../src/engine/types.js';
+
+const NOW = 1_800_000_000_000;
+const msg = (location: string, id: string, state: State, ageMs = 300): ResultMessage => ({
+  v: 1, location, id, name: id, host: '10.0.0.5', port: 5432, at: NOW - ageMs, state, outcome: state === 'DOWN' ? 'timeout' : 'open',
+  connectMs: state === 'DOWN' ? null : 0.4, totalMs: 1, intervalMs: 1000, ...(state === 'DOWN' ? { cause: 'timeout' } : {}),
+});
+
+describe('the cluster console layout (pure)', () => {
+  const views = [
+    quorumOf([msg('a', 'db', 'UP'), msg('b', 'db', 'UP'), msg('c', 'db', 'DOWN')], NOW)!,
+    quorumOf([msg('a', 'web', 'UP'), msg('b', 'web', 'UP', 5000), msg('c', 'web', 'UP')], NOW)!,
+  ];
+  it('200×50: a column per location beside the quorum', () => {
+    const lines = clusterLines(views, ['a', 'b', 'c'], { columns: 200, rows: 50 }, NOW, 'porthole cluster nats://x');
+    assert.ok(lines.every((l) => l.text.length <= 200));
+    assert.match(lines[0]?.text ?? '', /3 locations {2}UP 1 · PARTIAL 1/);
+    assert.match(lines[1]?.text ?? '', /^TARGET +HOST:PORT +QUORUM +a +b +c/);
+    assert.match(lines[2]?.text ?? '', /^db +10\.0\.0\.5:5432 +PARTIAL 2\/3 up +UP 0\.4ms +UP 0\.4ms +DOWN timeout/);
+    assert.match(lines[3]?.text ?? '', /^web .* UP +UP 0\.4ms +STALE 5s +UP 0\.4ms/);
+  });
+  it('80×24 with more locations than fit: two lines a target, nothing past 80 columns or 24 rows', () => {
+    const many = ['a', 'b', 'c', 'd', 'e'];
+    const lots = Array.from({ length: 30 }, (_, i) => quorumOf(many.map((l) => msg(l, `t${String(i).padStart(2, '0')}`, 'UP')), NOW)!);
+    const lines = clusterLines(lots, many, { columns: 80, rows: 24 }, NOW, 'porthole cluster nats://x');
+    assert.equal(lines.length, 23, 'header, column line, 10 whole targets, the footer');
+    assert.ok(lines.every((l) => l.text.length <= 80));
+    assert.match(lines[2]?.text ?? '', /^UP +t00 +10\.0\.0\.5:5432/);
+    assert.match(lines[3]?.text ?? '', /^ {2}a: UP 0\.4ms · b: UP 0\.4ms · c: UP 0\.4ms · d: UP 0\.4ms · e: UP 0\.4ms/);
+    assert.match(lines[22]?.text ?? '', /^40 more lines \(j\/k, arrows\)/);
+    const scrolled = clusterLines(lots, many, { columns: 80, rows: 24 }, NOW, 'h', 15);
+    assert.match(scrolled[2]?.text ?? '', /t06/, 'scrolled so that the selected one is the last on screen');
+    assert.equal(scrolled.find((l) => l.selected)?.text.includes('t15'), true);
+    const end = clusterLines(lots, many, { columns: 80, rows: 24 }, NOW, 'h', 99);
+    assert.match(end[2]?.text ?? '', /t20/, 'scrolling stops at the last screenful');
+  });
+});
+
+const skip = distMissing || natsUnavailable() || (!which('tmux') ? 'tmux is not installed' : false);
+
+describe('porthole ui --cluster in tmux', { skip }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'porthole-cluster-console-'));
+  let nats: NatsServer;
+  let up: Listener;
+  const agents: AgentProcess[] = [];
+  const terms: Term[] = [];
+  let closedPort = 0;
+
+  before(async () => {
+    nats = await NatsServer.onLoopback();
+    up = await listen('127.0.0.1');
+    const gone = await listen('127.0.0.1');
+    closedPort = gone.port;
+    await gone.close();
+    for (const location of ['a', 'b']) {
+      const file = join(dir, `${location}.json`);
+      // b cannot reach "db" (a port nothing listens on, for b only): PARTIAL.
+      const dbPort = location === 'b' ? closedPort : up.port;
+      writeFileSync(file, JSON.stringify({ defaults: { interval: '1s', timeout: '1s', retries: 0 }, targets: [{ name: 'web', host: '127.0.0.1', port: up.port }, { name: 'db', host: '127.0.0.1', port: dbPort }], cluster: { url: nats.url, location } }));
+      agents.push(await startAgent({ config: file, dataDir: join(dir, location) }));
+    }
+  });
+
+  after(async () => {
+    for (const t of terms) t.kill();
+    await Promise.allSettled(agents.map((a) => a.kill()));
+    await up?.close();
+    await nats?.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  for (const [cols, rows] of [[80, 24], [200, 50]] as const) {
+    it(`${cols}×${rows}: each target by quorum and per location; q leaves the terminal as it was`, async () => {
+      const t = new Term(cols, rows, [`PORTHOLE_CONFIG_DIR=${join(dir, 'cfg')}`, `PORTHOLE_DATA_DIR=${join(dir, 'data')}`]);
+      terms.push(t);
+      await t.see('prompt', (s) => s.includes(PROMPT_SEEN));
+      t.type(`clear; node ${MAIN} ui --cluster ${nats.url}`);
+      t.key('Enter');
+      const screen = await t.see('both targets', (s) => /PARTIAL 1\/2 up/.test(s) && /^web .*UP +UP [\d.]+ms +UP [\d.]+ms/m.test(s), 20_000);
+      const lines = screen.split('\n');
+      assert.match(lines[0] ?? '', /^porthole cluster nats:\/\/127\.0\.0\.1:\d+ +2 locations +UP 1 · PARTIAL 1/);
+      assert.match(screen, /^db +127\.0\.0\.1:\d+ +PARTIAL 1\/2 up +UP [\d.]+ms +DOWN refused/m);
+      assert.ok(lines.every((l) => l.length <= cols));
+      // r: every location that checks the selected target (db, the first) checks it now and answers.
+      t.key('r');
+      const answered = await t.see('both answers', (s) => /recheck db: .*\(2 answers, done\)/.test(s), 15_000);
+      const note = answered.split('\n').find((l) => l.startsWith('recheck db:')) ?? '';
+      assert.match(note, /a UP [\d.]+ms \(\d+ ms\)/);
+      assert.match(note, /b DOWN refused \(\d+ ms\)/);
+      t.key('q');
+      await t.see('the prompt back, the screen restored', (s) => s.trimEnd().split('\n').pop()?.startsWith(PROMPT_SEEN) === true && !s.includes('QUORUM'), 10_000);
+    });
+  }
+});
