@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { BUILTIN_DEFAULTS, resolveTarget, type Target } from '../../src/config/target.js';
 import { Engine } from '../../src/engine/engine.js';
 import { socketsClosing } from '../../src/probe/tcp.js';
+import { listenWindowMs } from '../../src/probe/mysql-farewell.js';
 import { spawnListeners } from '../lib/spawn-listeners.js';
 import { fmt, percentile } from '../lib/stats.js';
 
@@ -19,15 +20,22 @@ const SECONDS = Number(values.seconds);
 const SIZES = String(values.sizes).split(',').map(Number);
 const CONCURRENCY = Number(values.concurrency);
 const ROUNDS = Number(values.rounds);
+/** The plain check's listen window on loopback (listenWindowMs's floor). */
+const LINGER_MS = listenWindowMs(0);
 
-/** What a check does at the socket level: connect, then close politely while the next one starts. */
-function connectOnce(port: number): Promise<void> {
+/**
+ * What a check does at the socket level: connect, then close politely while the next one starts;
+ * with `lingerMs`, after listening that long for a server that speaks first, as porthole's plain
+ * check does (src/probe/linger.ts) so that a MySQL greeting gets its answer.
+ */
+function connectOnce(port: number, lingerMs = 0): Promise<void> {
   return new Promise((resolve) => {
     const s = new Socket();
     s.once('connect', () => {
       s.on('error', () => {});
       s.resume();
-      s.end();
+      if (lingerMs > 0) setTimeout(() => s.end(), lingerMs);
+      else s.end();
       resolve();
     });
     s.once('error', () => {
@@ -38,19 +46,27 @@ function connectOnce(port: number): Promise<void> {
   });
 }
 
+/** Checks per second, and this process's CPU per check (µs): the second holds up better on a loaded machine. */
+interface Run {
+  rate: number;
+  cpuUs: number;
+}
+
 /** The Node limit: `concurrency` workers connecting and closing politely, back to back. */
-async function bareLoop(ports: number[], seconds: number): Promise<number> {
+async function bareLoop(ports: number[], seconds: number, lingerMs = 0): Promise<Run> {
+  const cpu0 = process.cpuUsage();
   const end = performance.now() + seconds * 1000;
   let n = 0;
   let next = 0;
   const worker = async () => {
     while (performance.now() < end) {
-      await connectOnce(ports[next++ % ports.length]!);
+      await connectOnce(ports[next++ % ports.length]!, lingerMs);
       n++;
     }
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-  return n / seconds;
+  const cpu = process.cpuUsage(cpu0);
+  return { rate: n / seconds, cpuUs: (cpu.user + cpu.system) / Math.max(1, n) };
 }
 
 async function settle(): Promise<void> {
@@ -63,16 +79,18 @@ function targets(ports: number[], intervalMs: number): Target[] {
   return ports.map((port, i) => resolveTarget({ name: `t${i}`, host: '127.0.0.1', port, interval: intervalMs, timeout: 5000, retries: 1, retryDelay: 100 }, BUILTIN_DEFAULTS));
 }
 
-async function engineFlatOut(ports: number[], seconds: number): Promise<number> {
+async function engineFlatOut(ports: number[], seconds: number): Promise<Run> {
   // Interval 0: every target is due again the moment its check ends, so the concurrency bound is the limit.
   const e = new Engine({ targets: targets(ports, 0), concurrency: CONCURRENCY, startSpreadMs: 0 });
+  const cpu0 = process.cpuUsage();
   e.start();
   const t0 = performance.now();
   await new Promise((r) => setTimeout(r, seconds * 1000));
   const checks = e.totalChecks;
   const elapsed = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
   await e.stop();
-  return checks / elapsed;
+  return { rate: checks / elapsed, cpuUs: (cpu.user + cpu.system) / Math.max(1, checks) };
 }
 
 async function engineSteady(ports: number[], checksPerSecond: number, seconds: number) {
@@ -107,18 +125,32 @@ for (const n of SIZES) {
   const l = await spawnListeners(n);
   try {
     // Alternating rounds, medians compared: the machine is shared and noisy.
-    const bares: number[] = [];
-    const engs: number[] = [];
+    const bares: Run[] = [];
+    const lingers: Run[] = [];
+    const engs: Run[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       bares.push(await bareLoop(l.ports, SECONDS));
       await settle();
       engs.push(await engineFlatOut(l.ports, SECONDS));
       await settle();
+      lingers.push(await bareLoop(l.ports, SECONDS, LINGER_MS));
+      await settle();
     }
-    const bare = percentile(bares, 50);
-    const eng = percentile(engs, 50);
+    const bare = percentile(bares.map((r) => r.rate), 50);
+    const eng = percentile(engs.map((r) => r.rate), 50);
+    // Each round's own ratio too: a round's two runs are seconds apart, medians of separate runs are not.
+    const ratios = bares.map((b, i) => engs[i]!.rate / b.rate);
     console.log(
-      `${n} targets  throughput (median of ${ROUNDS}): bare net.connect ${fmt(bare, 0)}/s [${bares.map((x) => fmt(x, 0)).join(' ')}], engine ${fmt(eng, 0)}/s [${engs.map((x) => fmt(x, 0)).join(' ')}], ratio ${fmt(eng / bare, 2)}× (goal ≥ 0.90)`,
+      `${n} targets  throughput (median of ${ROUNDS}): bare net.connect ${fmt(bare, 0)}/s [${bares.map((x) => fmt(x.rate, 0)).join(' ')}], engine ${fmt(eng, 0)}/s [${engs.map((x) => fmt(x.rate, 0)).join(' ')}], ratio ${fmt(eng / bare, 2)}× (per round ${ratios.map((r) => fmt(r, 2)).join(' ')}; goal ≥ 0.95)`,
+    );
+    const bareCpu = percentile(bares.map((r) => r.cpuUs), 50);
+    const engCpu = percentile(engs.map((r) => r.cpuUs), 50);
+    console.log(`${n} targets  CPU per check (median): bare ${fmt(bareCpu, 1)}µs, engine ${fmt(engCpu, 1)}µs, ${fmt(engCpu / bareCpu, 2)}× the bare loop's`);
+    // The same loop keeping each socket for the plain check's listen window: what the engine adds on its own.
+    const linger = percentile(lingers.map((r) => r.rate), 50);
+    const lingerCpu = percentile(lingers.map((r) => r.cpuUs), 50);
+    console.log(
+      `${n} targets  against a bare loop that also listens ${LINGER_MS}ms before its FIN: ${fmt(linger, 0)}/s [${lingers.map((x) => fmt(x.rate, 0)).join(' ')}], engine ${fmt(eng / linger, 2)}× its throughput; CPU per check ${fmt(lingerCpu, 1)}µs, engine ${fmt(engCpu / lingerCpu, 2)}×`,
     );
     const s = await engineSteady(l.ports, 1000, SECONDS * 2);
     console.log(

@@ -185,6 +185,8 @@ export class RemoteFeed implements Feed {
       this.offline = undefined;
       this.stateVersion++;
       this.version++;
+      // Every target's shown state changes (UNKNOWN while away): a console wakes on events.
+      this.emit({ type: 'targets', at: Date.now() });
     }
     this.connection.error = error;
     if (!connected) clearTimeout(this.silenceTimer);

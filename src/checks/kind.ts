@@ -16,6 +16,15 @@ export interface KindSeries {
 /** The kinds' settings on a resolved target, each under the kind's name. */
 export type KindOptions = Partial<Pick<Target, 'ping' | 'dns'>>;
 
+/** One of a kind's main options in the console's add/edit form: a key of its config block. */
+export interface KindFormField {
+  key: string;
+  label: string;
+  hint: string;
+  /** How the typed text becomes the config value: as is, a number, or a comma-separated list. */
+  type: 'text' | 'number' | 'list';
+}
+
 /** Settings a kind changes from the built-in defaults (a target's own value still wins). */
 export interface KindDefaults {
   intervalMs?: number;
@@ -57,6 +66,8 @@ export interface CheckKind {
   toConfig: (t: Target) => Record<string, unknown>;
   /** What the history keeps beside the main time, for a kind that measures a round (ms, percent). */
   sample?: (r: ProbeResult) => { lowMs?: number | null; highMs?: number | null; lossPct?: number | null };
+  /** The block's main options offered in the console's add/edit form. */
+  formFields?: readonly KindFormField[];
   /** Extra /metrics series, if any. */
   series?: readonly KindSeries[];
 }

@@ -1,14 +1,18 @@
 import { existsSync, renameSync, writeFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { parseCommand } from './command-spec.js';
 import { DISCOVER } from './specs.js';
-import { hostSchema } from '../config/schema.js';
+import { hostProblem, normalizeHost } from '../config/host.js';
 import { parseDuration } from '../config/duration.js';
-import { confirmServices, type OpenPort } from '../discover/confirm.js';
-import { discoveredConfig } from '../discover/config-out.js';
+import type { Identity } from '../discover/identify.js';
+import type { OpenPort } from '../discover/open-port.js';
+import { defaultConcurrency, openFileLimit } from '../discover/limits.js';
 import { parsePorts } from '../discover/ports.js';
 import { scanPorts } from '../discover/scan.js';
-import { resolveHost } from '../probe/resolve.js';
 import { sanitize } from '../text/sanitize.js';
+
+// The scan is the fast path: it loads only what parses the command line and dials. The service
+// names, the conversations, the resolver and the config schema (zod) are imported when used.
 
 function fail(err: NodeJS.WritableStream, message: string): number {
   err.write(`porthole discover: ${sanitize(message, 300)}\nTry "porthole discover --help".\n`);
@@ -22,12 +26,27 @@ function writeAtomically(file: string, text: string): void {
 }
 
 function table(rows: readonly OpenPort[]): string {
-  const lines = ['PORT       STATE  SERVICE        CONFIRMED'];
+  const lines = ['PORT       STATE  SERVICE      NAMED BY  EVIDENCE'];
   for (const p of rows) {
-    const confirmed = p.confirmed === undefined ? '' : `${p.confirmed ? 'yes' : 'NO '} ${sanitize(p.evidence ?? '', 60)}`;
-    lines.push(`${`${p.port}/tcp`.padEnd(10)} open   ${(p.service ?? '?').padEnd(14)} ${confirmed}`.trimEnd());
+    const label = p.label ?? p.service ?? '?';
+    lines.push(`${`${p.port}/tcp`.padEnd(10)} open   ${label.padEnd(12)} ${(p.how ?? '').padEnd(9)} ${sanitize(p.evidence ?? '', 60)}`.trimEnd());
   }
   return lines.join('\n');
+}
+
+function withIdentity(f: OpenPort, id: Identity): OpenPort {
+  return {
+    ...f,
+    ...(id.service ? { service: id.service } : {}),
+    ...(id.label ? { label: id.label } : {}),
+    ...(id.how ? { how: id.how } : {}),
+    ...(id.evidence ? { evidence: id.evidence } : {}),
+    ...(id.tls ? { tls: true, tlsTrusted: id.tlsTrusted === true } : {}),
+    ...(id.httpStatus !== undefined ? { httpStatus: id.httpStatus } : {}),
+    ...(id.confirmed ? { confirmed: true } : {}),
+    asked: id.asked,
+    identifyMs: Math.round(id.elapsedMs),
+  };
 }
 
 export async function runDiscover(argv: string[], io: { out: NodeJS.WritableStream; err: NodeJS.WritableStream }): Promise<number> {
@@ -36,11 +55,12 @@ export async function runDiscover(argv: string[], io: { out: NodeJS.WritableStre
   const values = parsed.values;
   const positionals = parsed.args;
   if (positionals.length !== 1) return fail(io.err, 'give exactly one HOST');
-  const host = hostSchema.safeParse(positionals[0]);
-  if (!host.success) return fail(io.err, `"${sanitize(positionals[0])}": ${host.error.issues[0]?.message ?? 'invalid host'}`);
+  const problem = hostProblem(positionals[0]!);
+  if (problem) return fail(io.err, `"${sanitize(positionals[0])}": ${problem}`);
+  const host = normalizeHost(positionals[0]!);
   const ports = parsePorts((values.ports as string | undefined) ?? 'common');
   if ('error' in ports) return fail(io.err, ports.error);
-  const concurrency = values.concurrency === undefined ? 500 : Number(values.concurrency);
+  const concurrency = values.concurrency === undefined ? defaultConcurrency(openFileLimit()) : Number(values.concurrency);
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 5000) return fail(io.err, '--concurrency expects a whole number from 1 to 5000');
   const timeoutMs = values.timeout === undefined ? 1000 : parseDuration(values.timeout as string);
   if (timeoutMs === undefined || timeoutMs < 10 || timeoutMs > 60_000) return fail(io.err, '--timeout expects a duration from 10ms to 60s, such as "1s" or "300ms"');
@@ -49,25 +69,56 @@ export async function runDiscover(argv: string[], io: { out: NodeJS.WritableStre
   const file = values.write as string | undefined;
   if (file && existsSync(file) && !values.force) return fail(io.err, `${file} exists; add --force to overwrite it`);
 
-  let resolved;
+  let resolved: { address: string; family: 4 | 6 };
+  const literal = isIP(host);
+  if (literal !== 0 && (family === 0 || family === literal)) resolved = { address: host, family: literal as 4 | 6 };
+  else {
+    try {
+      const { resolveHost } = await import('../probe/resolve.js');
+      resolved = await resolveHost(host, family, 5_000);
+    } catch (e) {
+      io.err.write(`porthole discover: ${sanitize((e as Error).message)}\n`);
+      return 1;
+    }
+  }
+  const banners = !values['no-banners'];
+  const { serviceForPort } = await import('../config/presets.js');
+  // With banners, each open port's connection goes straight to identification (it starts with what
+  // the server says first on that very connection); without, it is closed at once, as nmap -sT does.
+  const identifier = banners ? new (await import('../discover/identify.js')).Identifier(resolved.address, resolved.family, timeoutMs, serviceForPort) : undefined;
+  const naming = new Map<number, Promise<Identity>>();
+  const t0 = performance.now();
+  let findings;
   try {
-    resolved = await resolveHost(host.data, family, 5_000);
+    findings = await scanPorts(resolved.address, resolved.family, ports, concurrency, timeoutMs, {
+      open: identifier ? (f, socket) => naming.set(f.port, identifier.identify(f.port, f.connectMs ?? 0, socket).catch((): Identity => ({ asked: 0, elapsedMs: 0 }))) : 'at-once',
+    });
   } catch (e) {
     io.err.write(`porthole discover: ${sanitize((e as Error).message)}\n`);
     return 1;
   }
-  const t0 = performance.now();
-  const findings = await scanPorts(resolved.address, resolved.family, ports, concurrency, timeoutMs);
   const scanMs = performance.now() - t0;
-  const open = await confirmServices(resolved.address, resolved.family, findings.filter((f) => f.state === 'open'), timeoutMs, !values['no-banners']);
+  const open: OpenPort[] = [];
+  for (const f of findings) {
+    if (f.state !== 'open') continue;
+    const named = naming.get(f.port);
+    if (named) open.push(withIdentity(f, await named));
+    else {
+      const service = serviceForPort(f.port);
+      open.push({ ...f, ...(service ? { service, label: service, how: 'port' as const } : {}) });
+    }
+  }
   const closed = findings.filter((f) => f.state === 'closed').map((f) => f.port);
   const filtered = findings.filter((f) => f.state === 'filtered').map((f) => f.port);
   const elapsedMs = performance.now() - t0;
 
-  if (file) writeAtomically(file, `${JSON.stringify(discoveredConfig(host.data, open), null, 2)}\n`);
+  if (file) {
+    const { discoveredConfig } = await import('../discover/config-out.js');
+    writeAtomically(file, `${JSON.stringify(discoveredConfig(host, open), null, 2)}\n`);
+  }
   if (values.json) {
     const report = {
-      host: host.data,
+      host: host,
       address: resolved.address,
       family: resolved.family,
       scanned: ports.length,
@@ -80,7 +131,7 @@ export async function runDiscover(argv: string[], io: { out: NodeJS.WritableStre
     };
     io.out.write(`${JSON.stringify(report, null, 2)}\n`);
   } else {
-    io.out.write(`porthole discover ${sanitize(host.data)} (${resolved.address}): ${ports.length} ports in ${(elapsedMs / 1000).toFixed(2)}s — ${open.length} open, ${closed.length} closed, ${filtered.length} filtered\n`);
+    io.out.write(`porthole discover ${sanitize(host)} (${resolved.address}): ${ports.length} ports in ${(elapsedMs / 1000).toFixed(2)}s — ${open.length} open, ${closed.length} closed, ${filtered.length} filtered\n`);
     if (open.length) io.out.write(`${table(open)}\n`);
     if (file) io.out.write(`wrote ${file} (${open.length} targets); check it with: porthole config validate ${file}\n`);
   }

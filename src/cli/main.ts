@@ -70,16 +70,14 @@ Usage: porthole [COMMAND] [OPTIONS]   (no command: the live console)
 
 ${lines.join('\n')}
   porthole ${'help [COMMAND]'.padEnd(width)}this text, or a command's
-  porthole ${'--version'.padEnd(width)}the version
+  porthole ${'--version'.padEnd(width)}the version (--verbose: Node's, and the Ink patch file by file)
 
 "porthole COMMAND --help" prints a command's options.
 `;
 }
 
 async function version(): Promise<string> {
-  const [{ readFileSync }, { join }, { packageRoot }] = await Promise.all([import('node:fs'), import('node:path'), import('../runtime/paths.js')]);
-  const pkg = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string };
-  return pkg.version;
+  return (await import('./version-cmd.js')).version();
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -93,8 +91,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (cmd === '--version' || cmd === '-V' || cmd === 'version') {
-    process.stdout.write(`${await version()}\n`);
-    return 0;
+    return (await import('./version-cmd.js')).runVersion(rest, process.stdout);
   }
   const load = RUN[cmd];
   if (load) return (await load())(rest);

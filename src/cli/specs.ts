@@ -188,14 +188,15 @@ export const DISCOVER: CommandSpec = {
   summary: 'find the ports of a host that answer, and write a config',
   usage: ['discover HOST [--ports common|1-1024|22,80,443] [--json] [--write FILE [--force]]'],
   about:
-    'Finds which TCP ports of HOST answer (open / closed / filtered, as nmap -sT), names the service from the\n' +
-    "presets and, where a preset knows the service's greeting, confirms it with one conversation. Only HOST\n" +
+    'Finds which TCP ports of HOST answer (open / closed / filtered, as nmap -sT) and names the service on each\n' +
+    'open port from what it says first (SSH, SMTP, FTP, MySQL, NATS ...) or from its answer to one harmless\n' +
+    'question per protocol (HTTP HEAD, a TLS handshake, redis PING, the presets), within 3 s a port. Only HOST\n' +
     '(its first address) is contacted.',
   options: {
     ports: { type: 'string', value: 'SPEC', help: "common (the presets' ports, default), a range 1-1024, a list 22,80,443, or a mix" },
-    concurrency: { type: 'string', value: 'N', help: 'handshakes in flight at once (default 500, at most 5000)' },
+    concurrency: { type: 'string', value: 'N', help: 'handshakes in flight (default 1000, fewer under a low open-file limit; at most 5000)' },
     timeout: { type: 'string', value: 'DURATION', help: 'give up on one handshake after this long (default 1s): then "filtered"' },
-    'no-banners': { type: 'boolean', help: 'only the handshake, no preset conversations' },
+    'no-banners': { type: 'boolean', help: 'fast path: handshake only, closed at once as nmap -sT does; named by port number' },
     '4': { type: 'boolean', short: '4', help: 'IPv4 only' },
     '6': { type: 'boolean', short: '6', help: 'IPv6 only' },
     json,

@@ -104,7 +104,13 @@ function refineSteps(t: ProbeKeys, ctx: z.RefinementCtx): void {
   }
   let latest: { index: number; count: number } | undefined;
   const names = new Set<string>();
+  // Why the connection is already TLS where a starttls step stands, if it is.
+  let tlsBy = t.tls ? '"tls": true' : undefined;
   steps.forEach((st, i) => {
+    if (st.starttls) {
+      if (tlsBy) at(i, 'starttls', `the connection is already TLS here (${tlsBy})`);
+      tlsBy ??= `the starttls at steps[${i}]`;
+    }
     if (st.expect !== undefined) {
       try {
         new RegExp(st.expect);

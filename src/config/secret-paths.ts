@@ -18,6 +18,16 @@ export function isSecretPath(path: readonly PropertyKey[]): boolean {
   return SECRET_NOTIFIER_KEYS.has(String(path[2]));
 }
 
+/**
+ * What a check sends (`send`, a step's `send`): its ${env:} references stay in the target as written
+ * and are filled in only on the wire, so config show, the console's saved targets and the agent API
+ * carry the reference, never the value (src/probe/send-bytes.ts).
+ */
+export function isSentTextPath(path: readonly PropertyKey[]): boolean {
+  if (path[0] !== 'targets' || typeof path[1] !== 'number') return false;
+  return (path.length === 3 && path[2] === 'send') || (path.length === 5 && path[2] === 'steps' && typeof path[3] === 'number' && path[4] === 'send');
+}
+
 /** A URL as scheme://host:port, with "/…" when it has a path or query: the rest may hold a key. */
 export function urlForDisplay(url: string): string | undefined {
   let u: URL;

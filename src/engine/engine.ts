@@ -3,6 +3,7 @@ import { kindOf, endpointKey, runCheck } from '../checks/registry.js';
 import { requestForTarget } from '../probe/request.js';
 import type { ProbeFn, ProbeResult } from '../probe/types.js';
 import { initialMonitorState, stepMonitor, withCarriedIncident } from './monitor.js';
+import { SampleRing } from './sample-ring.js';
 import { Scheduler } from './scheduler.js';
 import type { Feed, FeedListener } from '../feed/feed.js';
 import type { EngineEvent, Incident, MonitorInput, MonitorSettings, State, StateCounts, TargetView } from './types.js';
@@ -24,6 +25,8 @@ export interface EngineOptions {
 
 interface Entry {
   view: TargetView;
+  /** The view's `recent`, written in place by every result (a new endpoint gets a new ring). */
+  ring: SampleRing;
   /**
    * Where in its interval this target's checks fall (0..1), drawn at random once: after the first
    * check (soon after start, for a quick first picture) targets settle on their own phases, so 5,000
@@ -122,8 +125,7 @@ export class Engine implements Feed {
   seedRecent(id: string, recent: readonly (number | null)[]): void {
     const e = this.entries.get(id);
     if (!e || recent.length === 0) return;
-    const merged = [...recent, ...e.view.recent].slice(-this.recentSize);
-    e.view = { ...e.view, recent: merged };
+    e.ring.reset([...recent, ...e.ring.slice()]);
     this.version++;
   }
 
@@ -170,9 +172,10 @@ export class Engine implements Feed {
     const sameEndpoint = endpointKey(old) === endpointKey(target);
     if (!sameEndpoint) {
       this.apply(e, { kind: 'end', reason: 'changed' });
-      const fresh = this.newEntry(target, Date.now()).view;
-      this.counted(e.view.monitor.state, fresh.monitor.state);
-      e.view = { ...fresh };
+      const fresh = this.newEntry(target, Date.now());
+      this.counted(e.view.monitor.state, fresh.view.monitor.state);
+      e.view = fresh.view;
+      e.ring = fresh.ring;
     } else {
       e.view = { ...e.view, target };
     }
@@ -223,8 +226,10 @@ export class Engine implements Feed {
   }
 
   private newEntry(target: Target, now: number): Entry {
+    const ring = new SampleRing(this.recentSize);
     return {
-      view: { target, monitor: initialMonitorState(now, target.paused), recent: [], checks: 0, failures: 0, inFlight: false },
+      view: { target, monitor: initialMonitorState(now, target.paused), recent: ring, checks: 0, failures: 0, inFlight: false },
+      ring,
       phase: Math.random(),
       startedAt: 0,
       recheckRequested: false,
@@ -288,18 +293,16 @@ export class Engine implements Feed {
     const now = Date.now();
     const failed = result.outcome !== 'open';
     const prev = e.view;
-    const recent = prev.recent.length >= this.recentSize ? prev.recent.slice(1) : prev.recent.slice();
-    recent.push(failed ? null : result.connectMs);
+    e.ring.push(failed ? null : result.connectMs);
     const t = prev.target;
     const step = stepMonitor(t.id, prev.monitor, { kind: 'result', result }, now, this.settings(t));
     this.counted(prev.monitor.state, step.state.state);
-    // One new view per result (the UI compares views by identity to know what changed).
+    // One new view per result (the UI compares views by identity to know what changed); the ring stays.
     e.view = {
       ...prev,
       monitor: step.state,
       inFlight: false,
       lastResult: result,
-      recent,
       checks: prev.checks + 1,
       failures: prev.failures + (failed ? 1 : 0),
       lastCheckAt: now,

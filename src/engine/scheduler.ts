@@ -85,6 +85,12 @@ export class Scheduler {
     });
   }
 
+  /** A job ended (either way): its slot is free. One function for every job, not a closure each. */
+  private readonly done = (): void => {
+    this.inFlight--;
+    this.pumpSoon();
+  };
+
   private pump(): void {
     if (!this.running) return;
     const now = this.now();
@@ -101,10 +107,7 @@ export class Scheduler {
       this.planned.delete(top.id);
       this.drifts[this.driftCount++ % this.drifts.length] = now - top.at;
       this.inFlight++;
-      void this.run(top.id).finally(() => {
-        this.inFlight--;
-        this.pumpSoon();
-      });
+      this.run(top.id).then(this.done, this.done);
     }
     this.arm();
   }

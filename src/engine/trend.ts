@@ -15,8 +15,13 @@ export const TREND_FLOOR_MS = 5;
 export const TREND_CLEAR_FACTOR = 1.5;
 
 export function median(values: readonly number[]): number {
-  if (values.length === 0) return NaN;
-  const s = [...values].sort((a, b) => a - b);
+  return medianOfLast(values, values.length);
+}
+
+/** The median of the last `n` values: one copy, sorted in place (this runs for every open check). */
+function medianOfLast(values: readonly number[], n: number): number {
+  const s = values.slice(Math.max(0, values.length - n)).sort((a, b) => a - b);
+  if (s.length === 0) return NaN;
   const mid = s.length >> 1;
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
@@ -36,7 +41,8 @@ export interface TrendStep {
  * Reports when recent rises well above the target's own baseline, and when it comes back.
  */
 export function updateTrend(prev: TrendState, connectMs: number): TrendStep {
-  const recent = prev.recent.length >= TREND_BLOCK ? [...prev.recent.slice(1), connectMs] : [...prev.recent, connectMs];
+  const recent = prev.recent.slice(prev.recent.length >= TREND_BLOCK ? 1 : 0);
+  recent.push(connectMs);
   let { blocks, baselineMs } = prev;
   let inBlock = prev.inBlock + 1;
   if (inBlock >= TREND_BLOCK) {
@@ -49,7 +55,7 @@ export function updateTrend(prev: TrendState, connectMs: number): TrendStep {
   const base: TrendState = { recent, blocks, inBlock, rising: prev.rising, ...(baselineMs !== undefined ? { baselineMs } : {}) };
   if (prev.baselineMs === undefined) return { trend: base };
   const ref = prev.baselineMs;
-  const recentMs = median(recent.slice(-TREND_RECENT));
+  const recentMs = medianOfLast(recent, TREND_RECENT);
   if (!prev.rising && recentMs > ref * TREND_FACTOR && recentMs - ref >= TREND_FLOOR_MS) {
     return { trend: { ...base, rising: true }, change: { phase: 'rising', recentMs, baselineMs: ref } };
   }

@@ -1,5 +1,6 @@
 import type { Target } from '../config/target.js';
 import type { Outcome, ProbeResult } from '../probe/types.js';
+import type { RecentSamples } from './sample-ring.js';
 
 export type State = 'UNKNOWN' | 'UP' | 'SLOW' | 'RETRYING' | 'DOWN' | 'PAUSED';
 
@@ -92,13 +93,16 @@ export type EngineEvent =
 
 export type MonitorEvent = Exclude<EngineEvent, { type: 'result' } | { type: 'targets' }>;
 
-/** What the UI and exporters read: one immutable view per target, replaced on every change. */
+/**
+ * What the UI and exporters read: one view per target, replaced on every change (a new object, so
+ * readers can compare by identity). `recent` is the exception: the engine's ring, written in place.
+ */
 export interface TargetView {
   target: Target;
   monitor: MonitorState;
   lastResult?: ProbeResult;
   /** Recent connect times in ms, oldest first; null marks a failed check. */
-  recent: readonly (number | null)[];
+  recent: RecentSamples;
   checks: number;
   failures: number;
   lastCheckAt?: number;

@@ -1,3 +1,4 @@
+import { kindOf } from '../checks/registry.js';
 import type { Target } from '../config/target.js';
 import { sanitize } from '../text/sanitize.js';
 
@@ -18,7 +19,7 @@ export class LabelCache {
   of(target: Target): TargetLabels {
     let l = this.byTarget.get(target);
     if (!l) {
-      l = { target: labelValue(target.name), host: labelValue(target.host), port: String(target.port), location: this.location };
+      l = { target: labelValue(target.name), host: labelValue(target.host), port: kindOf(target).usesPort ? String(target.port) : '', location: this.location };
       this.byTarget.set(target, l);
     }
     return l;

@@ -7,7 +7,7 @@ import type { AlertItem, AlertMessage } from './types.js';
 const clean = (s: string | undefined, max = 200) => sanitize(s ?? '', max);
 
 function hostPort(i: AlertItem): string {
-  return formatHostPort(clean(i.host), i.port);
+  return i.check ? clean(i.check) : formatHostPort(clean(i.host), i.port);
 }
 
 function label(i: AlertItem): string {
@@ -31,7 +31,7 @@ export function summaryLine(m: AlertMessage): string {
   const first = items[0];
   if (!first) return 'porthole alert';
   const n = items.length;
-  const ports = (f: (i: AlertItem) => string) => items.map((i) => `${i.port} ${f(i)}`).join(', ');
+  const ports = (f: (i: AlertItem) => string) => items.map((i) => `${i.check ? clean(i.check, 60) : i.port} ${f(i)}`).join(', ');
   switch (m.kind) {
     case 'down':
       return n === 1 ? `DOWN ${label(first)}: ${clean(first.cause, 40)}` : `${n} ports on ${hostsOf(items)} down: ${ports((i) => clean(i.cause, 40))}`;

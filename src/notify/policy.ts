@@ -1,3 +1,5 @@
+import { describeEndpoint } from '../checks/registry.js';
+import { formatHostPort } from '../config/target.js';
 import type { AlertSettings, MaintenanceWindow } from '../config/notify-config.js';
 import type { Target } from '../config/target.js';
 import type { EngineEvent, Incident, State } from '../engine/types.js';
@@ -81,6 +83,7 @@ export class AlertPolicy {
       host: t.host,
       port: t.port,
       ...(t.service ? { service: t.service } : {}),
+      ...(describeEndpoint(t) !== formatHostPort(t.host, t.port) ? { check: describeEndpoint(t) } : {}),
       at: this.now(),
       location: this.o.location,
       ...f,

@@ -11,6 +11,8 @@ export interface AlertItem {
   host: string;
   port: number;
   service?: string;
+  /** What a check of another kind than tcp checks ("ping db1"), for the message. */
+  check?: string;
   /** State before and after (DOWN → UP for a recovery). */
   from: string;
   to: string;

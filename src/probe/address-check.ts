@@ -9,6 +9,7 @@ import { HttpStatusMismatch, runHttp } from './http.js';
 import { firstPacketDone, greetingIn, helloWindowMs, listenWindowMs } from './mysql-farewell.js';
 import { presetFor, StartTlsRefused } from './presets.js';
 import { ExpectFailure, Session, TlsFailure, type Verdict } from './session.js';
+import { hideSecrets, sentSecrets } from './send-bytes.js';
 import { DEFAULT_STEPS_MAX_BYTES, runSteps } from './steps.js';
 import type { AddressResult, BannerInfo, HttpInfo, Outcome, ProbeOptions, ProbeRequest, ProbeWarning, TlsInfo } from './types.js';
 
@@ -40,14 +41,14 @@ function certWarning(tls: TlsInfo, warnDays: number): ProbeWarning | undefined {
   return { cause: 'cert', evidence: `${certExpiryWords(tls)} (${tls.earliest?.validTo ?? tls.validTo}; warn under ${warnDays} days)` };
 }
 
-function bannerOf(s: Session, matched: boolean, readTimedOut: boolean, expected: string, note: string | undefined, preset: string | undefined): BannerInfo {
+function bannerOf(s: Session, matched: boolean, readTimedOut: boolean, expected: string, note: string | undefined, preset: string | undefined, hide: (text: string) => string): BannerInfo {
   return {
-    text: sanitize(s.firstBytes.toString('latin1'), BANNER_CHARS),
+    text: sanitize(hide(s.firstBytes.toString('latin1')), BANNER_CHARS),
     bytes: s.firstBytes.length,
     matched,
     readTimedOut,
     expected,
-    ...(note ? { note: sanitize(note, BANNER_CHARS) } : {}),
+    ...(note ? { note: sanitize(hide(note), BANNER_CHARS) } : {}),
     ...(preset ? { preset } : {}),
   };
 }
@@ -63,7 +64,7 @@ export async function checkAddress(req: ProbeRequest, o: ProbeOptions, address: 
   const presetName = o.check === 'banner' || o.starttls ? req.service : undefined;
   const preset = presetFor(presetName);
   const talks = custom || (preset !== undefined && o.check === 'banner') || o.starttls === true;
-  const s = new Session(c.socket, o.readTimeoutMs ?? req.timeoutMs, o.maxBytes ?? (o.steps ? DEFAULT_STEPS_MAX_BYTES : DEFAULT_MAX_BYTES));
+  const s = new Session(c.socket, o.readTimeoutMs ?? req.timeoutMs, o.maxBytes ?? (o.steps ? DEFAULT_STEPS_MAX_BYTES : DEFAULT_MAX_BYTES), o.steps !== undefined);
   const servername = o.sni ?? (isIP(req.host) ? undefined : req.host);
   const tlsWanted = o.tls === true || o.starttls === true || preset?.tlsFirst === true || o.steps?.some((st) => 'starttls' in st) === true;
 
@@ -74,6 +75,9 @@ export async function checkAddress(req: ProbeRequest, o: ProbeOptions, address: 
   let banner: BannerInfo | undefined;
   let http: HttpInfo | undefined;
   const expected = custom ? describeExpect(o) : (preset?.expected ?? '');
+  // What the sends take from ${env:} never shows, even when the server echoes it back.
+  const secrets = sentSecrets([o.send, ...(o.steps ?? []).map((st) => ('send' in st ? st.send : undefined))]);
+  const hide = (text: string) => hideSecrets(text, secrets);
   try {
     const upgrade = (withinMs?: number) =>
       s.upgradeTls({
@@ -94,10 +98,10 @@ export async function checkAddress(req: ProbeRequest, o: ProbeOptions, address: 
     }
     if (implicitTls) await upgrade();
     if (o.starttls && preset?.starttls) verdict = await preset.starttls(s, upgrade);
-    else if (o.steps) verdict = await runSteps(s, o.steps, upgrade);
+    else if (o.steps) verdict = await runSteps(s, o.steps, upgrade, hide);
     else if (custom) verdict = await runCustom(s, o);
     else if (preset && o.check === 'banner') verdict = await preset.run(s, o);
-    if (talks && verdict) banner = bannerOf(s, true, false, expected, verdict.note, custom ? undefined : presetName);
+    if (talks && verdict) banner = bannerOf(s, true, false, expected, verdict.note, custom ? undefined : presetName, hide);
     if (o.http) {
       const host = o.http.host ?? (req.host.includes(':') ? `[${req.host}]` : req.host);
       http = await runHttp(s, { path: o.http.path, host: req.port === 80 || req.port === 443 ? host : `${host}:${req.port}`, ...(o.http.expectStatus ? { expectStatus: o.http.expectStatus } : {}) });
@@ -113,7 +117,7 @@ export async function checkAddress(req: ProbeRequest, o: ProbeOptions, address: 
     } else if (err instanceof ExpectFailure) {
       outcome = 'mismatch';
       detail = err.message;
-      banner = bannerOf(s, false, err.readTimedOut, err.expected, undefined, custom ? undefined : presetName);
+      banner = bannerOf(s, false, err.readTimedOut, err.expected, undefined, custom ? undefined : presetName, hide);
     } else if (err instanceof HttpStatusMismatch) {
       outcome = 'mismatch';
       detail = err.message;
@@ -137,7 +141,7 @@ export async function checkAddress(req: ProbeRequest, o: ProbeOptions, address: 
     firstByteMs: s.firstByteMs,
     totalMs: performance.now() - t0,
     ...(errno ? { errno } : {}),
-    ...(detail ? { detail: sanitize(detail) } : {}),
+    ...(detail ? { detail: sanitize(hide(detail)) } : {}),
     ...(s.tls ? { tls: s.tls } : {}),
     ...(banner ? { banner } : {}),
     ...(http ? { http } : {}),

@@ -31,12 +31,14 @@ function inDays(days: number): string {
 
 /**
  * The expiry that matters, in words: "certificate CN=db1 expires in 3d", or, when an intermediate
- * lapses before the leaf, "intermediate CN=R3 expires in 3d (leaf in 80d)".
+ * lapses before the leaf, "intermediate CN=R3 expires in 3d (leaf in 80d)" (without the leaf part
+ * where the leaf's date is already shown).
  */
-export function certExpiryWords(tls: TlsInfo): string {
+export function certExpiryWords(tls: TlsInfo, withLeaf = true): string {
   const e = tls.earliest;
   if (!e || e.role === 'leaf') return `certificate ${commonName(tls.subject)} ${inDays(tls.daysToExpiry)}`;
-  return `${e.role} ${commonName(e.subject)} ${inDays(e.daysToExpiry)} (leaf ${tls.daysToExpiry < 0 ? `expired ${-tls.daysToExpiry}d ago` : `in ${tls.daysToExpiry}d`})`;
+  const leaf = withLeaf ? ` (leaf ${tls.daysToExpiry < 0 ? `expired ${-tls.daysToExpiry}d ago` : `in ${tls.daysToExpiry}d`})` : '';
+  return `${e.role} ${commonName(e.subject)} ${inDays(e.daysToExpiry)}${leaf}`;
 }
 
 /** The same in a grid cell's few words: "cert expires in 3d", "intermediate expires in 3d". */

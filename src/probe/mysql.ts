@@ -1,4 +1,7 @@
-import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
+
+// node:crypto loads at the first login that needs a hash, not with every plain check importing this file.
+const requireBuiltin = createRequire(import.meta.url);
 
 /**
  * Just enough of the MySQL/MariaDB client handshake to end a check as a finished login attempt.
@@ -76,6 +79,7 @@ export function readGreeting(buf: Buffer): GreetingRead {
 }
 
 function sha1(...parts: Buffer[]): Buffer {
+  const { createHash } = requireBuiltin('node:crypto') as typeof import('node:crypto');
   const h = createHash('sha1');
   for (const p of parts) h.update(p);
   return h.digest();

@@ -1,8 +1,11 @@
-import { randomBytes } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { finishMysqlLogin } from './mysql-farewell.js';
 import { readGreeting, type MysqlGreeting } from './mysql.js';
 import type { Judge, Session, Verdict } from './session.js';
 import type { ProbeOptions } from './types.js';
+
+// node:crypto loads when an MQTT check first needs a client id, not with every plain check.
+const requireBuiltin = createRequire(import.meta.url);
 
 /**
  * Conversation presets by service name: what each sends, what counts as "the right service is
@@ -241,6 +244,7 @@ const amqp: Preset = {
 };
 
 function mqttConnect(): Buffer {
+  const { randomBytes } = requireBuiltin('node:crypto') as typeof import('node:crypto');
   const id = Buffer.from(`porthole-${randomBytes(4).toString('hex')}`);
   const variable = Buffer.from([0, 4, 0x4d, 0x51, 0x54, 0x54, 4, 0x02, 0, 10]);
   const payload = Buffer.concat([Buffer.from([0, id.length]), id]);

@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import { connect as tlsConnect, type TLSSocket } from 'node:tls';
+import type { TLSSocket } from 'node:tls';
 import { closePolitely, holdClosing } from './close.js';
 import { finishMysqlLogin, firstPacketDone, greetingIn } from './mysql-farewell.js';
 import { tlsInfoOf } from './tls-info.js';
@@ -53,8 +53,6 @@ export class Session {
   private buf: Buffer = Buffer.alloc(0);
   private received = 0;
   private ended = false;
-  /** Bytes were dropped for want of room: a conversation read line by line has lost its place. */
-  private overflowed = false;
   /** Whether anything has been written: a server that spoke first and heard nothing back may need an answer. */
   private sentAny = false;
   private failure: Error | undefined;
@@ -75,6 +73,11 @@ export class Session {
     private socket: Socket,
     readTimeoutMs: number,
     private readonly maxBytes: number,
+    /**
+     * A conversation read line by line keeps every byte that arrives (a judge lets go of the lines it
+     * has read) and fails only on a line longer than maxBytes; otherwise bytes past maxBytes are dropped.
+     */
+    private readonly lineMode = false,
   ) {
     this.deadline = this.readyAt + readTimeoutMs;
     this.attach(socket);
@@ -88,8 +91,7 @@ export class Session {
       this.replyMs = now - this.sentAt;
       this.sentAt = undefined;
     }
-    const room = this.maxBytes - this.buf.length;
-    if (chunk.length > room) this.overflowed = true;
+    const room = this.lineMode ? chunk.length : this.maxBytes - this.buf.length;
     if (room > 0) this.buf = Buffer.concat([this.buf, chunk.subarray(0, room)]);
     if (this.firstBytes.length < this.maxBytes && this.received < this.maxBytes) {
       this.firstBytes = Buffer.concat([this.firstBytes, chunk]).subarray(0, this.maxBytes);
@@ -152,7 +154,7 @@ export class Session {
         this.buf = this.buf.subarray(v.used ?? this.buf.length);
         return v;
       }
-      if (patient && this.overflowed) throw new ExpectFailure(`more than ${this.maxBytes} bytes unread at once (maxBytes), expected ${expected}`, expected, false);
+      if (this.lineMode && this.buf.length >= this.maxBytes) throw new ExpectFailure(`a line longer than ${this.maxBytes} bytes (maxBytes), expected ${expected}`, expected, false);
       if (this.buf.length >= this.maxBytes) throw new ExpectFailure(`no match in the first ${this.maxBytes} bytes, expected ${expected}`, expected, false);
       if (this.ended) {
         const why = this.failure ? `connection failed (${(this.failure as NodeJS.ErrnoException).code ?? this.failure.message})` : 'server closed the connection';
@@ -212,6 +214,8 @@ export class Session {
 
   /** Upgrades the connection to TLS where it stands (implicit TLS, or after a STARTTLS exchange). */
   async upgradeTls(o: TlsUpgrade): Promise<void> {
+    // node:tls (and crypto behind it) loads at the first upgrade, not with every plain check.
+    const { connect: tlsConnect } = await import('node:tls');
     const raw = this.socket;
     this.sentAny = true; // the ClientHello
     this.detach(raw);

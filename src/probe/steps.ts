@@ -77,10 +77,11 @@ function remember(captures: Map<string, string>, m: RegExpExecArray): void {
 
 /**
  * Runs a conversation step by step within the session's one read budget, the way blackbox_exporter's
- * `query_response` does. A failed step throws with its number and an excerpt of the last line read;
- * `upgrade` gets what is left of the budget for its handshake.
+ * `query_response` does. A failed step throws with its number and an excerpt of the last line read
+ * (`hide` takes out what the sends took from the environment); `upgrade` gets what is left of the
+ * budget for its handshake.
  */
-export async function runSteps(s: Session, steps: readonly ConversationStep[], upgrade: (timeoutMs: number) => Promise<void>): Promise<Verdict> {
+export async function runSteps(s: Session, steps: readonly ConversationStep[], upgrade: (timeoutMs: number) => Promise<void>, hide: (text: string) => string = (t) => t): Promise<Verdict> {
   const plan = planOf(steps);
   const captures = new Map<string, string>();
   // The last line read in the whole conversation: the evidence when a step fails.
@@ -98,11 +99,11 @@ export async function runSteps(s: Session, steps: readonly ConversationStep[], u
         await s.expect(lineJudge(step.expect, seen), expected, undefined, true);
       } catch (err) {
         if (!(err instanceof ExpectFailure)) throw err;
-        const last = seen.line ? `; last line "${sanitize(seen.line, EXCERPT_CHARS)}"` : '';
+        const last = seen.line ? `; last line "${sanitize(hide(seen.line), EXCERPT_CHARS)}"` : '';
         throw new ExpectFailure(`${label}: ${err.message}${last}`, `${label}: ${expected}`, err.readTimedOut);
       }
       remember(captures, seen.match!);
-      note = seen.line;
+      note = hide(seen.line);
     } else {
       const left = s.remainingMs();
       if (left <= 0) throw new ExpectFailure(`${label}: no time left in the read timeout for STARTTLS`, `${label}: starttls`, true);

@@ -1,9 +1,8 @@
 import { Socket } from 'node:net';
 import { classifyErrno } from './classify.js';
-import { localPortOf } from './connect.js';
 import { kernelHandshake } from './handshake-clock.js';
-import { probeLayered } from './layered.js';
-import { listenThenClose, listenWindowMs } from './mysql-farewell.js';
+import { lingerThenClose } from './linger.js';
+import { listenWindowMs } from './mysql-farewell.js';
 import { literalAddress, resolveHost, ResolveError, type Resolved } from './resolve.js';
 import type { LookupAll, ProbeRequest, ProbeResult } from './types.js';
 
@@ -16,7 +15,10 @@ function ignore(): void {}
  * address). Never throws; always releases the socket.
  */
 export function probeTcp(req: ProbeRequest, lookupAll?: LookupAll): Promise<ProbeResult> {
-  if (req.options) return probeLayered(req, req.options, lookupAll);
+  // The layers (TLS, HTTP, presets) load at the first check that asks for one: a plain one-shot
+  // check starts without them.
+  const options = req.options;
+  if (options) return import('./layered.js').then((m) => m.probeLayered(req, options, lookupAll));
   return probeHandshake(req);
 }
 
@@ -62,10 +64,20 @@ async function probeHandshake(req: ProbeRequest): Promise<ProbeResult> {
       const jsMs = performance.now() - tConnect;
       const k = kernelHandshake(socket);
       const connectMs = k ? k.ms : jsMs;
-      const how = k ? { clock: 'kernel-tcp_info' as const, localPort: k.localPort } : { clock: 'js-monotonic' as const, ...localPortOf(socket) };
-      settle({ ...base, outcome: 'open', connectMs, ...how, totalMs: performance.now() - t0 });
+      // One literal of one shape (no spreads): this runs for every open check.
+      settle({
+        startedAt,
+        address,
+        family,
+        dnsMs,
+        outcome: 'open',
+        connectMs,
+        clock: k ? 'kernel-tcp_info' : 'js-monotonic',
+        localPort: k ? k.localPort : socket.localPort,
+        totalMs: performance.now() - t0,
+      });
       // The verdict is in; the goodbye (answering a server that speaks first, then FIN) happens after it.
-      listenThenClose(socket, listenWindowMs(connectMs));
+      lingerThenClose(socket, listenWindowMs(connectMs));
     };
     const onError = (err: NodeJS.ErrnoException) => {
       socket.destroy();

@@ -122,15 +122,15 @@ export function schemaVersion(db: Database.Database): number {
   return db.pragma('user_version', { simple: true }) as number;
 }
 
-/** Brings an older (or new, empty) database up to SCHEMA_VERSION, one transaction per step. */
-export function migrate(db: Database.Database): { from: number; to: number } {
+/** Brings an older (or new, empty) database up to SCHEMA_VERSION (tests: `upTo` an older one), one transaction per step. */
+export function migrate(db: Database.Database, upTo = MIGRATIONS.length): { from: number; to: number } {
   const from = schemaVersion(db);
-  for (let v = from; v < MIGRATIONS.length; v++) {
+  for (let v = from; v < Math.min(upTo, MIGRATIONS.length); v++) {
     const step = db.transaction(() => {
       db.exec(MIGRATIONS[v]!);
       db.pragma(`user_version = ${v + 1}`);
     });
     step.immediate();
   }
-  return { from, to: MIGRATIONS.length };
+  return { from, to: Math.max(from, Math.min(upTo, MIGRATIONS.length)) };
 }

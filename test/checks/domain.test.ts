@@ -10,7 +10,9 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { DomainChecker, parseRetryAfter } from '../../src/checks/domain/check.js';
 import { domainDetailLines } from '../../src/checks/domain/detail.js';
 import { parseBootstrap, serverFor } from '../../src/checks/domain/bootstrap.js';
-import { domainCheckSchema, type DomainCheckConfig } from '../../src/checks/domain/schema.js';
+import { normalizeDomain } from '../../src/checks/domain/domain-name.js';
+import { userCacheDir } from '../../src/checks/domain/shared.js';
+import { domainCheckSchema, domainNameSchema, type DomainCheckConfig } from '../../src/checks/domain/schema.js';
 import { zodProblems } from '../../src/config/zod-problems.js';
 import { which } from '../helpers/system.js';
 
@@ -87,6 +89,10 @@ class Registry {
         ],
       });
     }
+    if (path.startsWith('/moved/')) {
+      res.writeHead(301, { location: path.replace('/moved/', '/rdap/') });
+      return void res.end();
+    }
     const m = /^\/(rdap|other)\/domain\/([^/]+)$/.exec(path);
     if (!m) return json(404, {});
     this.rdapRequests++;
@@ -134,6 +140,11 @@ describe('RDAP pieces', () => {
     assert.throws(() => parseBootstrap({ services: [['com']] }, 'file X'), /bootstrap file from file X: services\[0\]: expected \[\[TLDs\], \[URLs\]\]/);
   });
 
+  it('keeps the bootstrap file in the cache dir', () => {
+    assert.equal(userCacheDir({ PORTHOLE_CACHE_DIR: '/tmp/x' }), '/tmp/x');
+    if (process.platform === 'linux') assert.equal(userCacheDir({ XDG_CACHE_HOME: '/var/cache/me' }), '/var/cache/me/porthole');
+  });
+
   it('reads Retry-After as seconds or a date, bounded', () => {
     const now = Date.parse('2026-12-02T10:00:00Z');
     assert.equal(parseRetryAfter('120', now), 120);
@@ -147,11 +158,13 @@ describe('RDAP pieces', () => {
       const p = domainCheckSchema.safeParse(raw);
       return p.success ? [] : zodProblems(p.error.issues, raw).map((x) => `${x.path}: ${x.message}`);
     };
-    assert.deepEqual(problems({ domain: 'bücher.test', domainWarnDays: 14 }), []);
-    assert.match(problems({ domain: 'localhost' }).join(), /^domain: expected a registered domain name/);
-    assert.match(problems({ domain: 'a.test', rdapServer: 'ftp://x/' }).join(), /^rdapServer: expected the base URL of an RDAP server .*not ftp:/);
-    assert.match(problems({ domain: 'a.test', rdapServer: 'https://x/', bootstrapUrl: 'https://y/' }).join(), /^bootstrapUrl: expected either "rdapServer"/);
-    assert.match(problems({ domain: 'a.test', domainWarnDays: -1 }).join(), /^domainWarnDays: /);
+    assert.deepEqual(problems({ domainWarnDays: 14 }), []);
+    assert.match(problems({ rdapServer: 'ftp://x/' }).join(), /^rdapServer: expected the base URL of an RDAP server .*not ftp:/);
+    assert.match(problems({ rdapServer: 'https://x/', bootstrapUrl: 'https://y/' }).join(), /^bootstrapUrl: expected either "rdapServer"/);
+    assert.match(problems({ domainWarnDays: -1 }).join(), /^domainWarnDays: /);
+    assert.equal(domainNameSchema.safeParse('bücher.test').success, true);
+    assert.equal(normalizeDomain('Bücher.Test.'), 'xn--bcher-kva.test');
+    for (const bad of ['localhost', '127.0.0.1', '-a.test', 'a..test']) assert.equal(domainNameSchema.safeParse(bad).success, false, bad);
   });
 });
 
@@ -161,7 +174,7 @@ describe('domain expiry against a local RDAP registry', { skip: which('openssl')
   let clock = Date.now();
   let checker: DomainChecker;
   const opts = { timeoutMs: 5000 };
-  const viaBootstrap = (domain: string, extra: Record<string, unknown> = {}) => config({ domain, bootstrapUrl: `${registry.base}/bootstrap/dns.json`, tlsCa: registry.caFile, ...extra });
+  const viaBootstrap = (extra: Record<string, unknown> = {}) => config({ bootstrapUrl: `${registry.base}/bootstrap/dns.json`, tlsCa: registry.caFile, ...extra });
 
   before(() => registry.start());
   after(() => registry.stop());
@@ -174,7 +187,7 @@ describe('domain expiry against a local RDAP registry', { skip: which('openssl')
   });
 
   it('reports days to expiry, the registrar, the nameservers and the status', async () => {
-    const r = await checker.check(viaBootstrap('ok.test'), opts);
+    const r = await checker.check('ok.test', viaBootstrap(), opts);
     assert.equal(r.outcome, 'open', r.detail);
     assert.equal(r.domain.verdict, 'ok');
     assert.equal(r.domain.daysLeft, 200);
@@ -183,6 +196,7 @@ describe('domain expiry against a local RDAP registry', { skip: which('openssl')
     assert.deepEqual(r.domain.status, ['client transfer prohibited', 'active']);
     assert.equal(r.domain.server, `${registry.base}/rdap/`, 'the https URL of the bootstrap entry');
     assert.ok(r.phases!.tlsMs! > 0);
+    assert.ok(r.connectMs! >= r.phases!.tlsMs!, 'the main figure is the whole RDAP query');
     const lines = domainDetailLines(r);
     assert.match(lines[0]!, /^ok\.test: expires in 200 day\(s\) \(\d{4}-\d\d-\d\dT[\d:.]+Z; warn under 30 days\)$/);
     assert.ok(lines.includes('registrar: Example Registrar, Inc. (IANA 9999)'));
@@ -190,40 +204,40 @@ describe('domain expiry against a local RDAP registry', { skip: which('openssl')
   });
 
   it('warns near expiry, goes down when expired or unknown to the registry', async () => {
-    const soon = await checker.check(viaBootstrap('soon.test'), opts);
+    const soon = await checker.check('soon.test', viaBootstrap(), opts);
     assert.equal(soon.outcome, 'mismatch');
     assert.equal(soon.severity, 'warning');
     assert.equal(soon.domain.verdict, 'expiring');
     assert.match(soon.detail ?? '', /^registration of soon\.test expires in 10 day\(s\) \(.*; warn under 30\)$/);
-    const relaxed = await checker.check(viaBootstrap('soon.test', { domainWarnDays: 7 }), opts);
+    const relaxed = await checker.check('soon.test', viaBootstrap({ domainWarnDays: 7 }), opts);
     assert.equal(relaxed.outcome, 'open');
-    const gone = await checker.check(viaBootstrap('gone.test'), opts);
+    const gone = await checker.check('gone.test', viaBootstrap(), opts);
     assert.equal(gone.outcome, 'mismatch');
     assert.equal(gone.severity, 'critical');
     assert.equal(gone.domain.verdict, 'expired');
     assert.match(gone.detail ?? '', /expired 4 day\(s\) ago/);
-    const missing = await checker.check(viaBootstrap('missing.test'), opts);
+    const missing = await checker.check('missing.test', viaBootstrap(), opts);
     assert.equal(missing.outcome, 'mismatch');
     assert.equal(missing.severity, 'critical');
     assert.equal(missing.domain.verdict, 'not-found');
     assert.match(missing.detail ?? '', /the registry has no domain missing\.test \(HTTP 404 from https:\/\/127\.0\.0\.1:\d+\/rdap\/\)/);
-    const nodate = await checker.check(viaBootstrap('nodate.test'), opts);
+    const nodate = await checker.check('nodate.test', viaBootstrap(), opts);
     assert.equal(nodate.outcome, 'open');
     assert.equal(nodate.domain.verdict, 'no-expiry');
     assert.match(domainDetailLines(nodate)[0]!, /publishes no expiration date/);
   });
 
   it('says clearly when the answer is not JSON or not a domain', async () => {
-    const broken = await checker.check(viaBootstrap('broken.test'), opts);
+    const broken = await checker.check('broken.test', viaBootstrap(), opts);
     assert.equal(broken.outcome, 'error');
     assert.match(broken.detail ?? '', /^RDAP answer from https:\/\/127\.0\.0\.1:\d+\/rdap\/ for broken\.test is not JSON \(/);
-    const entity = await checker.check(viaBootstrap('entity.test'), opts);
+    const entity = await checker.check('entity.test', viaBootstrap(), opts);
     assert.equal(entity.outcome, 'error');
     assert.match(entity.detail ?? '', /expected an RDAP domain object, got objectClassName "entity"/);
   });
 
   it('keeps control characters in RDAP fields off the terminal', async () => {
-    const r = await checker.check(viaBootstrap('hostile.test'), opts);
+    const r = await checker.check('hostile.test', viaBootstrap(), opts);
     assert.equal(r.outcome, 'open', r.detail);
     const all = JSON.stringify(r.domain) + domainDetailLines(r).join('\n');
     assert.ok(!/\\u001b|\\u0007|\u202e|\x1b/.test(all), all);
@@ -232,18 +246,18 @@ describe('domain expiry against a local RDAP registry', { skip: which('openssl')
   });
 
   it('honours 429 Retry-After: the registry is not asked again before it, and says so', async () => {
-    const first = await checker.check(viaBootstrap('ok.test'), opts);
+    const first = await checker.check('ok.test', viaBootstrap(), opts);
     assert.equal(first.domain.verdict, 'ok');
     registry.busy = true;
     const before429 = registry.rdapRequests;
-    const limited = await checker.check(viaBootstrap('ok.test'), opts);
+    const limited = await checker.check('ok.test', viaBootstrap(), opts);
     assert.equal(registry.rdapRequests, before429 + 1);
     assert.equal(limited.outcome, 'open', 'the last answer stands while waiting');
     assert.equal(limited.domain.retryAfter?.seconds, 120);
     assert.equal(limited.domain.answeredAt, first.startedAt);
     assert.match(domainDetailLines(limited).join('\n'), /rate-limited \(HTTP 429\): not asked again before .*; answer from /);
     clock += 60_000;
-    const other = await checker.check(viaBootstrap('soon.test'), opts);
+    const other = await checker.check('soon.test', viaBootstrap(), opts);
     assert.equal(registry.rdapRequests, before429 + 1, 'the same registry is not asked for another domain either');
     assert.equal(other.domain.verdict, 'rate-limited');
     assert.equal(other.severity, 'warning');
@@ -251,7 +265,7 @@ describe('domain expiry against a local RDAP registry', { skip: which('openssl')
     assert.match(other.detail ?? '', /rate-limits \(HTTP 429\): not asked again before \d{4}-/);
     registry.busy = false;
     clock += 61_000;
-    const later = await checker.check(viaBootstrap('soon.test'), opts);
+    const later = await checker.check('soon.test', viaBootstrap(), opts);
     assert.equal(registry.rdapRequests, before429 + 2);
     assert.equal(later.domain.verdict, 'expiring');
     assert.equal(later.domain.retryAfter, undefined);
@@ -259,43 +273,50 @@ describe('domain expiry against a local RDAP registry', { skip: which('openssl')
 
   it('caches the bootstrap file on disk and fetches it at most once a day', async () => {
     const start = registry.bootstrapFetches;
-    const a = await checker.check(viaBootstrap('ok.test'), opts);
+    const a = await checker.check('ok.test', viaBootstrap(), opts);
     assert.equal(a.domain.bootstrap?.fetched, true);
-    const b = await checker.check(viaBootstrap('soon.test'), opts);
+    const b = await checker.check('soon.test', viaBootstrap(), opts);
     assert.equal(b.domain.bootstrap?.fetched, false);
     assert.equal(registry.bootstrapFetches, start + 1);
     const cached = JSON.parse(readFileSync(join(cacheDir, 'rdap-bootstrap-dns.json'), 'utf8')) as { fetchedAt: number; url: string };
     assert.equal(cached.fetchedAt, clock);
     // A new process reads the file on disk instead of fetching.
     const restarted = new DomainChecker(cacheDir, () => clock + 3_600_000);
-    const c = await restarted.check(viaBootstrap('ok.test'), opts);
+    const c = await restarted.check('ok.test', viaBootstrap(), opts);
     assert.equal(c.outcome, 'open');
     assert.equal(registry.bootstrapFetches, start + 1);
     // A day later it is fetched again; when that fails, the old file still answers, and it says so.
     registry.bootstrapBroken = true;
     const dayLater = new DomainChecker(cacheDir, () => clock + DAY + 1000);
-    const d = await dayLater.check(viaBootstrap('ok.test'), opts);
+    const d = await dayLater.check('ok.test', viaBootstrap(), opts);
     assert.equal(registry.bootstrapFetches, start + 2);
     assert.equal(d.outcome, 'open');
     assert.match(d.domain.bootstrap?.stale ?? '', /HTTP 500/);
     assert.match(domainDetailLines(d).join('\n'), /bootstrap file from .* \(refresh failed: bootstrap file from .*: HTTP 500\)/);
-    await dayLater.check(viaBootstrap('soon.test'), opts);
+    await dayLater.check('soon.test', viaBootstrap(), opts);
     assert.equal(registry.bootstrapFetches, start + 2, 'a failed refresh is not retried at once');
   });
 
   it('asks rdapServer directly when given, without the bootstrap file', async () => {
     const start = registry.bootstrapFetches;
-    const r = await checker.check(config({ domain: 'ok.test', rdapServer: `${registry.base}/other`, tlsCa: registry.caFile }), opts);
+    const r = await checker.check('OK.Test.', config({ rdapServer: `${registry.base}/other`, tlsCa: registry.caFile }), opts);
     assert.equal(r.outcome, 'open', r.detail);
     assert.equal(r.domain.server, `${registry.base}/other`);
+    assert.equal(r.domain.domain, 'ok.test', 'asked as a lower-case name without the final dot');
     assert.equal(registry.bootstrapFetches, start);
   });
 
+  it('follows a registry that redirects (RFC 7480)', async () => {
+    const r = await checker.check('soon.test', config({ rdapServer: `${registry.base}/moved/`, tlsCa: registry.caFile }), opts);
+    assert.equal(r.domain.verdict, 'expiring', r.detail);
+    assert.equal(r.domain.daysLeft, 10);
+  });
+
   it('reports a TLD the bootstrap file does not cover, and an untrusted certificate', async () => {
-    const none = await checker.check(viaBootstrap('example.invalid'), opts);
+    const none = await checker.check('example.invalid', viaBootstrap(), opts);
     assert.equal(none.outcome, 'error');
     assert.match(none.detail ?? '', /no RDAP server for \.invalid in the bootstrap file .*; set "rdapServer"/);
-    const untrusted = await new DomainChecker(cacheDir, () => clock).check(config({ domain: 'ok.test', rdapServer: `${registry.base}/rdap/` }), opts);
+    const untrusted = await new DomainChecker(cacheDir, () => clock).check('ok.test', config({ rdapServer: `${registry.base}/rdap/` }), opts);
     assert.equal(untrusted.outcome, 'tls');
   });
 });

@@ -2,14 +2,16 @@ import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { createServer as createTcpServer, type AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { z } from 'zod';
 import { runHttpCheck } from '../../src/checks/http/check.js';
 import { httpDetailLines } from '../../src/checks/http/detail.js';
+import { httpConfigForDisplay } from '../../src/checks/http/display.js';
 import { evaluateJsonCondition, parseJsonCondition, type JsonValue } from '../../src/checks/http/json-condition.js';
 import { httpCheckSchema, type HttpCheckConfig } from '../../src/checks/http/schema.js';
 import { zodProblems } from '../../src/config/zod-problems.js';
-import { freePort } from '../helpers/net.js';
+import { freePort, hasIpv6Loopback } from '../helpers/net.js';
 import { which } from '../helpers/system.js';
 import { TestPki } from '../layers/tls-certs.js';
 
@@ -85,6 +87,10 @@ function routes(req: IncomingMessage, res: ServerResponse): void {
         res.writeHead(302, { location: n > 1 ? `/redirect/${n - 1}` : '/ok' });
         return void res.end();
       }
+      if (url.pathname === '/elsewhere') {
+        res.writeHead(307, { location: url.searchParams.get('to') ?? '/' });
+        return void res.end();
+      }
       if (url.pathname === '/see-other') {
         res.writeHead(303, { location: '/post' });
         return void res.end();
@@ -118,6 +124,15 @@ describe('JSON conditions', () => {
     assert.deepEqual(check('$.status > 3'), { ok: false, found: '$.status is "ok", not a number' });
   });
 
+  it('describes a huge or deeply nested value without walking all of it', () => {
+    const deep = JSON.parse('['.repeat(100_000) + ']'.repeat(100_000)) as JsonValue;
+    const found = evaluateJsonCondition(parseJsonCondition('$ == 1'), deep).found;
+    assert.equal(found, `$ is ${'['.repeat(79)}…`);
+    const wide = { a: 'x'.repeat(1_000_000) } as JsonValue;
+    assert.equal(evaluateJsonCondition(parseJsonCondition('$.a == "y"'), wide).found, `$.a is "${'x'.repeat(78)}…`);
+    assert.equal(evaluateJsonCondition(parseJsonCondition('$.q == 1'), { q: { b: [1, 'two', null] } }).found, '$.q is {"b":[1,"two",null]}');
+  });
+
   it('rejects bad syntax with the column', () => {
     assert.throws(() => parseJsonCondition('status == "ok"'), /path starting with "\$" at column 1/);
     assert.throws(() => parseJsonCondition('$.depth < "x"'), /expected a number after < at column 11/);
@@ -149,6 +164,12 @@ describe('API check config', () => {
     assert.match(issues({ url: 'http://127.0.0.1/', expectStatus: ['2xx', '600'] }).join(), /^expectStatus\[1\]: expected a status/);
     assert.match(issues({ url: 'http://127.0.0.1/', tlsVerify: false }).join(), /^tlsVerify: only applies to an https:\/\/ URL/);
     assert.match(issues({ url: 'http://127.0.0.1/', headers: { Host: 'x' } }).join(), /^headers\.Host: "Host" is set by porthole/);
+    assert.match(issues({ url: 'http://127.0.0.1/', headers: { Accept: 'a', accept: 'b' } }).join(), /^headers\.accept: "accept" is given twice/);
+  });
+
+  it('shows header values only as ${env:NAME} in config show', () => {
+    const shown = httpConfigForDisplay({ url: `http://127.0.0.1/x?key=${SECRET}`, headers: { Authorization: 'Bearer ${env:API_TOKEN}', 'X-Key': SECRET } });
+    assert.deepEqual(shown, { url: 'http://127.0.0.1/x?…', headers: { Authorization: 'Bearer ${env:API_TOKEN}', 'X-Key': '<hidden: write it as ${env:NAME}>' } });
   });
 
   it('never quotes a header value back, even a broken one', () => {
@@ -172,7 +193,7 @@ describe('API checks against a local HTTP server', () => {
     base = `http://127.0.0.1:${await listen(server)}`;
   });
   after(() => server.close());
-  const run = (raw: Record<string, unknown>, timeoutMs = 5000) => runHttpCheck(config(raw), { timeoutMs, env });
+  const run = (raw: Record<string, unknown>, timeoutMs = 5000, slowAfterMs?: number) => runHttpCheck(config(raw), { timeoutMs, env, ...(slowAfterMs !== undefined ? { slowAfterMs } : {}) });
 
   it('passes with status, header, body and JSON conditions, timing each phase', async () => {
     const r = await run({
@@ -230,6 +251,13 @@ describe('API checks against a local HTTP server', () => {
     assert.match(notJson.api.failed!.found, /^the body is not JSON \(/);
   });
 
+  it('resolves ${env:} in the body and hides it if the server echoes it', async () => {
+    const r = await run({ url: `${base}/post`, method: 'POST', body: { user: 'probe', password: '${env:API_TOKEN}' }, expectJson: '$.body contains "nothing like this"', expectStatus: 201 });
+    assert.equal(r.outcome, 'mismatch');
+    assert.match(r.api.excerpt ?? '', /\\"password\\":\\"\[hidden\]\\"/, 'the server got the value, the excerpt hides it');
+    assert.ok(!JSON.stringify(r).includes(SECRET));
+  });
+
   it('sends the method, body and a JSON content type; a 303 becomes a GET', async () => {
     const r = await run({ url: `${base}/post`, method: 'POST', body: { ping: 1 }, expectStatus: 201, expectJson: ['$.body == "{\\"ping\\":1}"', '$.contentType == "application/json"'] });
     assert.equal(r.outcome, 'open', r.detail);
@@ -256,6 +284,37 @@ describe('API checks against a local HTTP server', () => {
     assert.equal(strict.api.failed?.found, 'HTTP 302');
   });
 
+  it('sends the configured headers to the configured origin only', async () => {
+    const other = createServer(routes);
+    const otherBase = `http://127.0.0.1:${await listen(other)}`;
+    try {
+      const headers = { Authorization: 'Bearer ${env:API_TOKEN}' };
+      const same = await run({ url: `${base}/elsewhere?to=${encodeURIComponent('/echo')}`, headers, expectStatus: 500, expectJson: '$.got.authorization exists' });
+      assert.equal(same.outcome, 'open', same.detail);
+      const cross = await run({ url: `${base}/elsewhere?to=${encodeURIComponent(`${otherBase}/echo`)}`, headers, expectStatus: 500, expectJson: '$.got.authorization exists' });
+      assert.equal(cross.outcome, 'mismatch');
+      assert.equal(cross.api.failed?.found, '$.got.authorization is missing');
+      assert.equal(cross.api.finalUrl, `${otherBase}/echo`);
+    } finally {
+      other.close();
+    }
+  });
+
+  it('checks over IPv6 too', async (t) => {
+    if (!(await hasIpv6Loopback())) return t.skip('no ::1 on this machine');
+    const v6 = createServer(routes);
+    await new Promise<void>((resolve) => v6.listen(0, '::1', resolve));
+    try {
+      const r = await run({ url: `http://[::1]:${(v6.address() as AddressInfo).port}/ok`, expectJson: '$.status == "ok"' });
+      assert.equal(r.outcome, 'open', r.detail);
+      assert.equal(r.address, '::1');
+      assert.equal(r.family, 6);
+      assert.match(r.api.url, /^http:\/\/\[::1\]:\d+\/ok$/);
+    } finally {
+      v6.close();
+    }
+  });
+
   it('reads no more than the body cap', async () => {
     const r = await run({ url: `${base}/big`, maxBodyBytes: 4096, expectBody: 'aaaa' });
     assert.equal(r.outcome, 'open', r.detail);
@@ -270,12 +329,15 @@ describe('API checks against a local HTTP server', () => {
   });
 
   it('flags an answer over the response-time limit as slow, and a timeout as such', async () => {
-    const slow = await run({ url: `${base}/slow?ms=300`, maxResponseTime: '100ms' });
+    const slow = await run({ url: `${base}/slow?ms=300` }, 5000, 100);
     assert.equal(slow.outcome, 'open');
     assert.equal(slow.api.slow?.limitMs, 100);
     assert.match(slow.api.slow!.evidence, /^response \d+ms > 100ms$/);
     assert.ok(slow.phases!.firstByteMs! >= 290);
-    const fast = await run({ url: `${base}/ok`, maxResponseTime: '5s' });
+    assert.ok(slow.connectMs! >= slow.phases!.firstByteMs!, 'the main figure is the whole response time');
+    assert.equal(slow.connectMs, slow.phases!.totalMs);
+    assert.match(httpDetailLines(slow).join('\n'), /slow: response \d+ms > 100ms/);
+    const fast = await run({ url: `${base}/ok` }, 5000, 5000);
     assert.equal(fast.api.slow, undefined);
     const late = await run({ url: `${base}/slow?ms=2000` }, 300);
     assert.equal(late.outcome, 'timeout');
@@ -372,6 +434,9 @@ describe('API checks over HTTPS', { skip: which('openssl') ? false : 'needs the 
     const selfSigned = await run({ url: `${self}/ok`, sni: 'localhost' });
     assert.equal(selfSigned.outcome, 'tls');
     assert.match(selfSigned.errno ?? '', /SELF_SIGNED/);
+    const pinned = await run({ url: `${self}/ok`, sni: 'localhost', tlsCa: join(pki.dir, 'self.pem') });
+    assert.equal(pinned.outcome, 'open', `a self-signed certificate given as tlsCa is trusted: ${pinned.detail}`);
+    assert.equal(pinned.tls?.authorized, true);
     const allowed = await run({ url: `${self}/ok`, tlsVerify: false, expectJson: '$.status == "ok"' });
     assert.equal(allowed.outcome, 'open', allowed.detail);
     assert.equal(allowed.tls?.authorized, false);

@@ -72,7 +72,7 @@ describe('porthole status', { skip: distMissing }, () => {
     assert.equal(j.exitCode, 2);
     assert.deepEqual(j.targets.map((t) => t.name), ['svc-a', 'gone'], 'paused targets are not checked');
     const [a, gone] = j.targets;
-    assert.deepEqual(Object.keys(a ?? {}).sort(), ['cause', 'connectMs', 'evidence', 'host', 'lastCheckAt', 'name', 'port', 'since', 'state', 'status']);
+    assert.deepEqual(Object.keys(a ?? {}).sort(), ['cause', 'check', 'connectMs', 'evidence', 'host', 'kind', 'lastCheckAt', 'name', 'port', 'since', 'state', 'status']);
     assert.equal(a?.state, 'UP');
     assert.equal(a?.status, 'OK');
     assert.equal(typeof a?.connectMs, 'number');

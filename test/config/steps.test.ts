@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { targetToConfig } from '../../src/config/display.js';
+import { configForDisplay, targetToConfig } from '../../src/config/display.js';
 import { loadConfigText } from '../../src/config/load.js';
 import { ConfigError } from '../../src/config/problems.js';
 
 /** The config's second target carries the steps, so paths say targets[1]. */
 const config = (target: object) => JSON.stringify({ targets: [{ name: 'first', host: '127.0.0.1', port: 80 }, { name: 'irc', host: '127.0.0.1', port: 6667, ...target }] });
 
-function problems(target: object): string[] {
+function problems(target: object, env: NodeJS.ProcessEnv = {}): string[] {
   try {
-    loadConfigText('test.json', config(target), {});
+    loadConfigText('test.json', config(target), env);
   } catch (e) {
     if (e instanceof ConfigError) return e.problems.map((p) => `${p.path}: ${p.message}`);
     throw e;
@@ -31,7 +31,7 @@ describe('conversation steps in the config', () => {
     const p = problems({ steps: [{ expect: 'PING :(\\S+' }, { send: 'a\\q' }, { send: 'x ${' }] });
     assert.ok(p.some((x) => /^targets\[1\]\.steps\[0\]\.expect: not a valid regular expression: .*Unterminated group/.test(x)), p.join('\n'));
     assert.ok(p.some((x) => x.startsWith('targets[1].steps[1].send: unknown escape "\\q"')), p.join('\n'));
-    assert.ok(p.some((x) => x.startsWith('targets[1].steps[2].send: "${" at position 3 must be ${number} or ${name}')), p.join('\n'));
+    assert.ok(p.some((x) => x.startsWith('targets[1].steps[2].send: "${" at position 3 must be ${number}, ${name}')), p.join('\n'));
   });
 
   it('rejects a capture no earlier expect defines', () => {
@@ -56,9 +56,31 @@ describe('conversation steps in the config', () => {
     for (const key of ['send', 'expect', 'check']) assert.ok(p.some((x) => x.startsWith(`targets[1].${key}: cannot be combined with "steps"`)), p.join('\n'));
   });
 
+  it('one TLS upgrade: not after "tls": true, not twice', () => {
+    assert.match(problems({ tls: true, steps: [{ starttls: true }] })[0]!, /^targets\[1\]\.steps\[0\]\.starttls: the connection is already TLS here \("tls": true\)/);
+    assert.match(problems({ steps: [{ starttls: true }, { send: 'x' }, { starttls: true }] })[0]!, /^targets\[1\]\.steps\[2\]\.starttls: the connection is already TLS here \(the starttls at steps\[0\]\)/);
+  });
+
   it('a starttls step lets the TLS options apply', () => {
     const cfg = loadConfigText('ok.json', config({ steps: [{ send: 'STARTTLS\r\n' }, { starttls: true }], tlsVerify: false, sni: 'irc.test', certWarnDays: 7 }), {});
     assert.equal(cfg.targets[1]!.probe?.tlsVerify, false);
     assert.match(problems({ steps: [{ send: 'x' }], sni: 'irc.test' })[0]!, /^targets\[1\]\.sni: only applies with/);
+  });
+});
+
+describe('${env:} in what a check sends', () => {
+  const env = { H3_REDIS_PASSWORD: 'pa55-w0rd-xyz' };
+  it('stays a reference in the target: config show and the saved console targets never hold the value', () => {
+    const steps = [{ send: 'AUTH ${env:H3_REDIS_PASSWORD}\r\n' }, { expect: '^\\+OK' }];
+    const cfg = loadConfigText('ok.json', JSON.stringify({ targets: [{ name: 'r', host: '127.0.0.1', port: 6379, steps }, { name: 's', host: '127.0.0.1', port: 6380, send: 'AUTH ${env:H3_REDIS_PASSWORD}\r\n', expect: '+OK' }] }), env);
+    assert.deepEqual(cfg.targets[0]!.probe?.steps, steps);
+    assert.equal(cfg.targets[1]!.probe?.send, 'AUTH ${env:H3_REDIS_PASSWORD}\r\n');
+    const shown = JSON.stringify(configForDisplay(cfg.defaults, cfg.targets, cfg.raw));
+    assert.ok(!shown.includes(env.H3_REDIS_PASSWORD), shown);
+    assert.ok(shown.includes('AUTH ${env:H3_REDIS_PASSWORD}'), shown);
+  });
+
+  it('an unset variable is still a load error at the path that uses it', () => {
+    assert.deepEqual(problems({ steps: [{ expect: '^220' }, { send: 'AUTH ${env:H3_UNSET_VAR}\r\n' }] }), ['targets[1].steps[1].send: environment variable H3_UNSET_VAR is not set (used as ${env:H3_UNSET_VAR})']);
   });
 });

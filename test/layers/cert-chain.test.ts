@@ -44,6 +44,11 @@ describe('certificate expiry over the chain the server presents', { skip }, () =
     const long = pki.intermediate('int-long', 'porthole long intermediate', 1, 365);
     const leaf5 = pki.leaf('leaf-5', 'localhost', 1, 5, false, long);
     await serveTls('long', { key: leaf5.key, cert: leaf5.cert + long.cert });
+    // root → upper intermediate (10 days) → lower intermediate (300 days) → leaf (90 days): the walk goes past the first intermediate.
+    const upper = pki.intermediate('int-upper', 'porthole upper intermediate', 1, 10);
+    const lower = pki.intermediate('int-lower', 'porthole lower intermediate', 1, 300, upper);
+    const leafDeep = pki.leaf('leaf-deep', 'localhost', 1, 90, false, lower);
+    await serveTls('deep', { key: leafDeep.key, cert: leafDeep.cert + lower.cert + upper.cert });
     // The intermediate left out by the server: the chain does not verify.
     await serveTls('missing', leaf);
   });
@@ -69,6 +74,15 @@ describe('certificate expiry over the chain the server presents', { skip }, () =
     assert.equal(tls.chain?.[2]?.subject, 'CN=porthole test CA');
     assert.equal(r.warning?.cause, 'cert');
     assert.match(r.warning?.evidence ?? '', /^intermediate CN=porthole short intermediate expires in [12]d \(leaf in (88|89|90)d\) \(.+ GMT; warn under 14 days\)$/);
+  });
+
+  it('walks every intermediate up to the root: the upper one of two lapses first', async () => {
+    const r = await check('deep');
+    assert.equal(r.outcome, 'open', r.detail);
+    assert.deepEqual(r.tls?.chain?.map((c) => `${c.role} ${c.subject}`), ['leaf CN=localhost', 'intermediate CN=porthole lower intermediate', 'intermediate CN=porthole upper intermediate', 'root CN=porthole test CA']);
+    assert.equal(r.tls?.earliest?.subject, 'CN=porthole upper intermediate');
+    assert.ok(r.tls!.earliest!.daysToExpiry >= 9 && r.tls!.earliest!.daysToExpiry <= 10);
+    assert.match(r.warning?.evidence ?? '', /^intermediate CN=porthole upper intermediate expires in (9|10)d \(leaf in (88|89|90)d\)/);
   });
 
   it('when the leaf lapses first it speaks, as before', async () => {
@@ -122,7 +136,7 @@ describe('certificate expiry over the chain the server presents', { skip }, () =
       }, 15_000);
       assert.match(whyText(v, 60), /^intermediate expires in [12]d$/);
       const tlsLine = layerLines(v.lastResult!).find((l) => l.startsWith('tls:'))!;
-      assert.match(tlsLine, /expires in (88|89|90) days · intermediate CN=porthole short intermediate expires in [12]d \(leaf in (88|89|90)d\)$/);
+      assert.match(tlsLine, /expires in (88|89|90) days · intermediate CN=porthole short intermediate expires in [12]d$/);
       const plugin = pluginLine(v, {});
       assert.equal(plugin.status, 'WARNING');
       assert.match(plugin.line, /^TCP WARNING - intermediate CN=porthole short intermediate expires in [12]d \(leaf in (88|89|90)d\) /);

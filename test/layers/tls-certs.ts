@@ -36,13 +36,13 @@ export class TestPki {
     return { key: readFileSync(key, 'utf8'), cert: readFileSync(crt, 'utf8') };
   }
 
-  /** An intermediate CA signed by the root, valid from `notBefore` days ago to `notAfter` days from now. */
-  intermediate(label: string, cn: string, notBeforeDays: number, notAfterDays: number): Issuer & { cert: string } {
+  /** An intermediate CA signed by the root (or by `issuer`), valid from `notBefore` days ago to `notAfter` days from now. */
+  intermediate(label: string, cn: string, notBeforeDays: number, notAfterDays: number, issuer?: Issuer): Issuer & { cert: string } {
     const keyFile = join(this.dir, `${label}.key`);
     const csr = join(this.dir, `${label}.csr`);
     const certFile = join(this.dir, `${label}.pem`);
     this.openssl(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyFile, '-out', csr, '-subj', `/CN=${cn}`]);
-    this.sign(csr, certFile, { certFile: this.caFile, keyFile: join(this.dir, 'ca.key') }, notBeforeDays, notAfterDays, 'basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign');
+    this.sign(csr, certFile, issuer ?? { certFile: this.caFile, keyFile: join(this.dir, 'ca.key') }, notBeforeDays, notAfterDays, 'basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign');
     return { keyFile, certFile, cert: readFileSync(certFile, 'utf8') };
   }
 

@@ -1,6 +1,6 @@
 import type { Target } from '../../src/config/target.js';
-import type { Incident, MonitorState, State, StateCounts, TargetView } from '../../src/engine/types.js';
-import type { Feed } from '../../src/feed/feed.js';
+import type { EngineEvent, Incident, MonitorState, State, StateCounts, TargetView } from '../../src/engine/types.js';
+import type { Feed, FeedListener } from '../../src/feed/feed.js';
 import { countStates } from '../../src/ui/model/summary.js';
 import type { ProbeResult } from '../../src/probe/types.js';
 import type { ConsoleCommands } from '../../src/ui/commands.js';
@@ -68,14 +68,29 @@ export class FakeSource implements Feed {
   stateCounts(): StateCounts {
     return countStates(this.views);
   }
-  subscribe(): () => void {
-    return () => {};
+  private readonly listeners = new Set<FeedListener>();
+  subscribe(listener: FeedListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
+  /** Tells subscribers, as the engine does (the console wakes on events). */
+  emit(event: EngineEvent): void {
+    this.version++;
+    for (const l of this.listeners) l(event);
+  }
+  /** New views, announced as a state change when a state differs, else as a result. */
   set(views: TargetView[]): void {
     const states = (vs: readonly TargetView[]) => vs.map((v) => `${v.target.id}=${v.monitor.state}`).join();
-    if (states(views) !== states(this.views)) this.stateVersion++;
+    const stateChanged = states(views) !== states(this.views);
+    if (stateChanged) this.stateVersion++;
     this.views = views;
-    this.version++;
+    const first = views[0];
+    if (!first) this.emit({ type: 'targets', at: NOW });
+    else if (stateChanged) this.emit({ type: 'state', targetId: first.target.id, from: 'UP', to: first.monitor.state, at: NOW });
+    else {
+      const result: ProbeResult = first.lastResult ?? { outcome: 'open', startedAt: NOW, dnsMs: 0, connectMs: 1, totalMs: 1 };
+      this.emit({ type: 'result', targetId: first.target.id, result, state: first.monitor.state, at: NOW });
+    }
   }
 }
 

@@ -4,7 +4,7 @@
 // processes (this file, re-run with INK_PATCH_CHILD set) because the hook must be registered before
 // Ink is first imported, and stock Ink must load without it.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,7 +12,8 @@ import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import { describe, it } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { load } from '../../src/ui/ink-patch/hook.js';
+import { load, loadSync } from '../../src/ui/ink-patch/hook.js';
+import { inkPatchReport } from '../../src/ui/ink-patch/status.js';
 import { type InkFile, NARROW_CLASS, patchInkSource } from '../../src/ui/ink-patch/patch.js';
 import { registerInkPatch } from '../../src/ui/ink-patch/register.js';
 import { waitFor } from '../helpers/net.js';
@@ -189,6 +190,36 @@ if (CHILD) {
       const wrap = readFileSync(join(INK_BUILD, 'wrap-text.js'), 'utf8');
       assert.equal(patchInkSource('wrap-text', `${wrap}\nconst cache = {};`), undefined);
       for (const file of FILES) assert.equal(patchInkSource(file, ''), undefined);
+    });
+
+    it('the in-thread hook (module.registerHooks) patches exactly as the hooks-thread one', async () => {
+      for (const file of ['output.js', 'log-update.js', 'measure-text.js']) {
+        const path = join(INK_BUILD, file);
+        const source = readFileSync(path, 'utf8');
+        const viaThread = await load(pathToFileURL(path).href, {}, async () => ({ format: 'module', source }));
+        const inThread = loadSync(pathToFileURL(path).href, {}, () => ({ format: 'module', source }));
+        assert.notEqual(inThread.source, source, `${file} patched`);
+        assert.equal(inThread.source, viaThread.source);
+      }
+    });
+
+    it('--version --verbose reports every patched file of this install as patched, and the patch off under PORTHOLE_STOCK_INK=1', () => {
+      const report = inkPatchReport();
+      assert.deepEqual(
+        report.map((r) => `${r.package} ${r.version} ${r.file} ${r.status}`),
+        [
+          ...['measure-text', 'wrap-text', 'output', 'render-node-to-output', 'log-update'].map((f) => `ink 6.8.0 build/${f}.js patched`),
+          'string-width 8.3.0 index.js patched',
+          '@alcalzone/ansi-tokenize 0.2.5 build/tokenize.js patched',
+          '@alcalzone/ansi-tokenize 0.2.5 build/styledChars.js patched',
+        ],
+      );
+      const out = execFileSync(process.execPath, [join(ROOT, 'dist/cli/main.js'), '--version', '--verbose'], { encoding: 'utf8', env: { ...process.env, PORTHOLE_STOCK_INK: '' } });
+      assert.match(out, /^porthole \d+\.\d+\.\d+\n/);
+      assert.match(out, /ink patch: applied through module\.(register|registerHooks) /);
+      assert.equal(out.match(/ patched$/gm)?.length, 8, out);
+      const stock = execFileSync(process.execPath, [join(ROOT, 'dist/cli/main.js'), '--version', '--verbose'], { encoding: 'utf8', env: { ...process.env, PORTHOLE_STOCK_INK: '1' } });
+      assert.match(stock, /ink patch: off \(PORTHOLE_STOCK_INK=1\)/);
     });
 
     it('hook leaves other ink versions and other files untouched', async () => {

@@ -56,6 +56,31 @@ describe('useEngineSnapshot pacing', () => {
     const base = seen.length;
     clock += 10;
     feed.version++;
+    source.emit({ type: 'incident', phase: 'opened', incident: { id: 'web#1', targetId: 'web', from: 'UP', to: 'DOWN', cause: 'refused', evidence: 'ECONNREFUSED', started: clock, ended: null, durationMs: null } });
     await waitFor(() => seen.length > base, 'the incident frame');
+  });
+
+  it('sleeps while nothing changes and no shown duration moves: no frame, no snapshot taken', async () => {
+    let clock = NOW;
+    // Up for two hours: "since" shows minutes, so the next tick is up to a minute away.
+    const source = new FakeSource([view('web', 'UP', { monitor: { since: NOW - 2 * 3_600_000 - 30_000 } })]);
+    const feed = new FakeFeed();
+    let taken = 0;
+    const snapshot = source.snapshot.bind(source);
+    source.snapshot = () => {
+      taken++;
+      return snapshot();
+    };
+    const seen: number[] = [];
+    render(<Probe source={source} feed={feed} now={() => clock} seen={seen} />);
+    await settle();
+    const base = seen.length;
+    const takenBase = taken;
+    await new Promise((r) => setTimeout(r, 1300));
+    assert.equal(seen.length, base, 'no frame');
+    assert.equal(taken, takenBase, 'the feed was not even read');
+    clock += 31_000;
+    source.emit({ type: 'trend', targetId: 'web', phase: 'rising', recentMs: 5, baselineMs: 1, at: clock });
+    await waitFor(() => seen.length > base, 'a frame once something happened');
   });
 });

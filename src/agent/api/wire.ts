@@ -26,7 +26,8 @@ export interface AgentInfo {
 }
 
 /** A view as sent: the trend's long record stays on the agent (the console only shows whether it is rising). */
-export interface WireView extends Omit<TargetView, 'monitor'> {
+export interface WireView extends Omit<TargetView, 'monitor' | 'recent'> {
+  recent: (number | null)[];
   monitor: Omit<MonitorState, 'trend'> & { trend: Pick<MonitorState['trend'], 'rising' | 'baselineMs'> };
 }
 
@@ -71,7 +72,7 @@ export type StreamEvent =
 /** `newSamples`: send only that many of the newest samples (undefined: all of them). */
 export function toWireView(v: TargetView, newSamples?: number): WireView {
   const { trend, ...monitor } = v.monitor;
-  const recent = newSamples === undefined ? v.recent : newSamples === 0 ? [] : v.recent.slice(-newSamples);
+  const recent = newSamples === undefined ? v.recent.slice() : newSamples === 0 ? [] : v.recent.slice(-newSamples);
   return { ...v, recent, monitor: { ...monitor, trend: { rising: trend.rising, ...(trend.baselineMs !== undefined ? { baselineMs: trend.baselineMs } : {}) } } };
 }
 

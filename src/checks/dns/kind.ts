@@ -26,5 +26,10 @@ export const dnsKind: CheckKind = {
   pluginWhere: (t) => `for ${sanitize(dnsKind.describe(t).slice(4))}`,
   okNote: (r) => (r.dns ? `${r.dns.answers.length} ${r.dns.answers.length === 1 ? 'answer' : 'answers'}: ${r.dns.answers.slice(0, 3).map((a) => sanitize(a, 60)).join(', ')}` : ''),
   toConfig: (t) => (t.dns ? { dns: { query: t.dns.query, ...(t.dns.type !== 'A' ? { type: t.dns.type } : {}), ...(t.dns.expect ? { expect: t.dns.expect } : {}) } } : {}),
+  formFields: [
+    { key: 'query', label: 'query', hint: 'the name to look up', type: 'text' },
+    { key: 'type', label: 'type', hint: 'A, AAAA, MX, TXT, CNAME, NS or SOA (default A)', type: 'text' },
+    { key: 'expect', label: 'expect', hint: 'answers that must come back, comma-separated (empty = any)', type: 'list' },
+  ],
   series: [{ name: 'probe_dns_answer_rrs', help: 'Returns number of entries in the answer resource record list; dns targets only', value: (r) => r.dns?.answers.length }],
 };

@@ -6,5 +6,7 @@ export function normalizeDomain(name: string): string | undefined {
   if (!ascii || ascii.length > 253) return undefined;
   const labels = ascii.toLowerCase().split('.');
   if (labels.length < 2 || !labels.every((l) => /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(l))) return undefined;
+  // No TLD is all digits: that is an IPv4 address.
+  if (/^\d+$/.test(labels.at(-1)!)) return undefined;
   return labels.join('.');
 }

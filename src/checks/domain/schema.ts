@@ -17,10 +17,13 @@ const httpUrl = (what: string) =>
     else if (u.username || u.password || u.search || u.hash) ctx.addIssue({ code: 'custom', message: `expected ${what} without user:password, query or fragment` });
   });
 
+/** The name a domain target watches (the target's host): a registered name, not an address. */
+export const domainNameSchema = z.string({ error: 'expected a registered domain name such as "example.com"' }).superRefine((s, ctx) => {
+  if (!normalizeDomain(s)) ctx.addIssue({ code: 'custom', message: 'expected a registered domain name such as "example.com" (at least two labels of letters, digits and -)' });
+});
+
+/** The settings of a domain target; the name itself is the target's host. */
 export const domainCheckShape = {
-  domain: z.string({ error: 'expected a registered domain name such as "example.com"' }).superRefine((s, ctx) => {
-    if (!normalizeDomain(s)) ctx.addIssue({ code: 'custom', message: 'expected a registered domain name such as "example.com" (at least two labels of letters, digits and -)' });
-  }),
   domainWarnDays: z.number({ error: 'expected a number of days from 0 to 3650' }).int().min(0).max(3650).optional(),
   rdapServer: httpUrl('the base URL of an RDAP server (ending before "domain/")').optional(),
   bootstrapUrl: httpUrl(`the URL of an RDAP bootstrap file for DNS (default ${DEFAULT_BOOTSTRAP_URL})`).optional(),

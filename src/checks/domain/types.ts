@@ -32,6 +32,7 @@ export interface DomainInfo {
 /**
  * A ProbeResult for a domain: outcome open (fine, or no date published), mismatch with severity
  * warning (expiring, rate-limited) or critical (expired, not found), or the network's own outcome.
+ * connectMs is the kind's main figure: the RDAP query's time (null when no answer came).
  */
 export interface DomainCheckResult extends ProbeResult {
   domain: DomainInfo;

@@ -1,18 +1,17 @@
-import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
-import { rootCertificates } from 'node:tls';
 import { sanitize } from '../../text/sanitize.js';
 import type { Outcome, Phases } from '../../probe/types.js';
 import { compileConditions, describeStatusRanges, statusAccepted, type ResponseConditions } from './conditions.js';
 import { DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_REDIRECTS } from './defaults.js';
 import { exchange, ExchangeError, type ExchangeResult } from './exchange.js';
+import { nextHop, type Hop } from './redirects.js';
 import { evaluateJsonCondition, type JsonValue } from './json-condition.js';
 import type { HttpCheckConfig } from './schema.js';
+import { trustedCas } from './trusted-cas.js';
 import { displayUrl, Redactor, resolveEnvRefs } from './secrets.js';
 import type { ApiInfo, FailedCondition, HttpCheckResult } from './types.js';
 
 const EXCERPT_CHARS = 160;
-const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
 export interface HttpCheckOptions {
   timeoutMs: number;
@@ -20,6 +19,8 @@ export interface HttpCheckOptions {
   family?: 0 | 4 | 6;
   /** Where `${env:NAME}` left in the URL or a header value is resolved (default process.env). */
   env?: NodeJS.ProcessEnv;
+  /** The response-time limit (the target's slowAfter): a slower answer is marked `slow`. */
+  slowAfterMs?: number;
 }
 
 // Conditions are compiled once per config object (the config is parsed once at load).
@@ -33,20 +34,12 @@ function conditionsOf(c: HttpCheckConfig): ResponseConditions {
   return r;
 }
 
-const caCache = new Map<string, string[]>();
-function trustedCas(path: string): string[] {
-  let cas = caCache.get(path);
-  if (!cas) {
-    cas = [...rootCertificates, readFileSync(path, 'utf8')];
-    caCache.set(path, cas);
-  }
-  return cas;
-}
-
-function requestBody(body: HttpCheckConfig['body']): { bytes?: Buffer; json: boolean } {
+/** The body to send, `${env:NAME}` resolved in it (in every string of a JSON body) by `resolve`. */
+function requestBody(body: HttpCheckConfig['body'], resolve: (s: string) => string): { bytes?: Buffer; json: boolean } {
   if (body === undefined) return { json: false };
-  if (typeof body === 'string') return { bytes: Buffer.from(body, 'utf8'), json: false };
-  return { bytes: Buffer.from(JSON.stringify(body), 'utf8'), json: true };
+  if (typeof body === 'string') return { bytes: Buffer.from(resolve(body), 'utf8'), json: false };
+  const text = JSON.stringify(body, (_key, v: unknown) => (typeof v === 'string' ? resolve(v) : v));
+  return { bytes: Buffer.from(text, 'utf8'), json: true };
 }
 
 function headerText(v: string | string[] | undefined): string | undefined {
@@ -117,9 +110,11 @@ export async function runHttpCheck(config: HttpCheckConfig, opts: HttpCheckOptio
     // Every request header value counts as a secret: a server that echoes them must not show them.
     secrets.push(v);
   }
+  // A value resolved from ${env:} in the body is a secret too (a login form's password).
+  const body = requestBody(config.body, resolve);
+  const urlText = resolve(config.url);
   const redactor = new Redactor(secrets);
   const clean = (s: string, max?: number) => sanitize(redactor.hide(s), max);
-  const urlText = resolve(config.url);
   let parsedUrl: URL | undefined;
   try {
     parsedUrl = new URL(urlText);
@@ -139,11 +134,10 @@ export async function runHttpCheck(config: HttpCheckConfig, opts: HttpCheckOptio
     api,
   });
 
-  if (missing.length > 0) return finish('error', { detail: `environment variable ${missing[0]} is not set (used in the URL or a header)` });
+  if (missing.length > 0) return finish('error', { detail: `environment variable ${missing[0]} is not set (used in the URL, a header or the body)` });
   if (!parsedUrl) return finish('error', { detail: 'the URL is not valid once ${env:} is resolved' });
   const firstUrl = parsedUrl;
 
-  const body = requestBody(config.body);
   if (body.json && headers['content-type'] === undefined) headers['content-type'] = 'application/json';
   if (headers['user-agent'] === undefined) headers['user-agent'] = 'porthole';
   if (headers['accept-encoding'] === undefined) headers['accept-encoding'] = 'identity';
@@ -157,19 +151,14 @@ export async function runHttpCheck(config: HttpCheckConfig, opts: HttpCheckOptio
     }
   }
 
-  let url = firstUrl;
-  let hopMethod = method;
-  let hopBody = body.bytes;
-  let hopHeaders = headers;
+  const plainHeaders = { 'user-agent': headers['user-agent']!, 'accept-encoding': headers['accept-encoding']! };
+  let hop: Hop = { url: firstUrl, method, headers, ...(body.bytes ? { body: body.bytes } : {}) };
   let r: ExchangeResult;
   for (;;) {
-    const servername = config.sni ?? (isIP(url.hostname.replace(/^\[(.*)\]$/, '$1')) ? undefined : url.hostname);
+    const servername = config.sni ?? (isIP(hop.url.hostname.replace(/^\[(.*)\]$/, '$1')) ? undefined : hop.url.hostname);
     try {
       r = await exchange({
-        url,
-        method: hopMethod,
-        headers: hopHeaders,
-        ...(hopBody ? { body: hopBody } : {}),
+        ...hop,
         family: opts.family ?? 0,
         deadline,
         tls: { verify: config.tlsVerify !== false, ...(ca ? { ca } : {}), ...(servername ? { servername } : {}) },
@@ -182,41 +171,26 @@ export async function runHttpCheck(config: HttpCheckConfig, opts: HttpCheckOptio
         ...(err.address ? { address: err.address } : {}),
         ...(err.family ? { family: err.family } : {}),
         dnsMs: t.dnsMs,
-        connectMs: t.connectMs,
         phases: { dnsMs: t.dnsMs, connectMs: t.connectMs, tlsMs: t.tlsMs, firstByteMs: t.firstByteMs, totalMs: performance.now() - t0 },
         ...(err.errno ? { errno: err.errno } : {}),
         ...(err.tls ? { tls: err.tls } : {}),
-        detail: `${method} ${displayUrl(url)}: ${err.message}`,
+        detail: `${hop.method} ${displayUrl(hop.url)}: ${err.message}`,
       });
     }
-    const location = headerText(r.headers.location);
-    if (!follow || !REDIRECT_STATUSES.has(r.status) || location === undefined) break;
-    let next: URL;
-    try {
-      next = new URL(location, url);
-    } catch {
+    const next = follow ? nextHop(hop, r.status, headerText(r.headers.location), firstUrl.origin, plainHeaders) : undefined;
+    if (!next) break;
+    const severity = config.mismatch ?? 'critical';
+    if ('refused' in next) {
       api.status = r.status;
-      return finish('mismatch', { ...hopFields(r, t0), detail: `HTTP ${r.status} redirects to an invalid Location`, severity: config.mismatch ?? 'critical' });
+      return finish('mismatch', { ...hopFields(r, performance.now() - t0), detail: next.refused, severity });
     }
-    api.redirects.push({ status: r.status, location: clean(displayUrl(next), 120) });
-    if (next.protocol !== 'http:' && next.protocol !== 'https:') {
-      api.status = r.status;
-      return finish('mismatch', { ...hopFields(r, t0), detail: `HTTP ${r.status} redirects to ${next.protocol} (only http and https are followed)`, severity: config.mismatch ?? 'critical' });
-    }
+    api.redirects.push({ status: r.status, location: clean(displayUrl(next.hop.url), 120) });
     if (api.redirects.length > maxRedirects) {
       api.status = r.status;
       api.failed = { condition: `at most ${maxRedirects} redirect(s)`, found: `redirect number ${api.redirects.length} to ${api.redirects.at(-1)!.location}` };
-      return finish('mismatch', { ...hopFields(r, t0), detail: `more than ${maxRedirects} redirect(s)`, severity: config.mismatch ?? 'critical' });
+      return finish('mismatch', { ...hopFields(r, performance.now() - t0), detail: `more than ${maxRedirects} redirect(s)`, severity });
     }
-    // As browsers and curl do: 303 (and 301/302 after a POST) become a GET without a body.
-    if (r.status === 303 || ((r.status === 301 || r.status === 302) && hopMethod === 'POST')) {
-      hopMethod = hopMethod === 'HEAD' ? 'HEAD' : 'GET';
-      hopBody = undefined;
-      hopHeaders = Object.fromEntries(Object.entries(hopHeaders).filter(([k]) => k !== 'content-type'));
-    }
-    // Configured headers (credentials) go to the configured origin only.
-    if (next.origin !== firstUrl.origin) hopHeaders = { 'user-agent': headers['user-agent']!, 'accept-encoding': headers['accept-encoding']! };
-    url = next;
+    hop = next.hop;
   }
 
   const totalMs = performance.now() - t0;
@@ -227,28 +201,30 @@ export async function runHttpCheck(config: HttpCheckConfig, opts: HttpCheckOptio
   api.bytes = r.body.length;
   api.truncated = r.truncated;
   api.responseMs = totalMs;
-  if (url !== firstUrl) api.finalUrl = clean(displayUrl(url));
+  if (hop.url !== firstUrl) api.finalUrl = clean(displayUrl(hop.url));
   let text: string | undefined;
   const bodyText = () => (text ??= r.body.toString('utf8'));
-  const failed = judge(conditions, r, hopMethod, bodyText);
-  if (config.maxResponseTime !== undefined && totalMs > config.maxResponseTime) {
-    api.slow = { limitMs: config.maxResponseTime, evidence: `response ${totalMs.toFixed(0)}ms > ${config.maxResponseTime}ms` };
+  const failed = judge(conditions, r, hop.method, bodyText);
+  if (opts.slowAfterMs !== undefined && totalMs > opts.slowAfterMs) {
+    api.slow = { limitMs: opts.slowAfterMs, evidence: `response ${totalMs.toFixed(0)}ms > ${opts.slowAfterMs}ms` };
   }
   if (failed) {
     api.failed = { condition: clean(failed.condition, 120), found: clean(failed.found, 160) };
     if (r.body.length > 0) api.excerpt = clean(bodyText().slice(0, EXCERPT_CHARS * 4), EXCERPT_CHARS);
-    return finish('mismatch', { ...hopFields(r, t0), detail: `${failed.condition} failed: ${failed.found}`, severity: config.mismatch ?? 'critical' });
+    return finish('mismatch', { ...hopFields(r, totalMs), detail: `${failed.condition} failed: ${failed.found}`, severity: config.mismatch ?? 'critical' });
   }
-  return finish('open', hopFields(r, t0));
+  return finish('open', hopFields(r, totalMs));
 }
 
-function hopFields(r: ExchangeResult, t0: number): Partial<HttpCheckResult> {
+/** The answer's network facts; connectMs is the kind's main figure, the response time (every hop). */
+function hopFields(r: ExchangeResult, totalMs: number): Partial<HttpCheckResult> {
   return {
     address: r.address,
     family: r.family,
     dnsMs: r.dnsMs,
-    connectMs: r.connectMs,
-    phases: { dnsMs: r.dnsMs, connectMs: r.connectMs, tlsMs: r.tlsMs, firstByteMs: r.firstByteMs, totalMs: performance.now() - t0 },
+    connectMs: totalMs,
+    totalMs,
+    phases: { dnsMs: r.dnsMs, connectMs: r.connectMs, tlsMs: r.tlsMs, firstByteMs: r.firstByteMs, totalMs },
     ...(r.tls ? { tls: r.tls } : {}),
   };
 }

@@ -221,10 +221,33 @@ function jsonEqual(a: JsonValue, b: JsonValue): boolean {
   return false;
 }
 
-/** A value as evidence: JSON, cut short (the caller sanitizes it for the terminal). */
+/**
+ * A value as evidence: JSON, cut short (the caller sanitizes it for the terminal). Written piece by
+ * piece and stopped at `max`, so a huge or deeply nested answer costs no more than a short one
+ * (JSON.stringify would walk it all, and overflow the stack on deep nesting).
+ */
 export function describeJson(v: JsonValue, max = 80): string {
-  const s = JSON.stringify(v) ?? 'undefined';
-  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
+  let out = '';
+  const put = (piece: string): boolean => {
+    out += piece;
+    return out.length <= max;
+  };
+  const write = (x: JsonValue): boolean => {
+    if (x === null || typeof x !== 'object') return put(JSON.stringify(x));
+    if (Array.isArray(x)) {
+      if (!put('[')) return false;
+      for (let i = 0; i < x.length; i++) if ((i > 0 && !put(',')) || !write(x[i]!)) return false;
+      return put(']');
+    }
+    if (!put('{')) return false;
+    let first = true;
+    for (const k of Object.keys(x)) {
+      if ((!first && !put(',')) || !put(`${JSON.stringify(k)}:`) || !write(x[k]!)) return false;
+      first = false;
+    }
+    return put('}');
+  };
+  return write(v) ? out : `${out.slice(0, max - 1)}…`;
 }
 
 export interface ConditionVerdict {

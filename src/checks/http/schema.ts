@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { durationSchema } from '../../config/duration-schema.js';
 import { parseStatusSpec } from './conditions.js';
 import { MAX_BODY_BYTES_LIMIT } from './defaults.js';
 import { ConditionSyntaxError, parseJsonCondition } from './json-condition.js';
@@ -38,7 +37,10 @@ const headerValue = z
 const headersSchema = z
   .record(z.string(), headerValue, { error: 'expected an object of header names and values, e.g. {"Authorization": "Bearer ${env:API_TOKEN}"}' })
   .superRefine((h, ctx) => {
+    const seen = new Set<string>();
     for (const name of Object.keys(h)) {
+      if (seen.has(name.toLowerCase())) ctx.addIssue({ code: 'custom', path: [name], message: `"${name}" is given twice (header names are not case-sensitive)` });
+      seen.add(name.toLowerCase());
       if (!HEADER_NAME.test(name)) ctx.addIssue({ code: 'custom', path: [name], message: 'expected a header name (letters, digits and -)' });
       else if (RESERVED_HEADERS.has(name.toLowerCase())) ctx.addIssue({ code: 'custom', path: [name], message: `"${name}" is set by porthole itself and cannot be configured` });
     }
@@ -86,7 +88,6 @@ export const httpCheckShape = {
   expectBody: z.string({ error: 'expected the text the body must contain' }).min(1).max(1000).optional(),
   expectBodyRegex: regexString('a regular expression the body must match').optional(),
   expectJson: z.union([jsonCondition, z.array(jsonCondition).min(1).max(50)], { error: 'expected a JSON condition or a list of them, such as ["$.status == \\"ok\\"", "$.items.length > 0"]' }).optional(),
-  maxResponseTime: durationSchema(1, 600_000).optional(),
   followRedirects: bool().optional(),
   maxRedirects: z.number({ error: 'expected a number of redirects from 0 to 20' }).int().min(0).max(20).optional(),
   maxBodyBytes: z.number({ error: `expected a byte count from 1 to ${MAX_BODY_BYTES_LIMIT}` }).int().min(1).max(MAX_BODY_BYTES_LIMIT).optional(),

@@ -37,11 +37,15 @@ export interface ApiInfo {
   failed?: FailedCondition;
   /** The first characters of the answer's body, sanitized and with request secrets hidden. */
   excerpt?: string;
-  /** Set when the answer took longer than maxResponseTime (a SLOW-class finding). */
+  /** Set when the answer took longer than the response-time limit (the target's slowAfter). */
   slow?: { limitMs: number; evidence: string };
 }
 
-/** A ProbeResult (outcome open = every condition held) with what the API check saw. */
+/**
+ * A ProbeResult (outcome open = every condition held) with what the API check saw. Its connectMs is
+ * the kind's main figure, the response time (from the start of the check, name lookup included, to
+ * the last byte read, every redirect included), null when no answer came; the TCP handshake alone is phases.connectMs.
+ */
 export interface HttpCheckResult extends ProbeResult {
   api: ApiInfo;
 }

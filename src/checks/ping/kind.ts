@@ -51,6 +51,10 @@ export const pingKind: CheckKind = {
     return Object.keys(block).length ? { ping: block } : {};
   },
   sample: (r) => (r.ping ? { lowMs: r.ping.minMs, highMs: r.ping.maxMs, lossPct: r.ping.lossPct } : {}),
+  formFields: [
+    { key: 'count', label: 'echoes', hint: 'per round (default 5)', type: 'number' },
+    { key: 'lossWarn', label: 'loss warn', hint: 'percent lost that is SLOW (default 20)', type: 'number' },
+  ],
   series: [
     { name: 'probe_icmp_packet_loss_ratio', help: 'Share of the last round of ICMP echoes lost (0-1); ping targets only', value: (r) => (r.ping ? r.ping.lossPct / 100 : undefined) },
     { name: 'probe_icmp_rtt_jitter_seconds', help: 'Mean difference between consecutive echo round trips in the last round, in seconds; ping targets only', value: (r) => (r.ping?.jitterMs != null ? r.ping.jitterMs / 1000 : undefined) },

@@ -2,7 +2,8 @@ import { formatHostPort } from '../../config/target.js';
 import { probeOptionsToConfig } from '../../config/probe-options.js';
 import { certExpiryWords } from '../../probe/cert-expiry.js';
 import { requestForTarget } from '../../probe/request.js';
-import type { ProbeResult } from '../../probe/types.js';
+import type { ProbeRequest, ProbeResult } from '../../probe/types.js';
+import type { Target } from '../../config/target.js';
 import { sanitize } from '../../text/sanitize.js';
 import { addressLines, layerLines, phasesLine } from '../../ui/model/probe-lines.js';
 import type { CheckKind } from '../kind.js';
@@ -17,15 +18,23 @@ function okNote(r: ProbeResult): string {
   return parts.join('; ');
 }
 
+// Loaded on the first check (a one-shot of another kind never loads the TCP layers); the request is
+// worked out once per Target object (a target's object is replaced when it is edited).
+let probe: ((req: ProbeRequest) => Promise<ProbeResult>) | undefined;
+const requests = new WeakMap<Target, ProbeRequest>();
+
 /** The TCP handshake and the layers above it (src/probe), as a kind. */
 export const tcpKind: CheckKind = {
   name: 'tcp',
   label: 'TCP',
   figure: 'handshake',
   usesPort: true,
-  run: async (t) => {
-    const { probeTcp } = await import('../../probe/tcp.js');
-    return probeTcp(requestForTarget(t));
+  run: (t) => {
+    let req = requests.get(t);
+    if (!req) requests.set(t, (req = requestForTarget(t)));
+    if (probe) return probe(req);
+    const r = req;
+    return import('../../probe/tcp.js').then((m) => (probe = m.probeTcp)(r));
   },
   describe: (t) => formatHostPort(t.host, t.port),
   timing: phasesLine,

@@ -1,18 +1,18 @@
 import { Box } from 'ink';
-import { FIELDS, fieldOf } from '../model/form.js';
+import { fieldOf, fieldsFor } from '../model/form.js';
 import { sanitize } from '../../text/sanitize.js';
 import { clip } from '../model/text.js';
 import type { FormState } from '../model/ui-state.js';
 import { Txt } from '../style.js';
 
-/** name, host, port or service, interval, timeout; schema errors inline under their field. */
+/** name, kind, host, port or service, interval, timeout and the kind's options; schema errors inline under their field. */
 export function AddEditForm({ form, width, height }: { form: FormState; width: number; height: number }) {
   const title = form.editingId ? `─ Edit target ${sanitize(form.editingId, 40)} ` : '─ Add a target ';
   const lines: { key: string; text: string; kind: 'field' | 'focus' | 'error' | 'hint' }[] = [];
-  FIELDS.forEach((f, i) => {
+  fieldsFor(form.values).forEach((f, i) => {
     const focused = i === form.focus;
-    const value = sanitize(form.values[f.key], 80);
-    lines.push({ key: f.key, kind: focused ? 'focus' : 'field', text: `${focused ? '›' : ' '} ${f.label.padEnd(9)} ${value}${focused ? '▏' : ''}${value ? '' : `   ${f.hint}`}` });
+    const value = sanitize(form.values[f.key] ?? '', 80);
+    lines.push({ key: f.key, kind: focused ? 'focus' : 'field', text: `${focused ? '›' : ' '} ${f.label.padEnd(10)} ${value}${focused ? '▏' : ''}${value ? '' : `   ${f.hint}`}` });
     // The first problem per field is the one to fix; the rest repeat it in other words.
     for (const p of form.problems.filter((x) => fieldOf(x) === f.key).slice(0, 1)) lines.push({ key: `${f.key}-${p.message}`, kind: 'error', text: `    ✗ ${sanitize(p.message, 200)}` });
   });

@@ -3,6 +3,7 @@ import { Box } from 'ink';
 import { formatDuration } from '../../config/duration.js';
 import { describeEndpoint, kindOf } from '../../checks/registry.js';
 import type { Incident, TargetView } from '../../engine/types.js';
+import type { RecentSamples } from '../../engine/sample-ring.js';
 import { stateLabel, uptimeText, whyText } from '../model/rows.js';
 import { formatMs, latencyStats } from '../model/stats.js';
 import { STATE_COLOR } from '../model/state-style.js';
@@ -14,8 +15,8 @@ import { Txt } from '../style.js';
 const LABEL_WIDTH = 10;
 
 /** The chart lines: asciichart with a labelled ms axis, never with colours (it would emit raw SGR codes). */
-export function chartLines(samples: readonly (number | null)[], width: number, height: number): string[] {
-  const points = samples.filter((v): v is number => v !== null);
+export function chartLines(samples: RecentSamples, width: number, height: number): string[] {
+  const points = samples.slice().filter((v): v is number => v !== null);
   const room = Math.max(2, width - LABEL_WIDTH - 3);
   const series = points.slice(-room);
   if (series.length < 2 || height < 2) return [];

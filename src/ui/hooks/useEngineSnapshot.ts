@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
-import type { Incident, StateCounts, TargetView } from '../../engine/types.js';
+import type { EngineEvent, Incident, StateCounts, TargetView } from '../../engine/types.js';
 import type { Feed } from '../../feed/feed.js';
+import { nextClockChange } from '../model/clock.js';
 
 export interface IncidentFeed {
   readonly version: number;
@@ -16,40 +17,67 @@ export interface Snapshot {
   at: number;
 }
 
-/** Results that change no state (new ms, a sparkline bar) are shown at most this often. */
+/** Results that change no state (new ms, a sparkline bar), and the clock's ticks, are shown at most this often. */
 export const QUIET_FRAME_MS = 1000;
 
 function take(source: Feed, feed: IncidentFeed, now: () => number): Snapshot {
   return { views: source.snapshot(), counts: source.stateCounts(), incidents: feed.list(), lastCheckAt: source.lastCheckAt, at: now() };
 }
 
+/** Events that change what a target shows at once (its state, the incident log, the list itself). */
+function urgent(e: EngineEvent): boolean {
+  return e.type === 'state' || e.type === 'incident' || e.type === 'targets';
+}
+
 /**
- * Polls `version` at a fixed rate and decides whether a new frame is worth it. Each frame costs Ink a
- * full layout and output pass, so: a state change or a new incident is shown at the next poll; results
- * that only move ms columns and sparklines, and the ticking "since" column, at most once per
- * QUIET_FRAME_MS.
+ * Hands out a new snapshot only when the screen would change, and sleeps in between: the feed's
+ * events wake it (a state change, an incident or a change to the target list is shown within
+ * `minGapMs`; results that only move ms columns and sparklines at most once per QUIET_FRAME_MS), and
+ * one timer wakes it when a shown duration ("since", an ongoing incident) next changes its text, at
+ * most once per QUIET_FRAME_MS too. A console nothing happens on does no work between checks.
  */
-export function useEngineSnapshot(source: Feed, feed: IncidentFeed, pollMs = 500, now: () => number = Date.now): Snapshot {
+export function useEngineSnapshot(source: Feed, feed: IncidentFeed, minGapMs = 500, now: () => number = Date.now): Snapshot {
   const [snap, setSnap] = useState(() => take(source, feed, now));
   useEffect(() => {
     let seenSource = source.version;
     let seenFeed = feed.version;
-    let seenStates = source.stateVersion;
     let lastAt = now();
-    const timer = setInterval(() => {
+    let clockAt = nextClockChange(lastAt, source.snapshot(), feed.list());
+    let timer: NodeJS.Timeout | undefined;
+    let timerAt = Infinity;
+    let closed = false;
+
+    const frame = () => {
+      timer = undefined;
+      timerAt = Infinity;
+      if (closed) return;
       const t = now();
-      const quietDue = t - lastAt >= QUIET_FRAME_MS;
-      if (source.version === seenSource && feed.version === seenFeed && !quietDue) return;
-      const urgent = feed.version !== seenFeed || (source.version !== seenSource && source.stateVersion !== seenStates);
-      if (!urgent && !quietDue) return;
-      const next = take(source, feed, now);
-      seenSource = source.version;
-      seenFeed = feed.version;
-      seenStates = source.stateVersion;
-      lastAt = t;
-      setSnap(next);
-    }, pollMs);
-    return () => clearInterval(timer);
-  }, [source, feed, pollMs, now]);
+      const changed = source.version !== seenSource || feed.version !== seenFeed;
+      if (changed || t >= clockAt) {
+        const next = take(source, feed, now);
+        seenSource = source.version;
+        seenFeed = feed.version;
+        lastAt = t;
+        clockAt = nextClockChange(t, next.views, next.incidents);
+        setSnap(next);
+      }
+      wakeAt(Math.max(clockAt, lastAt + QUIET_FRAME_MS));
+    };
+    const wakeAt = (at: number) => {
+      if (closed || at >= timerAt) return;
+      clearTimeout(timer);
+      timerAt = at;
+      timer = setTimeout(frame, Math.max(0, at - now()));
+    };
+    const unsubscribe = source.subscribe((e) => wakeAt(lastAt + (urgent(e) ? minGapMs : QUIET_FRAME_MS)));
+    wakeAt(Math.max(clockAt, lastAt + QUIET_FRAME_MS));
+    // Changes made before the subscription (between the first snapshot and this effect).
+    if (source.version !== seenSource || feed.version !== seenFeed) wakeAt(lastAt);
+    return () => {
+      closed = true;
+      unsubscribe();
+      clearTimeout(timer);
+    };
+  }, [source, feed, minGapMs, now]);
   return snap;
 }

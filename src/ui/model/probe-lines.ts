@@ -37,7 +37,7 @@ export function layerLines(r: ProbeResult): string[] {
   if (r.tls) {
     const t = r.tls;
     const leafExpiry = t.daysToExpiry < 0 ? `expired ${-t.daysToExpiry} days ago` : `expires in ${t.daysToExpiry} days`;
-    const expiry = t.earliest && t.earliest.role !== 'leaf' ? `${leafExpiry} · ${sanitize(certExpiryWords(t), 100)}` : leafExpiry;
+    const expiry = t.earliest && t.earliest.role !== 'leaf' ? `${leafExpiry} · ${sanitize(certExpiryWords(t, false), 100)}` : leafExpiry;
     out.push(
       `tls: ${sanitize(t.protocol ?? '?', 12)} ${sanitize(t.cipher ?? '', 40)} · ${sanitize(t.subject, 60)} · issuer ${sanitize(t.issuer, 60)} · ${expiry}${t.authorized ? '' : ` · NOT TRUSTED: ${sanitize(t.authorizationError ?? 'unverified', 60)}`}`,
     );

@@ -1,3 +1,5 @@
+import type { RecentSamples } from '../../engine/sample-ring.js';
+
 const BARS = '▁▂▃▄▅▆▇█';
 /** Shown for a failed check inside a sparkline. */
 export const FAIL_MARK = '×';
@@ -6,7 +8,7 @@ export const FAIL_MARK = '×';
  * The last `width` samples as a one-line sparkline, scaled between the shown min and max. A failed
  * check (null) is drawn as ×; fewer samples than width are right-aligned (newest at the right).
  */
-export function sparkline(samples: readonly (number | null)[], width: number): string {
+export function sparkline(samples: RecentSamples, width: number): string {
   if (width <= 0) return '';
   const shown = samples.slice(-width);
   const nums = shown.filter((v): v is number => v !== null);

@@ -1,3 +1,5 @@
+import type { RecentSamples } from '../../engine/sample-ring.js';
+
 export interface LatencyStats {
   count: number;
   min: number;
@@ -12,8 +14,8 @@ function rank(sorted: readonly number[], p: number): number {
   return sorted[i] ?? 0;
 }
 
-export function latencyStats(samples: readonly (number | null)[]): LatencyStats | undefined {
-  const sorted = samples.filter((v): v is number => v !== null).sort((a, b) => a - b);
+export function latencyStats(samples: RecentSamples): LatencyStats | undefined {
+  const sorted = samples.slice().filter((v): v is number => v !== null).sort((a, b) => a - b);
   if (sorted.length === 0) return undefined;
   return { count: sorted.length, min: sorted[0] ?? 0, median: rank(sorted, 50), p95: rank(sorted, 95), max: sorted[sorted.length - 1] ?? 0 };
 }

@@ -1,6 +1,6 @@
 import type { Problem } from '../../config/problems.js';
 import type { TargetView } from '../../engine/types.js';
-import { emptyForm, FIELDS, type FieldKey, type FormValues } from './form.js';
+import { emptyForm, fieldsFor, type FormValues } from './form.js';
 import { nextSort, type SortMode } from './sort-filter.js';
 
 export type Mode = 'normal' | 'filter' | 'help' | 'form' | 'confirm';
@@ -77,14 +77,17 @@ export function uiReducer(s: UiState, a: UiAction): UiState {
     case 'formInput':
     case 'formBackspace': {
       if (!s.form) return s;
-      const field = FIELDS[s.form.focus]?.key as FieldKey;
-      const old = s.form.values[field];
+      const field = fieldsFor(s.form.values)[s.form.focus]?.key;
+      if (!field) return s;
+      const old = s.form.values[field] ?? '';
       const value = a.type === 'formInput' ? (old + a.text).slice(0, 253) : Array.from(old).slice(0, -1).join('');
       return { ...s, form: { ...s.form, values: { ...s.form.values, [field]: value } } };
     }
-    case 'formFocus':
+    case 'formFocus': {
       if (!s.form) return s;
-      return { ...s, form: { ...s.form, focus: (s.form.focus + a.by + FIELDS.length) % FIELDS.length } };
+      const n = fieldsFor(s.form.values).length;
+      return { ...s, form: { ...s.form, focus: (s.form.focus + a.by + n) % n } };
+    }
     case 'formProblems':
       return s.form ? { ...s, form: { ...s.form, problems: a.problems } } : s;
     case 'formClose':

@@ -1,0 +1,83 @@
+// Cold start of a one-shot check: `porthole check -H 127.0.0.1 -p P --retries 0` against `node -e 0`
+// (the floor any Node program pays) and check_tcp (a C plugin), rounds interleaved in one run, medians.
+// Two targets: a refused port (nothing listens) and an open port whose listener closes at once.
+// Every round is printed, as the machine is shared and a single slow round says little.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createServer, type AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+
+// The installed command (the bundle, see src/build/bundle.mjs) and the same code unbundled.
+const CLI = fileURLToPath(new URL('../../dist/bin/main.js', import.meta.url));
+const UNBUNDLED = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+const CHECK_TCP = '/usr/lib/nagios/plugins/check_tcp';
+const ROUNDS = Number(process.argv[process.argv.indexOf('--rounds') + 1]) || 15;
+
+function wall(cmd: string, args: string[]): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const p = spawn(cmd, args, { stdio: 'ignore' });
+    p.on('error', reject);
+    p.on('exit', () => resolve(performance.now() - t0));
+  });
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((x, y) => x - y);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
+if (!existsSync(CLI)) {
+  console.error('build first: npm run build');
+  process.exit(1);
+}
+const closer = createServer((sock) => sock.destroy());
+await new Promise<void>((resolve) => closer.listen(0, '127.0.0.1', resolve));
+const openPort = (closer.address() as AddressInfo).port;
+// A refused port: bind one, note it, close it (nothing else on this machine takes it in the run).
+const probe = createServer();
+await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+const refusedPort = (probe.address() as AddressInfo).port;
+await new Promise<void>((resolve) => probe.close(() => resolve()));
+
+// The least an ES module can do for the same answer: import net, connect once, print. What Node
+// itself costs for a one-shot TCP check, whatever the program.
+const floorDir = mkdtempSync(join(tmpdir(), 'porthole-coldstart-'));
+const FLOOR = join(floorDir, 'floor.mjs');
+writeFileSync(
+  FLOOR,
+  "import { Socket } from 'node:net';\nconst s = new Socket();\ns.once('error', (e) => { process.stdout.write(`CRITICAL ${e.code}\\n`); process.exitCode = 2; });\ns.once('connect', () => { process.stdout.write('OK\\n'); s.destroy(); });\ns.connect({ host: '127.0.0.1', port: Number(process.argv[2]) });\n",
+);
+const haveCheckTcp = existsSync(CHECK_TCP);
+type Row = { name: string; cmd: string; args: string[]; ms: number[] };
+const rows: Row[] = [
+  { name: 'node -e 0', cmd: process.execPath, args: ['-e', '0'], ms: [] },
+  { name: 'porthole check, refused', cmd: process.execPath, args: [CLI, 'check', '-H', '127.0.0.1', '-p', String(refusedPort), '--retries', '0'], ms: [] },
+  { name: 'porthole check, open+close', cmd: process.execPath, args: [CLI, 'check', '-H', '127.0.0.1', '-p', String(openPort), '--retries', '0'], ms: [] },
+  { name: 'unbundled (dist/cli), refused', cmd: process.execPath, args: [UNBUNDLED, 'check', '-H', '127.0.0.1', '-p', String(refusedPort), '--retries', '0'], ms: [] },
+  { name: 'floor: net.connect .mjs, refused', cmd: process.execPath, args: [FLOOR, String(refusedPort)], ms: [] },
+];
+if (haveCheckTcp) {
+  rows.push({ name: 'check_tcp, refused', cmd: CHECK_TCP, args: ['-H', '127.0.0.1', '-p', String(refusedPort)], ms: [] });
+  rows.push({ name: 'check_tcp, open+close', cmd: CHECK_TCP, args: ['-H', '127.0.0.1', '-p', String(openPort)], ms: [] });
+}
+// One warm-up of each (page cache), not counted.
+for (const r of rows) await wall(r.cmd, r.args);
+for (let i = 0; i < ROUNDS; i++) {
+  for (const r of rows) r.ms.push(await wall(r.cmd, r.args));
+}
+closer.close();
+rmSync(floorDir, { recursive: true, force: true });
+
+const load = spawnSync('cat', ['/proc/loadavg'], { encoding: 'utf8' }).stdout.trim().split(' ').slice(0, 3).join(' ');
+console.log(`cold start, ${ROUNDS} rounds interleaved, wall ms (load average ${load})`);
+const base = median(rows[0]!.ms);
+for (const r of rows) {
+  const m = median(r.ms);
+  const best = Math.min(...r.ms);
+  console.log(`${r.name.padEnd(32)} median ${m.toFixed(1).padStart(6)} ms ${(m / base).toFixed(2)}x, best ${best.toFixed(1).padStart(6)} ms ${(best / Math.min(...rows[0]!.ms)).toFixed(2)}x node -e 0   rounds: ${r.ms.map((x) => x.toFixed(0)).join(' ')}`);
+}
+if (!haveCheckTcp) console.log('check_tcp: not installed (monitoring-plugins-basic), skipped');
+console.log('goal: porthole check <= 1.30x node -e 0 (medians; "best" compares the fastest rounds, less sensitive to a loaded machine)');

@@ -1,0 +1,103 @@
+// An idle console as on-call panes run it: 5 loopback targets every 5 s, the real `porthole` in tmux
+// at 80×24 (CI unset), its process CPU over a window and RSS at the end; in the same run, in the same
+// tmux size, `top -d 5` (the reference a sysadmin leaves open) and a quiet `porthole agent` on the same
+// config. Rounds alternate; medians printed with every round.
+//   npm run build && npx tsx bench/ui/idle.ts [--seconds 30] [--rounds 3] [--warmup 5]
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { spawnListeners } from '../lib/spawn-listeners.js';
+import { fmt, percentile } from '../lib/stats.js';
+
+function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+}
+const SECONDS = arg('--seconds', 30);
+const ROUNDS = arg('--rounds', 3);
+const WARMUP = arg('--warmup', 5);
+const MAIN = join(resolve(import.meta.dirname, '..', '..'), 'dist', 'cli', 'main.js');
+const TICKS = 100; // USER_HZ on Linux
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function cpuTicks(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(fields[11]) + Number(fields[12]); // utime + stime
+}
+function rssMb(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+interface Measured {
+  cpuPct: number;
+  rssMb: number;
+}
+
+/** Runs argv in a fresh tmux session at 80×24, measures the pane's process after the warm-up. */
+async function inTmux(name: string, argv: string[]): Promise<Measured> {
+  const session = `bench-idle-${name}-${process.pid}`;
+  const r = spawnSync('tmux', ['new-session', '-d', '-s', session, '-x', '80', '-y', '24', 'env', '-u', 'CI', ...argv]);
+  if (r.status !== 0) throw new Error(`tmux: ${r.stderr.toString()}`);
+  try {
+    const pid = Number(spawnSync('tmux', ['list-panes', '-t', session, '-F', '#{pane_pid}'], { encoding: 'utf8' }).stdout.trim());
+    await sleep(WARMUP * 1000);
+    const c0 = cpuTicks(pid);
+    const t0 = performance.now();
+    await sleep(SECONDS * 1000);
+    const cpuPct = ((cpuTicks(pid) - c0) / TICKS / ((performance.now() - t0) / 1000)) * 100;
+    return { cpuPct, rssMb: rssMb(pid) };
+  } finally {
+    spawnSync('tmux', ['kill-session', '-t', session]);
+  }
+}
+
+/** The agent without a terminal, measured the same way. */
+async function agent(config: string, dir: string): Promise<Measured> {
+  const { spawn } = await import('node:child_process');
+  const child = spawn(process.execPath, [MAIN, 'agent', '--config', config, '--data-dir', dir, '--listen', '127.0.0.1:0'], { stdio: 'ignore' });
+  try {
+    await sleep(WARMUP * 1000);
+    const c0 = cpuTicks(child.pid!);
+    const t0 = performance.now();
+    await sleep(SECONDS * 1000);
+    return { cpuPct: ((cpuTicks(child.pid!) - c0) / TICKS / ((performance.now() - t0) / 1000)) * 100, rssMb: rssMb(child.pid!) };
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+  }
+}
+
+if (spawnSync('sh', ['-c', 'command -v tmux && command -v top']).status !== 0) {
+  console.log('skipped: needs tmux and top');
+  process.exit(0);
+}
+const listeners = await spawnListeners(5);
+const base = mkdtempSync(join(tmpdir(), 'porthole-bench-idle-'));
+const config = join(base, 'config.json');
+writeFileSync(config, JSON.stringify({ defaults: { interval: '5s' }, targets: listeners.ports.map((port, i) => ({ name: `svc-${i}`, host: '127.0.0.1', port })) }));
+const load = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+console.log(`bench/ui idle: 5 loopback targets every 5 s, tmux 80×24, ${SECONDS} s windows after ${WARMUP} s, ${ROUNDS} rounds (load average ${load()})`);
+const rows: Record<'console' | 'top' | 'agent', Measured[]> = { console: [], top: [], agent: [] };
+try {
+  for (let r = 1; r <= ROUNDS; r++) {
+    const dir = join(base, `r${r}`);
+    const c = await inTmux('console', [`PORTHOLE_CONFIG_DIR=${dir}`, process.execPath, MAIN, '--local', '--config', config, '--data-dir', dir]);
+    const t = await inTmux('top', ['top', '-d', '5']);
+    const a = await agent(config, join(base, `a${r}`));
+    rows.console.push(c);
+    rows.top.push(t);
+    rows.agent.push(a);
+    console.log(`round ${r}: console ${fmt(c.cpuPct, 2)}% of a core, RSS ${fmt(c.rssMb)} MB | top -d 5 ${fmt(t.cpuPct, 2)}%, RSS ${fmt(t.rssMb)} MB | agent ${fmt(a.cpuPct, 2)}%, RSS ${fmt(a.rssMb)} MB (load ${load()})`);
+  }
+} finally {
+  listeners.stop();
+  rmSync(base, { recursive: true, force: true });
+}
+const med = (xs: Measured[], k: keyof Measured) => percentile(xs.map((x) => x[k]), 50);
+console.log(
+  `medians: console ${fmt(med(rows.console, 'cpuPct'), 2)}% of a core (goal < 1%), RSS ${fmt(med(rows.console, 'rssMb'))} MB (goal < 80 MB); ` +
+    `top -d 5 ${fmt(med(rows.top, 'cpuPct'), 2)}%; agent ${fmt(med(rows.agent, 'cpuPct'), 2)}%, RSS ${fmt(med(rows.agent, 'rssMb'))} MB`,
+);

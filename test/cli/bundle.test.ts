@@ -1,0 +1,74 @@
+// The installed command is the bundle in dist/bin (src/build/bundle.mjs); the rest of the suite runs the
+// unbundled dist/cli. This checks that the bundle answers as the unbundled code does and that a
+// one-shot check loads nothing it does not use: no dependency at all, a handful of files of ours.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { freePort, listen, type Listener } from '../helpers/net.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const BIN = join(ROOT, 'dist/bin/main.js');
+const UNBUNDLED = join(ROOT, 'dist/cli/main.js');
+
+describe('the bundled command (dist/bin)', () => {
+  let l: Listener;
+  let closed: number;
+  let dir: string;
+  before(async () => {
+    l = await listen();
+    closed = await freePort();
+    dir = mkdtempSync(join(tmpdir(), 'ph-bundle-'));
+  });
+  after(async () => {
+    await l.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const run = (main: string, args: string[], nodeArgs: string[] = []) =>
+    spawnSync(process.execPath, [...nodeArgs, main, ...args], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, PORTHOLE_CONFIG_DIR: dir } });
+
+  it('is the package bin, executable, and answers as the unbundled code does', () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { bin: Record<string, string> };
+    assert.equal(pkg.bin.porthole, 'dist/bin/main.js');
+    assert.ok((statSync(BIN).mode & 0o111) !== 0, 'executable');
+    for (const args of [
+      ['check', '-H', '127.0.0.1', '-p', String(l.port), '--retries', '0'],
+      ['check', '-H', '127.0.0.1', '-p', String(closed), '--retries', '0'],
+      ['check', '-H', 'x y', '-p', '1'],
+      ['help', 'check'],
+    ]) {
+      const a = run(BIN, args);
+      const b = run(UNBUNDLED, args);
+      assert.equal(a.status, b.status, `${args.join(' ')}: ${a.stdout} / ${b.stdout}`);
+      // Timings differ between runs: compare the words.
+      const words = (s: string) => s.replace(/\d+\.\d+ second/g, 'T second').replace(/[\d.]+(ms|s)\b/g, 'T').replace(/time=[^ ]*/g, 'time=T');
+      assert.equal(words(a.stdout), words(b.stdout), args.join(' '));
+    }
+    assert.equal(run(BIN, ['check', '-H', '127.0.0.1', '-p', String(closed), '--retries', '0']).status, 2);
+    const v = run(BIN, ['--version', '--verbose']);
+    assert.equal(v.status, 0);
+    assert.equal(v.stdout.match(/ patched$/gm)?.length, 8, v.stdout);
+  });
+
+  it('a one-shot check loads no dependency and only a few files of its own', () => {
+    // A load hook of the test's own writes every module URL the process loads.
+    const log = join(dir, 'loaded.txt');
+    const hook = join(dir, 'hook.mjs');
+    writeFileSync(hook, `import { appendFileSync } from 'node:fs';\nexport async function load(url, context, next) {\n  appendFileSync(${JSON.stringify(log)}, url + '\\n');\n  return next(url, context);\n}\n`);
+    const reg = join(dir, 'register.mjs');
+    writeFileSync(reg, `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hook).href)});\n`);
+    const r = run(BIN, ['check', '-H', '127.0.0.1', '-p', String(l.port), '--retries', '0'], ['--no-warnings', '--import', pathToFileURL(reg).href]);
+    assert.equal(r.status, 0, r.stderr);
+    const urls = readFileSync(log, 'utf8').trim().split('\n');
+    const ours = urls.filter((u) => u.includes('/dist/'));
+    const deps = urls.filter((u) => u.includes('/node_modules/'));
+    const builtins = urls.filter((u) => u.startsWith('node:'));
+    assert.deepEqual(deps, [], 'no dependency loaded');
+    assert.ok(ours.length > 0 && ours.length <= 20, `${ours.length} files of ours: ${ours.join(' ')}`);
+    for (const heavy of ['node:tls', 'node:crypto', 'node:http', 'node:zlib']) assert.ok(!builtins.includes(heavy), `${heavy} not loaded`);
+  });
+});
