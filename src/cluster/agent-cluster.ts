@@ -68,15 +68,16 @@ export function startClusterAgent(runtime: Runtime, cfg: ClusterConfig, log: Clu
   };
 
   const setUp = async (conn: NatsConnection) => {
-    // JetStream may be unavailable for a moment after a server start: retried until it answers.
+    // JetStream may be unavailable for a moment after a server start: each step is retried until it
+    // answers, and a step done is not done again.
+    const limits = { maxAgeMs: cfg.streamMaxAgeMs, maxBytes: cfg.streamMaxBytes };
     for (let attempt = 0; !closed; attempt++) {
       try {
-        await ensureResultsStream(conn, { maxAgeMs: cfg.streamMaxAgeMs, maxBytes: cfg.streamMaxBytes });
-        const kv = await openTargetBucket(conn);
-        stopWatch = await watchTargets(kv, applyShared, (p) => say('warning', { message: `cluster: ${p}` }));
+        await ensureResultsStream(conn, limits);
+        if (!stopWatch) stopWatch = await watchTargets(await openTargetBucket(conn), applyShared, (p) => say('warning', { message: `cluster: ${p}` }));
         publisher.attach(conn);
-        recheckSub = serveRecheck(conn, location, runtime.feed, (id) => runtime.engine.recheck(id));
-        if (cfg.aggregate) await startAggregating(conn);
+        recheckSub ??= serveRecheck(conn, location, runtime.feed, (id) => runtime.engine.recheck(id));
+        if (cfg.aggregate && !lease) await startAggregating(conn);
         return;
       } catch (err) {
         if (attempt % 10 === 0) say('warning', { message: `cluster: JetStream not ready: ${err instanceof Error ? err.message : String(err)} (retrying)` });
@@ -96,9 +97,9 @@ export function startClusterAgent(runtime: Runtime, cfg: ClusterConfig, log: Clu
       say,
     );
     aggregator = agg;
-    lease = new Lease(conn, location, cfg.leaseTtlMs, {
+    const l = new Lease(conn, location, cfg.leaseTtlMs, {
       onAcquired: () => {
-        say('lease-acquired', { location, holder: lease?.me });
+        say('lease-acquired', { location, holder: l.me });
         agg.activate().catch((err: unknown) => say('warning', { message: `aggregator: ${err instanceof Error ? err.message : String(err)}` }));
       },
       onLost: (reason) => {
@@ -106,7 +107,8 @@ export function startClusterAgent(runtime: Runtime, cfg: ClusterConfig, log: Clu
         agg.deactivate(reason);
       },
     });
-    await lease.start();
+    await l.start();
+    lease = l;
   };
 
   const connecting = (async () => {
@@ -129,6 +131,8 @@ export function startClusterAgent(runtime: Runtime, cfg: ClusterConfig, log: Clu
           } else if (s.type === 'reconnect') {
             const st = publisher.stats();
             say('cluster-reconnected', { server: s.server, buffered: st.buffered, dropped: st.dropped });
+            // A server that came back with an empty store (or another server of the list) gets the stream again.
+            await ensureResultsStream(conn, { maxAgeMs: cfg.streamMaxAgeMs, maxBytes: cfg.streamMaxBytes }).catch(() => undefined);
             publisher.setConnected(true);
           }
         }

@@ -51,6 +51,6 @@ export function urlForDisplay(url: string): string | undefined {
     return undefined;
   }
   if (!['http:', 'https:', 'nats:', 'tls:'].includes(u.protocol)) return undefined;
-  const rest = u.pathname !== '/' || u.search !== '' || u.hash !== '' ? '/…' : '';
+  const rest = (u.pathname !== '/' && u.pathname !== '') || u.search !== '' || u.hash !== '' ? '/…' : '';
   return `${u.protocol}//${u.host}${rest}`;
 }

@@ -4,6 +4,8 @@ import { connectCluster } from '../cluster/connect.js';
 import { ClusterView } from '../cluster/cluster-view.js';
 import { followResults } from '../cluster/read-results.js';
 import { recheckEverywhere } from '../cluster/recheck.js';
+import { addSharedTarget, removeSharedTarget } from '../cluster/shared-edit.js';
+import { openTargetBucket } from '../cluster/target-bucket.js';
 
 /** How long a recheck waits for the locations' answers (the longest check timeout, 5 s by default, and a margin). */
 const RECHECK_DEADLINE_MS = 6000;
@@ -44,6 +46,21 @@ export async function runClusterConsole(c: ClusterConfig, options: { color: bool
       }).then(() => show(true));
     },
     note: () => note,
+    add: (text) => {
+      const conn = nc;
+      if (!conn) return;
+      note = 'adding…';
+      void openTargetBucket(conn)
+        .then((kv) => addSharedTarget(kv, text))
+        .then((r) => (note = r.message), (err: unknown) => (note = `not added: ${err instanceof Error ? err.message : String(err)}`));
+    },
+    remove: (id, name) => {
+      const conn = nc;
+      if (!conn) return;
+      void openTargetBucket(conn)
+        .then((kv) => removeSharedTarget(kv, id, name))
+        .then((r) => (note = r.message), (err: unknown) => (note = `not removed: ${err instanceof Error ? err.message : String(err)}`));
+    },
   };
   const follow = async (conn: NatsConnection) => {
     stopFollow?.();

@@ -49,6 +49,7 @@ export interface ConsoleProps {
   channels?: () => readonly ChannelHealth[];
   /** The maintenance window a target is in, if any: marked in the grid (its alerts are held back). */
   maintenance?: (target: Target) => string | undefined;
+  /** Smallest gap between two frames for a state change or an incident, ms (the name is from when the console polled). */
   pollMs?: number;
   now?: () => number;
   /** Instrumentation (bench): React render + commit time of each frame, ms. */

@@ -3,12 +3,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { listen, type Listener } from '../helpers/net.js';
+import { listen, waitFor, type Listener } from '../helpers/net.js';
 import { distMissing, MAIN, startAgent, type AgentProcess } from '../helpers/agent.js';
 import { NatsServer, natsUnavailable } from '../helpers/nats.js';
 import { which } from '../helpers/system.js';
 import { PROMPT_SEEN, Term } from '../helpers/tmux.js';
 import { clusterLines } from '../../src/ui/model/cluster-rows.js';
+import { connect } from '@nats-io/transport-node';
+import { readStoredResults } from '../../src/cluster/read-results.js';
 import { quorumOf } from '../../src/cluster/quorum.js';
 import type { ResultMessage } from '../../src/cluster/result-message.js';
 import type { State } from '../../src/engine/types.js';
@@ -104,4 +106,42 @@ describe('porthole ui --cluster in tmux', { skip }, () => {
       await t.see('the prompt back, the screen restored', (s) => s.trimEnd().split('\n').pop()?.startsWith(PROMPT_SEEN) === true && !s.includes('QUORUM'), 10_000);
     });
   }
+
+  it('a: a target added in the console is checked by every agent within a second (seen in the stream); d y removes it', async () => {
+    const extra = await listen('127.0.0.1');
+    const nc = await connect({ servers: nats.url });
+    try {
+      const t = new Term(200, 50, [`PORTHOLE_CONFIG_DIR=${join(dir, 'cfg')}`]);
+      terms.push(t);
+      await t.see('prompt', (s) => s.includes(PROMPT_SEEN));
+      t.type(`clear; node ${MAIN} ui --cluster ${nats.url}`);
+      t.key('Enter');
+      await t.see('the grid', (s) => /PARTIAL 1\/2 up/.test(s), 20_000);
+      t.key('a');
+      await t.see('the add prompt', (s) => s.includes('add to every location:'));
+      t.type(`extra 127.0.0.1:${extra.port}`);
+      t.key('Enter');
+      await t.see('added', (s) => s.includes('added extra to the shared list'), 10_000);
+      const addedAt = Date.now();
+      const stored = await waitFor('extra from a and b', async () => {
+        const r = await readStoredResults(nc, 'all', 3000);
+        const first = (loc: string) => r.filter((x) => x.message.location === loc && x.message.id === 'extra').map((x) => x.message.at).sort((p, q) => p - q)[0];
+        const fa = first('a');
+        const fb = first('b');
+        return fa !== undefined && fb !== undefined ? { fa, fb } : undefined;
+      }, 10_000, 100);
+      assert.ok(stored.fa - addedAt < 1000 && stored.fb - addedAt < 1000, `first checks ${stored.fa - addedAt} and ${stored.fb - addedAt} ms after the screen said "added"`);
+      await t.see('its row', (s) => /^extra +127\.0\.0\.1:\d+ +UP +UP [\d.]+ms +UP [\d.]+ms/m.test(s), 10_000);
+      // extra sorts between db and web: select it (j once) and delete it.
+      t.key('j');
+      t.key('d');
+      await t.see('the question', (s) => s.includes('remove extra from the shared list? y'));
+      t.key('y');
+      await t.see('removed', (s) => s.includes('removed extra from the shared list'), 10_000);
+      t.key('q');
+    } finally {
+      await nc.close();
+      await extra.close();
+    }
+  });
 });

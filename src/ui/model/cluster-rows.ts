@@ -68,6 +68,6 @@ export function clusterLines(views: readonly QuorumView[], locations: readonly s
   lines.push(...shown);
   const hidden = body.length - shown.length;
   if (note) lines.push({ text: fit(sanitize(note, 1000), width), tone: 'header' });
-  lines.push({ text: fit(`${hidden > 0 ? `${hidden} more line${hidden === 1 ? '' : 's'} (j/k, arrows) · ` : ''}r recheck everywhere · q quit · STALE: silent for 2 intervals, not counted`, width), tone: 'dim' });
+  lines.push({ text: fit(`${hidden > 0 ? `${hidden} more line${hidden === 1 ? '' : 's'} (j/k, arrows) · ` : ''}r recheck everywhere · a add · d delete · q quit · STALE: silent for 2 intervals, not counted`, width), tone: 'dim' });
   return lines;
 }
