@@ -95,6 +95,8 @@ export function webhookJson(m: AlertMessage): Record<string, unknown> {
     host: i.host,
     port: i.port,
     ...(i.service ? { service: i.service } : {}),
+    ...(i.check ? { check: i.check } : {}),
+    ...(i.diagnosis ? { diagnosis: i.diagnosis } : {}),
     from: i.from,
     to: i.to,
     cause: i.cause,
