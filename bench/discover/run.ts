@@ -19,7 +19,9 @@ import { parseArgs } from 'node:util';
 
 const FROM = 40_000;
 const TO = 49_999;
-const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+// The installed command (the esbuild bundle) where it was built, else the compiled CLI.
+const BUNDLE = fileURLToPath(new URL('../../dist/bin/main.js', import.meta.url));
+const CLI = existsSync(BUNDLE) ? BUNDLE : fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '9' }, inside: { type: 'boolean', default: false } } });
 const rounds = Math.max(1, Math.min(50, Number(values.rounds)));
 

@@ -18,6 +18,8 @@ await build({
     main: 'dist/cli/main.js',
     // The Ink patch's hooks-thread module is loaded by URL (module.register): it must be a file of its own.
     hook: 'dist/ui/ink-patch/hook.js',
+    // discover's helper thread is started by URL (new Worker) from next to the scan: a file of its own too.
+    'scan-helper': 'dist/discover/scan-helper.js',
   },
   outdir: 'dist/bin',
   bundle: true,

@@ -52,6 +52,11 @@ function plainLine(view: TargetView, th: Thresholds): { status: NagiosStatus; li
     return { status, line: `${L} ${status} - ${s.toFixed(3)} second response time ${where}${note ? ` [${note}]` : ''}|${perf}` };
   }
   const evidence = r.errno ? ` (${sanitize(r.errno)})` : '';
+  const own = kind.failureText?.(r);
+  if (own) {
+    const status: NagiosStatus = r.outcome === 'mismatch' && r.severity === 'warning' ? 'WARNING' : 'CRITICAL';
+    return { status, line: `${L} ${status} - ${sanitize(own, 300)}` };
+  }
   switch (r.outcome) {
     case 'timeout':
       return { status: 'CRITICAL', line: `${L} CRITICAL - Connection timed out after ${seconds(t.timeoutMs)} seconds ${where}` };

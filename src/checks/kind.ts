@@ -3,8 +3,10 @@ import type { Target } from '../config/target.js';
 import type { ProbeResult } from '../probe/types.js';
 
 /** Every check kind porthole knows; `"kind"` in the config (absent: tcp). */
-export const KIND_NAMES = ['tcp', 'ping', 'dns'] as const;
+export const KIND_NAMES = ['tcp', 'ping', 'dns', 'http', 'domain'] as const;
 export type KindName = (typeof KIND_NAMES)[number];
+/** A target that names no kind: what every config before kinds meant. */
+export const DEFAULT_KIND = 'tcp' satisfies KindName;
 
 /** A gauge a kind adds to /metrics from a target's last result (blackbox_exporter names where it has one). */
 export interface KindSeries {
@@ -14,7 +16,7 @@ export interface KindSeries {
 }
 
 /** The kinds' settings on a resolved target, each under the kind's name. */
-export type KindOptions = Partial<Pick<Target, 'ping' | 'dns'>>;
+export type KindOptions = Partial<Pick<Target, 'ping' | 'dns' | 'http' | 'domain'>>;
 
 /** One of a kind's main options in the console's add/edit form: a key of its config block. */
 export interface KindFormField {
@@ -24,6 +26,8 @@ export interface KindFormField {
   /** How the typed text becomes the config value: as is, a number, or a comma-separated list. */
   type: 'text' | 'number' | 'list';
 }
+
+export type Layer = 'network' | 'transport' | 'application' | 'registration';
 
 /** Settings a kind changes from the built-in defaults (a target's own value still wins). */
 export interface KindDefaults {
@@ -43,6 +47,12 @@ export interface CheckKind {
   label: string;
   /** What the result's main time (connectMs: the sparkline, SLOW, the history's time column) measures. */
   figure: string;
+  /**
+   * Which layer of a host it tells about (the diagnosis narrows a fault down by layer): network (is
+   * the host reachable: ping), transport (is the service accepting: tcp, dns), application (is the
+   * answer right: API checks), registration (the domain: not about the host's health).
+   */
+  layer: Layer;
   /** Whether the target's port is part of what is checked (false: the port is ignored and not shown). */
   usesPort: boolean;
   /** The port a target of this kind gets when it names none (dns: 53). */
@@ -58,6 +68,8 @@ export interface CheckKind {
   timing: (r: ProbeResult) => string;
   /** Where, in a plugin line: "on db1 port 5432", "to db1", "for A example.test @127.0.0.1:53". */
   pluginWhere: (t: Target) => string;
+  /** A failed check's plugin text, when the kind words it itself (absent: check_tcp's phrases). */
+  failureText?: (r: ProbeResult) => string | undefined;
   /** What the last result found beyond its times, for the detail pane (sanitized). */
   detailLines: (r: ProbeResult) => string[];
   /** A few words for a passing check's plugin line ("0% loss, rtt 0.1/0.2/0.3 ms"). */

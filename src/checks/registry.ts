@@ -4,12 +4,16 @@ import type { CheckKind, KindName } from './kind.js';
 import { dnsKind } from './dns/kind.js';
 import { pingKind } from './ping/kind.js';
 import { tcpKind } from './tcp/kind.js';
+import { httpKind } from './http/kind.js';
+import { domainKind } from './domain/kind.js';
 
 /** Every check kind, one line each. Adding a kind: its folder, a line here and one in schemas.ts. */
 export const KINDS: Readonly<Record<KindName, CheckKind>> = {
   tcp: tcpKind,
   ping: pingKind,
   dns: dnsKind,
+  http: httpKind,
+  domain: domainKind,
 };
 
 /** A target's kind; tcp for one without (a view from an older agent). */

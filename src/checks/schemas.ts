@@ -1,12 +1,20 @@
 import { z } from 'zod';
-import { KIND_NAMES, type KindName } from './kind.js';
+import { DEFAULT_KIND, KIND_NAMES, type KindName } from './kind.js';
 import { dnsSchema } from './dns/schema.js';
 import { pingSchema } from './ping/schema.js';
+import { httpCheckSchema, type HttpCheckConfig } from './http/schema.js';
+import { httpConfigForDisplay } from './http/display.js';
+import { domainCheckSchema } from './domain/schema.js';
+import { normalizeDomain } from './domain/domain-name.js';
 
 /** A kind's config side: the schema of its block (a target key named after the kind) and whether it is required. */
 interface KindSchema {
   block?: z.ZodType;
   required?: boolean;
+  /** The block as `config show` prints it (secrets hidden); absent: as written. */
+  display?: (block: never) => unknown;
+  /** Rules on the target's common keys that only this kind has (a domain target's host is a domain). */
+  refine?: (t: { host?: string | undefined }, issue: Issue) => void;
 }
 
 /**
@@ -17,7 +25,13 @@ export const KIND_SCHEMAS = {
   tcp: {},
   ping: { block: pingSchema },
   dns: { block: dnsSchema, required: true },
+  http: { block: httpCheckSchema, required: true, display: httpConfigForDisplay<HttpCheckConfig> },
+  domain: { block: domainCheckSchema, refine: refineDomainHost },
 } as const satisfies Record<KindName, KindSchema>;
+
+function refineDomainHost(t: { host?: string | undefined }, issue: Issue): void {
+  if (t.host !== undefined && !normalizeDomain(t.host)) issue('host', 'expected a registered domain name such as "example.com" (a domain target watches the registration of its host)');
+}
 
 type BlockKind = { [K in KindName]: (typeof KIND_SCHEMAS)[K] extends { block: z.ZodType } ? K : never }[KindName];
 
@@ -31,23 +45,31 @@ export const kindBlockShape = Object.fromEntries(
 
 export const kindSchema = z.enum(KIND_NAMES, { error: `expected a check kind: ${KIND_NAMES.join(', ')} (absent: tcp)` });
 
-/** Keys only a tcp target may have (its layers). */
 type Issue = (path: string, message: string) => void;
 
 /**
  * What only makes sense for one kind: a block belongs to its own kind, a required block is there,
- * the TCP layers' keys stay on tcp targets, a port where the kind uses one.
+ * the TCP layers' keys stay on tcp targets, the kind's own rules on the common keys.
  */
-export function refineKind(t: Record<string, unknown> & { kind?: KindName }, tcpOnlyKeys: readonly string[], issue: Issue): KindName {
-  const kind = t.kind ?? 'tcp';
+export function refineKind(t: Record<string, unknown> & { kind?: KindName; host?: string | undefined }, tcpOnlyKeys: readonly string[], issue: Issue): KindName {
+  const kind = t.kind ?? DEFAULT_KIND;
   for (const k of KIND_NAMES) {
-    if (k === kind || !(k in KIND_SCHEMAS) || !('block' in KIND_SCHEMAS[k]) || t[k] === undefined) continue;
+    // "http" is also a tcp layer's key: on a tcp target it is that layer.
+    if (k === kind || !('block' in KIND_SCHEMAS[k]) || t[k] === undefined || (kind === DEFAULT_KIND && tcpOnlyKeys.includes(k))) continue;
     issue(k, `only applies to "kind": "${k}" (this target is ${kind})`);
   }
   const own: KindSchema = KIND_SCHEMAS[kind];
-  if (own.required && t[kind] === undefined) issue('kind', `a ${kind} target needs a "${kind}" block`);
-  if (kind !== 'tcp') {
-    for (const key of tcpOnlyKeys) if (t[key] !== undefined) issue(key, `only applies to tcp targets (this target is ${kind})`);
+  if (own.required && t[kind] === undefined) issue('kind', `"kind": "${kind}" needs a "${kind}" block`);
+  if (kind !== DEFAULT_KIND) {
+    // A key a tcp layer shares with this kind's block ("http") is the block here.
+    for (const key of tcpOnlyKeys) if (key !== kind && t[key] !== undefined) issue(key, `only applies to tcp targets (this target is ${kind})`);
   }
+  (own.refine as KindSchema['refine'])?.(t, issue);
   return kind;
+}
+
+/** A target's kind block as `config show` prints it: secrets hidden where the kind has any. */
+export function blockForDisplay(kind: KindName, block: unknown): unknown {
+  const s: KindSchema = KIND_SCHEMAS[kind];
+  return s.display && block !== undefined ? s.display(block as never) : block;
 }

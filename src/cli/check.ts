@@ -7,6 +7,7 @@ import { checkOnce } from '../runtime/one-shot.js';
 import { pluginLine, toJson, type CheckOutcome, type Thresholds } from '../check/plugin-output.js';
 import { EXIT, worst } from '../check/exit-codes.js';
 import { targetsFromEndpoints } from './endpoint-targets.js';
+import { sanitize } from '../text/sanitize.js';
 
 class UsageError extends Error {}
 
@@ -87,7 +88,11 @@ export async function runCheck(argv: string[], out: NodeJS.WritableStream = proc
   const named = views.length > 1 || Boolean(values.config);
   const outcomes: CheckOutcome[] = views.map((view) => ({ target: view.target, view, ...pluginLine(view, th, named) }));
   const status = worst(outcomes.map((o) => o.status));
-  if (values.json) out.write(`${JSON.stringify({ status, exitCode: EXIT[status], results: outcomes.map(toJson) }, null, 2)}\n`);
+  if (values.json) {
+    const { diagnose } = await import('../diagnosis/diagnose.js');
+    const diagnosis = diagnose(views).map((d) => ({ ...d, host: sanitize(d.host), text: sanitize(d.text, 300), evidence: d.evidence.map((e) => sanitize(e, 300)) }));
+    out.write(`${JSON.stringify({ status, exitCode: EXIT[status], results: outcomes.map(toJson), diagnosis }, null, 2)}\n`);
+  }
   else for (const o of outcomes) out.write(`${o.line}\n`);
   return EXIT[status];
 }

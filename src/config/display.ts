@@ -1,15 +1,17 @@
 import { durationToConfig } from './duration.js';
 import { SECRET_CLUSTER_KEYS, SECRET_NOTIFIER_KEYS, urlForDisplay } from './secret-paths.js';
 import { kindOf } from '../checks/registry.js';
+import { DEFAULT_KIND } from '../checks/kind.js';
+import { blockForDisplay } from '../checks/schemas.js';
 import { BUILTIN_DEFAULTS, type Defaults, type Target } from './target.js';
 
 /** A target written back in config form, leaving out what equals the defaults. */
-export function targetToConfig(t: Target, d: Defaults): Record<string, unknown> {
+export function targetToConfig(t: Target, d: Defaults, forDisplay = false): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (t.id !== t.name) out.id = t.id;
   out.name = t.name;
   const kind = kindOf(t);
-  if (kind.name !== 'tcp') out.kind = kind.name;
+  if (kind.name !== DEFAULT_KIND) out.kind = kind.name;
   out.host = t.host;
   if (t.service && kind.usesPort) out.service = t.service;
   if (kind.usesPort) out.port = t.port;
@@ -27,6 +29,7 @@ export function targetToConfig(t: Target, d: Defaults): Record<string, unknown> 
   if (t.expectState !== undefined) out.expectState = t.expectState;
   // The kind's own keys: the TCP layers, or the kind's block.
   const own = kind.toConfig(t);
+  if (forDisplay && own[kind.name] !== undefined) own[kind.name] = blockForDisplay(kind.name, own[kind.name]);
   if (own.certWarnDays === d.certWarnDays) delete own.certWarnDays;
   Object.assign(out, own);
   return out;
@@ -81,5 +84,5 @@ export function otherSectionsForDisplay(raw: unknown): Record<string, unknown> {
 
 export function configForDisplay(d: Defaults, targets: readonly Target[], raw?: unknown): Record<string, unknown> {
   const defaults = defaultsToConfig(d);
-  return { ...(Object.keys(defaults).length ? { defaults } : {}), targets: targets.map((t) => targetToConfig(t, d)), ...otherSectionsForDisplay(raw) };
+  return { ...(Object.keys(defaults).length ? { defaults } : {}), targets: targets.map((t) => targetToConfig(t, d, true)), ...otherSectionsForDisplay(raw) };
 }

@@ -8,7 +8,7 @@ import { resolveTarget, type Defaults, type Target } from './target.js';
 import { duplicateProblems, sectionsOf, timingWarnings } from './cross-checks.js';
 import { readConfigText } from './read-file.js';
 import { redactProblems } from './redact-problems.js';
-import { isSentTextPath } from './secret-paths.js';
+import { isDeferredEnvPath } from './secret-paths.js';
 import { kindOf, zodProblems } from './zod-problems.js';
 
 export { zodProblems } from './zod-problems.js';
@@ -45,7 +45,7 @@ export function validateConfig(file: string, raw: unknown, env: NodeJS.ProcessEn
     throw new ConfigError(file, [{ path: '(top level)', message: `expected a JSON object with "targets", got ${kindOf(raw)}` }]);
   }
   const problems: Problem[] = [];
-  const substituted = substituteEnv(raw, env, problems, [], isSentTextPath) as Record<string, unknown>;
+  const substituted = substituteEnv(raw, env, problems, [], isDeferredEnvPath) as Record<string, unknown>;
   const parsed = configSchema.safeParse(substituted);
   if (!parsed.success) addOnePerPath(problems, zodProblems(parsed.error.issues, substituted, [], raw));
   const sections = sectionsOf(substituted);

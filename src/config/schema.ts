@@ -5,8 +5,9 @@ import { SERVICE_PORTS, serviceNames } from './presets.js';
 import { didYouMean } from './suggest.js';
 import { hostProblem, normalizeHost } from './host.js';
 import { httpSchema, probeShape, refineProbe } from './probe-schema.js';
-import { kindBlockShape, kindSchema, refineKind } from '../checks/schemas.js';
+import { KIND_SCHEMAS, kindBlockShape, kindSchema, refineKind } from '../checks/schemas.js';
 import { KINDS } from '../checks/registry.js';
+import { DEFAULT_KIND } from '../checks/kind.js';
 import { alertsSchema, maintenanceListSchema, notifiersSchema, notifyListSchema, NOTIFY_KNOWN_KEYS } from './notify-schema.js';
 
 export const portSchema = z
@@ -61,7 +62,7 @@ const nameSchema = z
   .min(1, { error: 'expected a non-empty name' })
   .max(80, { error: 'expected a name of at most 80 characters' });
 
-export const targetSchema = z
+const targetObject = z
   .strictObject({
     id: z
       .string({ error: 'expected an id (text)' })
@@ -70,7 +71,8 @@ export const targetSchema = z
     name: nameSchema.optional(),
     /** What kind of check (README "Check kinds"); absent: tcp. */
     kind: kindSchema.optional(),
-    host: hostSchema,
+    /** Required, except for a kind that finds it elsewhere (an API check: its URL). */
+    host: hostSchema.optional(),
     port: portSchema.optional(),
     service: serviceSchema.optional(),
     ...timingShape,
@@ -88,17 +90,60 @@ export const targetSchema = z
     expectState: expectStateSchema.optional(),
     ...probeShape,
     ...kindBlockShape,
-  }, { error: 'expected a target: an object with "host" and "port" or "service"' })
+    /** A tcp target's HTTP layer ({"path": ...}) or an http target's API check ({"url": ...}): read by kind below. */
+    http: z.unknown().optional(),
+  }, { error: 'expected a target: an object with "host" and "port" or "service"' });
+
+export const targetSchema = targetObject
   .superRefine((t, ctx) => {
     const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
     const kind = KINDS[refineKind(t, TCP_LAYER_KEYS, issue)];
-    if (kind.name === 'tcp') refineProbe(t, ctx);
+    // The TCP layers' own cross-key rules (src/config/probe-schema.ts), for the kind they belong to.
+    if (kind.name === DEFAULT_KIND) refineProbe({ ...t, http: undefined }, ctx);
     if (!kind.usesPort) {
       for (const key of ['port', 'service'] as const) if (t[key] !== undefined) issue(key, `a ${kind.name} target has no port (leave "${key}" out)`);
     } else if (t.port === undefined && t.service === undefined && kind.defaultPort === undefined) {
       ctx.addIssue({ code: 'custom', message: 'expected "port" or "service" (a target needs a port to check)' });
     }
+  })
+  .transform((t, ctx) => {
+    // "http" is the one key two kinds share: the tcp layer's on a tcp target, the API check's on an http one.
+    const { http, ...rest } = t;
+    const isApi = (t.kind ?? 'tcp') === 'http';
+    let layer: z.output<typeof httpSchema> | undefined;
+    let api: z.output<typeof KIND_SCHEMAS.http.block> | undefined;
+    if (http !== undefined) {
+      const parsed = isApi ? KIND_SCHEMAS.http.block.safeParse(http) : httpSchema.safeParse(http);
+      if (!parsed.success) {
+        for (const i of parsed.error.issues) ctx.addIssue({ ...i, path: ['http', ...i.path] } as Parameters<typeof ctx.addIssue>[0]);
+        return z.NEVER;
+      }
+      if (isApi) api = parsed.data as typeof api;
+      else layer = parsed.data as typeof layer;
+    }
+    const out = { ...rest, ...(layer ? { http: layer } : {}), ...(api ? { httpCheck: api } : {}) };
+    // An API check may leave "host" out: it is the URL's (the diagnosis groups by it).
+    const host = out.host ?? (api ? hostOfUrl(api.url) : undefined);
+    if (host === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['host'], message: 'expected a host name or IP address' });
+      return z.NEVER;
+    }
+    return { ...out, host } as ParsedTargetOut;
   });
+
+function hostOfUrl(url: string): string | undefined {
+  try {
+    return normalizeHost(new URL(url).hostname.replace(/^\[(.*)\]$/, '$1')) || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+type ParsedTargetOut = Omit<z.output<typeof targetObject>, 'http' | 'host'> & {
+  host: string;
+  http?: z.output<typeof httpSchema>;
+  httpCheck?: z.output<typeof KIND_SCHEMAS.http.block>;
+};
 
 export const configSchema = z.strictObject({
   $schema: z.string().optional(),
@@ -120,7 +165,7 @@ export type ParsedConfig = z.output<typeof configSchema>;
 export const KNOWN_KEYS: Readonly<Record<'root' | 'defaults' | 'target' | 'targetHttp' | 'alerts' | 'maintenance', readonly string[]>> & { notifier: Readonly<Record<string, readonly string[]>>; kindBlock: Readonly<Record<string, readonly string[]>> } = {
   root: Object.keys(configSchema.shape),
   defaults: Object.keys(defaultsSchema.shape),
-  target: Object.keys(targetSchema.shape),
+  target: Object.keys(targetObject.shape),
   targetHttp: Object.keys(httpSchema.shape),
   alerts: NOTIFY_KNOWN_KEYS.alerts,
   maintenance: NOTIFY_KNOWN_KEYS.maintenance,

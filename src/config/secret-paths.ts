@@ -19,6 +19,20 @@ export function isSecretPath(path: readonly PropertyKey[]): boolean {
 }
 
 /**
+ * What an API check sends (an http target's `http.url`, `http.headers`, `http.body`): the same, its
+ * ${env:} references are filled in per request (src/checks/http/check.ts), so the secret is not in the
+ * target the console saves or the agent API serves.
+ */
+export function isApiRequestPath(path: readonly PropertyKey[]): boolean {
+  return path[0] === 'targets' && typeof path[1] === 'number' && path[2] === 'http' && (path[3] === 'url' || path[3] === 'headers' || path[3] === 'body');
+}
+
+/** Paths whose ${env:} references stay as written in the target (their variables are still checked at load). */
+export function isDeferredEnvPath(path: readonly PropertyKey[]): boolean {
+  return isSentTextPath(path) || isApiRequestPath(path);
+}
+
+/**
  * What a check sends (`send`, a step's `send`): its ${env:} references stay in the target as written
  * and are filled in only on the wire, so config show, the console's saved targets and the agent API
  * carry the reference, never the value (src/probe/send-bytes.ts).

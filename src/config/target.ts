@@ -6,6 +6,8 @@ import type { ProbeOptions } from '../probe/types.js';
 import type { KindName } from '../checks/kind.js';
 import type { PingOptions } from '../checks/ping/types.js';
 import type { DnsOptions } from '../checks/dns/types.js';
+import type { HttpCheckConfig } from '../checks/http/schema.js';
+import type { DomainCheckConfig } from '../checks/domain/schema.js';
 import { KINDS } from '../checks/registry.js';
 
 /** A target with every default applied: what the engine and the UI work with. */
@@ -36,9 +38,11 @@ export interface Target {
   locations?: string[];
   /** "closed": the port must not answer (cause "exposed" when it does); per location in a cluster. Absent: open. */
   expectState?: ExpectState;
-  /** The settings of a ping or dns target (its kind's block, defaults applied). */
+  /** The settings of a target of another kind than tcp: its kind's block (defaults applied where the kind has them). */
   ping?: PingOptions;
   dns?: DnsOptions;
+  http?: HttpCheckConfig;
+  domain?: DomainCheckConfig;
 }
 
 export interface Defaults {

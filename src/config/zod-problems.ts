@@ -25,7 +25,8 @@ function knownKeysFor(path: readonly PropertyKey[], input?: unknown): readonly s
   }
   if (path[0] === 'defaults') return KNOWN_KEYS.defaults;
   if (path[0] === 'targets') {
-    if (path[2] === 'http') return KNOWN_KEYS.targetHttp;
+    // "http" is a tcp target's HTTP layer, or an http target's API check.
+    if (path[2] === 'http' && valueAt(input, [path[0], path[1] ?? 0, 'kind']) !== 'http') return KNOWN_KEYS.targetHttp;
     if (path[2] === 'steps') return STEP_KEYS;
     const block = typeof path[2] === 'string' ? KNOWN_KEYS.kindBlock[path[2]] : undefined;
     return block ?? KNOWN_KEYS.target;

@@ -1,6 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { pickDialer, type Dialer } from './dialers.js';
-import { claimer, HELPER_GATE, scanShare, type HelperJob, type HelperReply } from './scan.js';
+import { HELPER_GATE, type HelperJob, type HelperReply } from './scan.js';
+import { claimer, scanShare } from './scan-share.js';
 
 // The second thread of a long --no-banners scan (see scanPorts): it takes ports from the shared
 // counter until none is left, writes their states into the shared board, and sends back the errnos.

@@ -55,7 +55,7 @@ export class Engine implements Feed {
   private started = false;
   private inFlightCount = 0;
   private drained: (() => void) | undefined;
-  /** Bumped on every change; the UI polls it to know when a new snapshot is worth taking. */
+  /** Bumped on every change; the UI compares it, when an event wakes it, to know a new snapshot is worth taking. */
   version = 0;
   /** Bumped when a target changes state, comes or goes: the changes the UI shows at once. */
   stateVersion = 0;

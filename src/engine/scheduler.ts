@@ -1,4 +1,4 @@
-import { MinHeap } from './heap.js';
+import { MinHeap, type HeapEntry } from './heap.js';
 
 export interface SchedulerOptions {
   /** Most checks in flight at once. */
@@ -14,7 +14,8 @@ export interface SchedulerOptions {
  */
 export class Scheduler {
   private readonly heap = new MinHeap();
-  private readonly planned = new Map<string, { seq: number; at: number }>();
+  /** Each id's current plan: the very entry in the heap (one object per plan, compared by identity). */
+  private readonly planned = new Map<string, HeapEntry>();
   private seq = 0;
   private inFlight = 0;
   private timer: NodeJS.Timeout | undefined;
@@ -54,9 +55,9 @@ export class Scheduler {
   }
 
   plan(id: string, at: number): void {
-    const seq = ++this.seq;
-    this.planned.set(id, { seq, at });
-    this.heap.push({ at, seq, id });
+    const entry: HeapEntry = { at, seq: ++this.seq, id };
+    this.planned.set(id, entry);
+    this.heap.push(entry);
     if (this.running) this.pumpSoon();
   }
 
@@ -97,8 +98,7 @@ export class Scheduler {
     while (this.inFlight < this.options.concurrency) {
       const top = this.heap.peek();
       if (!top) break;
-      const current = this.planned.get(top.id);
-      if (!current || current.seq !== top.seq) {
+      if (this.planned.get(top.id) !== top) {
         this.heap.pop(); // superseded or cancelled
         continue;
       }
@@ -123,10 +123,12 @@ export class Scheduler {
     if (this.timer && this.timerAt <= top.at) return;
     if (this.timer) clearTimeout(this.timer);
     this.timerAt = top.at;
+    // Whole milliseconds (libuv's timer resolution anyway): never early, so never a pump that finds
+    // nothing due, and one Node timer list per duration rather than one per fractional delay.
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.timerAt = Infinity;
       this.pump();
-    }, Math.max(0, top.at - this.now()));
+    }, Math.max(0, Math.ceil(top.at - this.now())));
   }
 }

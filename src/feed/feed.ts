@@ -9,10 +9,10 @@ export type FeedListener = (event: EngineEvent) => void;
  */
 export interface Feed {
   subscribe(listener: FeedListener): () => void;
-  /** One immutable view per target, replaced on every change (compare by identity). */
+  /** One view per target, replaced on every change (compare by identity); its `recent` ring is written in place. */
   snapshot(): readonly TargetView[];
   get(id: string): TargetView | undefined;
-  /** Bumped on every change: poll it to know when a new snapshot is worth taking. */
+  /** Bumped on every change (the console compares it when an event or its clock wakes it). */
   readonly version: number;
   /** Bumped when a target changes state, comes or goes. */
   readonly stateVersion: number;

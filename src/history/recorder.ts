@@ -1,3 +1,4 @@
+import type { Target } from '../config/target.js';
 import { kindOf } from '../checks/registry.js';
 import type { ProbeResult } from '../probe/types.js';
 import type { EngineEvent, Incident, TargetView } from '../engine/types.js';
@@ -48,8 +49,9 @@ export interface RecorderStats {
 const INCIDENT_HEADROOM = 10_000;
 const MAX_PER_TRANSACTION = 10_000;
 
-function targetInfo(v: TargetView): TargetInfo {
+function targetInfo(v: TargetView, known?: Map<string, Target>): TargetInfo {
   const t = v.target;
+  known?.set(t.id, t);
   return { key: t.id, name: t.name, host: t.host, port: t.port, kind: t.kind, intervalMs: t.intervalMs, gapLimitMs: gapLimitMs(t) };
 }
 
@@ -99,7 +101,7 @@ export class HistoryRecorder {
     this.guard(() => {
       this.carried = this.writer.settleOpenIncidents(new Map(views.map((v) => [v.target.id, { host: v.target.host, port: v.target.port }])));
     });
-    for (const v of views) this.enqueue({ kind: 'target', target: targetInfo(v), at: now });
+    for (const v of views) this.enqueue({ kind: 'target', target: targetInfo(v, this.targets), at: now });
     for (const v of views) if (v.monitor.state === 'PAUSED') this.enqueue(this.mark(v.target.id, 'PAUSED', now));
     this.flush();
     this.guard(() => rollup(this.history.db, now));
@@ -126,9 +128,12 @@ export class HistoryRecorder {
   /** The engine listener: turns an event into queued writes, nothing more. */
   /** What the target's kind keeps beside the main time (a ping round's spread and loss). */
   private kindSample(targetId: string, r: ProbeResult): Partial<SampleRecord> {
-    const t = this.source?.get(targetId)?.target;
+    const t = this.targets.get(targetId);
     return (t && kindOf(t).sample?.(r)) ?? {};
   }
+
+  /** The targets as last announced (their kinds say what a sample keeps beside the main time). */
+  private readonly targets = new Map<string, Target>();
 
   record(event: EngineEvent): void {
     if (this.closed) return;
@@ -160,7 +165,7 @@ export class HistoryRecorder {
         this.enqueue({ kind: 'incident', incident: event.incident, location: this.opts.location });
         break;
       case 'targets': {
-        for (const v of this.source?.snapshot() ?? []) this.enqueue({ kind: 'target', target: targetInfo(v), at: event.at });
+        for (const v of this.source?.snapshot() ?? []) this.enqueue({ kind: 'target', target: targetInfo(v, this.targets), at: event.at });
         break;
       }
       case 'trend':

@@ -31,10 +31,13 @@ export function summaryLine(m: AlertMessage): string {
   const first = items[0];
   if (!first) return 'porthole alert';
   const n = items.length;
+  // The verdict the last alert raised saw (the most of the picture); an earlier one may be stale.
+  const verdict = items.reduce((a, b) => (b.at >= a.at ? b : a)).diagnosis;
+  const why = verdict ? ` — ${clean(verdict, 120)}` : '';
   const ports = (f: (i: AlertItem) => string) => items.map((i) => `${i.check ? clean(i.check, 60) : i.port} ${f(i)}`).join(', ');
   switch (m.kind) {
     case 'down':
-      return n === 1 ? `DOWN ${label(first)}: ${clean(first.cause, 40)}` : `${n} ports on ${hostsOf(items)} down: ${ports((i) => clean(i.cause, 40))}`;
+      return n === 1 ? `DOWN ${label(first)}: ${clean(first.cause, 40)}${why}` : `${n} ports on ${hostsOf(items)} down${why}: ${ports((i) => clean(i.cause, 40))}`;
     case 'recovery':
       return n === 1
         ? `RECOVERED ${label(first)} after ${duration(first)} ${first.from === 'SLOW' ? 'slow' : 'down'}`

@@ -6,11 +6,15 @@ import type { EngineEvent, Incident, State } from '../engine/types.js';
 import { inMaintenance } from './maintenance.js';
 import type { AlertItem, AlertKind } from './types.js';
 
+const verdictOf = (d: string | undefined): { diagnosis?: string } => (d ? { diagnosis: d } : {});
+
 export interface PolicyOptions {
   alerts: AlertSettings;
   maintenance: readonly MaintenanceWindow[];
   /** The target as the engine has it now (names and notify lists may change at run time). */
   target: (id: string) => Target | undefined;
+  /** The verdict for a target's host right now (src/diagnosis), if one covers it. */
+  diagnosis?: (id: string) => string | undefined;
   /** The target's state now (after the event): a recovery says what it recovered to. */
   state: (id: string) => State | undefined;
   /** Writes the alert to the outbox for these channels. */
@@ -84,6 +88,7 @@ export class AlertPolicy {
       port: t.port,
       ...(t.service ? { service: t.service } : {}),
       ...(describeEndpoint(t) !== formatHostPort(t.host, t.port) ? { check: describeEndpoint(t) } : {}),
+      ...verdictOf(this.o.diagnosis?.(t.id)),
       at: this.now(),
       location: this.o.location,
       ...f,

@@ -1,3 +1,4 @@
+import { diagnose } from '../diagnosis/diagnose.js';
 import type Database from 'better-sqlite3';
 import type { NotifyConfig } from '../config/notify-config.js';
 import type { Target } from '../config/target.js';
@@ -142,6 +143,13 @@ export function startNotifications(
     alerts: notify.alerts,
     maintenance: notify.maintenance,
     target: (id) => engine.get(id)?.target,
+    diagnosis: (id) => {
+      // Only the host's own targets take part: one pass to find them, the rules on a handful.
+      const host = engine.get(id)?.target.host.toLowerCase();
+      if (host === undefined) return undefined;
+      const views = engine.snapshot().filter((v) => v.target.host.toLowerCase() === host);
+      return diagnose(views).find((d) => d.targetIds.includes(id))?.text;
+    },
     state: (id) => engine.get(id)?.monitor.state,
     raise,
     channels: new Set(channels.keys()),

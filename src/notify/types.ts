@@ -13,6 +13,8 @@ export interface AlertItem {
   service?: string;
   /** What a check of another kind than tcp checks ("ping db1"), for the message. */
   check?: string;
+  /** The verdict for the target's host when the alert was raised (src/diagnosis): which layer broke. */
+  diagnosis?: string;
   /** State before and after (DOWN → UP for a recovery). */
   from: string;
   to: string;

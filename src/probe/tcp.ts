@@ -22,34 +22,50 @@ export function probeTcp(req: ProbeRequest, lookupAll?: LookupAll): Promise<Prob
   return probeHandshake(req);
 }
 
-/** One timed TCP handshake, judged as soon as it is established, then closed politely. */
-async function probeHandshake(req: ProbeRequest): Promise<ProbeResult> {
+/** A name that did not resolve, or a literal of the wrong family. */
+function notResolved(err: unknown, startedAt: number, t0: number): ProbeResult {
+  const code = err instanceof ResolveError ? err.code : 'ENOTFOUND';
+  return {
+    outcome: code === 'EAI_ADDRFAMILY' ? 'error' : 'dns',
+    startedAt,
+    dnsMs: performance.now() - t0,
+    connectMs: null,
+    totalMs: performance.now() - t0,
+    errno: code,
+    detail: (err as Error).message,
+  };
+}
+
+/**
+ * One timed TCP handshake, judged as soon as it is established, then closed politely. Not an async
+ * function: an address needs no resolver, so a literal costs no extra promise or turn of the loop.
+ */
+function probeHandshake(req: ProbeRequest): Promise<ProbeResult> {
   const startedAt = Date.now();
   const t0 = performance.now();
-  let resolved: Resolved;
+  let literal: Resolved | undefined;
   try {
-    // An address needs no resolver: skip the await so a literal costs no extra turn of the loop.
-    resolved = literalAddress(req.host, req.family) ?? (await resolveHost(req.host, req.family, req.timeoutMs));
+    literal = literalAddress(req.host, req.family);
   } catch (err) {
-    const code = err instanceof ResolveError ? err.code : 'ENOTFOUND';
-    return {
-      outcome: code === 'EAI_ADDRFAMILY' ? 'error' : 'dns',
-      startedAt,
-      dnsMs: performance.now() - t0,
-      connectMs: null,
-      totalMs: performance.now() - t0,
-      errno: code,
-      detail: (err as Error).message,
-    };
+    return Promise.resolve(notResolved(err, startedAt, t0));
   }
+  if (literal) return handshake(req, literal, startedAt, t0);
+  return resolveHost(req.host, req.family, req.timeoutMs).then(
+    (resolved) => handshake(req, resolved, startedAt, t0),
+    (err: unknown) => notResolved(err, startedAt, t0),
+  );
+}
+
+function handshake(req: ProbeRequest, resolved: Resolved, startedAt: number, t0: number): Promise<ProbeResult> {
   const { address, family, dnsMs } = resolved;
-  const remaining = Math.max(1, req.timeoutMs - (performance.now() - t0));
+  // Whole milliseconds: Node keeps one timer list per distinct duration, and a fractional one would
+  // make a new list (and a priority-queue insert) for nearly every check.
+  const remaining = Math.max(1, Math.ceil(req.timeoutMs - (performance.now() - t0)));
 
   return new Promise<ProbeResult>((resolve) => {
     const socket = new Socket();
     let settled = false;
     const tConnect = performance.now();
-    const base = { startedAt, address, family, dnsMs };
 
     const settle = (r: ProbeResult) => {
       if (settled) return;
@@ -83,7 +99,10 @@ async function probeHandshake(req: ProbeRequest): Promise<ProbeResult> {
       socket.destroy();
       const code = err.code ?? 'UNKNOWN';
       settle({
-        ...base,
+        startedAt,
+        address,
+        family,
+        dnsMs,
         outcome: classifyErrno(code),
         connectMs: null,
         totalMs: performance.now() - t0,
@@ -94,7 +113,10 @@ async function probeHandshake(req: ProbeRequest): Promise<ProbeResult> {
     const timer = setTimeout(() => {
       socket.destroy();
       settle({
-        ...base,
+        startedAt,
+        address,
+        family,
+        dnsMs,
         outcome: 'timeout',
         connectMs: null,
         totalMs: performance.now() - t0,
@@ -103,8 +125,9 @@ async function probeHandshake(req: ProbeRequest): Promise<ProbeResult> {
       });
     }, remaining);
 
-    socket.once('connect', onConnect);
-    socket.once('error', onError);
+    // `on`, not `once` (which wraps each listener): settle removes both.
+    socket.on('connect', onConnect);
+    socket.on('error', onError);
     socket.connect({ host: address, port: req.port, family });
   });
 }

@@ -1,6 +1,8 @@
 import type { HandshakeClock } from './handshake-clock.js';
 import type { PingInfo } from '../checks/ping/types.js';
 import type { DnsInfo } from '../checks/dns/types.js';
+import type { ApiInfo } from '../checks/http/types.js';
+import type { DomainInfo } from '../checks/domain/types.js';
 
 /** What one TCP handshake attempt found. */
 export type Outcome = 'open' | 'refused' | 'timeout' | 'unreachable' | 'dns' | 'error' | 'mismatch' | 'tls';
@@ -193,6 +195,8 @@ export interface ProbeResult {
   /** What a check of another kind found (src/checks/<kind>); for those, connectMs is the kind's main time. */
   ping?: PingInfo;
   dns?: DnsInfo;
+  api?: ApiInfo;
+  domain?: DomainInfo;
 }
 
 export type ProbeFn = (req: ProbeRequest) => Promise<ProbeResult>;

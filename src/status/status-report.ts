@@ -2,6 +2,7 @@ import { describeEndpoint } from '../checks/registry.js';
 import type { State, TargetView } from '../engine/types.js';
 import { EXIT, worst, type NagiosStatus } from '../check/exit-codes.js';
 import { sanitize } from '../text/sanitize.js';
+import { diagnose } from '../diagnosis/diagnose.js';
 
 /** How a state reads to another monitoring system. */
 const STATUS_OF: Record<State, NagiosStatus | undefined> = {
@@ -34,6 +35,8 @@ export interface StatusReport {
   status: NagiosStatus;
   exitCode: number;
   targets: StatusRow[];
+  /** Which layer broke, per host (src/diagnosis). */
+  diagnosis: { host: string; verdict: string; text: string; evidence: string[] }[];
 }
 
 const round3 = (ms: number | null | undefined): number | null => (ms === null || ms === undefined ? null : Math.round(ms * 1000) / 1000);
@@ -59,7 +62,8 @@ export function statusReport(views: readonly TargetView[], source: string): Stat
     };
   });
   const status = worst(targets.flatMap((t) => (t.status === 'PAUSED' ? [] : [t.status])));
-  return { source, status, exitCode: EXIT[status], targets };
+  const diagnosis = diagnose(views).map((d) => ({ host: sanitize(d.host, 260), verdict: d.verdict, text: sanitize(d.text, 300), evidence: d.evidence.map((e) => sanitize(e, 300)) }));
+  return { source, status, exitCode: EXIT[status], targets, diagnosis };
 }
 
 /** One line per target, aligned: name, state, host:port, handshake ms or cause. */
@@ -73,5 +77,7 @@ export function statusText(report: StatusReport): string {
   ]);
   const widths = [0, 1, 2, 3].map((i) => Math.max(0, ...rows.map((r) => (r[i] ?? '').length)));
   const lines = rows.map((r) => r.map((c, i) => (i < 4 ? c.padEnd(widths[i] ?? 0) : c)).join('  ').trimEnd());
-  return `${report.status} - ${report.targets.length} target${report.targets.length === 1 ? '' : 's'} (${report.source})\n${lines.join('\n')}${lines.length ? '\n' : ''}`;
+  const verdicts = (report.diagnosis ?? []).map((d) => `${sanitize(d.host, 60)}: ${sanitize(d.text, 160)}`);
+  const tail = verdicts.length ? `diagnosis:\n${verdicts.map((v) => `  ${v}`).join('\n')}\n` : '';
+  return `${report.status} - ${report.targets.length} target${report.targets.length === 1 ? '' : 's'} (${report.source})\n${lines.join('\n')}${lines.length ? '\n' : ''}${tail}`;
 }

@@ -9,6 +9,7 @@ import { DetailPane, type UptimeWindows } from './components/DetailPane.js';
 import { FilterBar } from './components/FilterBar.js';
 import { Footer } from './components/Footer.js';
 import { Grid } from './components/Grid.js';
+import { diagnose, whyByTarget } from '../diagnosis/diagnose.js';
 import { Header } from './components/Header.js';
 import { HelpOverlay, type HistoryStatus } from './components/HelpOverlay.js';
 import { IncidentLog } from './components/IncidentLog.js';
@@ -48,6 +49,7 @@ export interface ConsoleProps {
   channels?: () => readonly ChannelHealth[];
   /** The maintenance window a target is in, if any: marked in the grid (its alerts are held back). */
   maintenance?: (target: Target) => string | undefined;
+  /** Smallest gap between two frames for a state change or an incident, ms (the name is from when the console polled). */
   pollMs?: number;
   now?: () => number;
   /** Instrumentation (bench): React render + commit time of each frame, ms. */
@@ -66,6 +68,9 @@ export function Console(props: ConsoleProps) {
   const [state, dispatch] = useReducer(uiReducer, initialUiState);
 
   const ranks = useRef(new NameRanks()).current;
+  // Which layer broke, per host: recomputed only when the snapshot changes (one pass over the views).
+  const diagnoses = useMemo(() => diagnose(snap.views), [snap.views]);
+  const whyOf = useMemo(() => whyByTarget(diagnoses), [diagnoses]);
   const visible = useMemo(() => sortViews(filterViews(snap.views, state.filter), state.sort, ranks), [snap.views, state.filter, state.sort, ranks]);
   const index = selectionIndex(state, visible);
   const selected = visible[index];
@@ -95,7 +100,7 @@ export function Console(props: ConsoleProps) {
   const shown = visible.slice(offset, offset + gridRows);
   // Columns are shared by what the rows on screen hold. The same array while the widths hold: the
   // grid's rows compare their columns by identity.
-  const fresh = gridColumns(layout?.width ?? MIN_COLUMNS, columnContent(shown, props.maintenance));
+  const fresh = gridColumns(layout?.width ?? MIN_COLUMNS, columnContent(shown, props.maintenance, (id) => whyOf.get(id)));
   const columnsRef = useRef<readonly GridColumn[]>(fresh);
   if (!sameColumns(columnsRef.current, fresh)) columnsRef.current = fresh;
   const columns = columnsRef.current;
@@ -118,6 +123,7 @@ export function Console(props: ConsoleProps) {
           rows={shown}
           columns={columns}
           selectedId={selected?.target.id}
+          diagnosis={(id) => whyOf.get(id)}
           now={snap.at}
           {...(uptime ? { uptime } : {})}
           {...(props.maintenance ? { maintenance: props.maintenance } : {})}
@@ -131,6 +137,7 @@ export function Console(props: ConsoleProps) {
             height={layout.detailHeight}
             now={snap.at}
             incidents={snap.incidents}
+            diagnosis={selected ? diagnoses.find((d) => d.targetIds.includes(selected.target.id)) : undefined}
             {...(selected && props.uptimeWindows ? { uptime: props.uptimeWindows(selected.target.id) } : {})}
           />
         ) : null}

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,40 +11,19 @@ import { conditionOf } from '../../src/engine/monitor.js';
 import { answersMatch, runDns } from '../../src/checks/dns/run.js';
 import { dnsKind } from '../../src/checks/dns/kind.js';
 import { freePort } from '../helpers/net.js';
-import { which } from '../helpers/system.js';
+import { DNSMASQ, startDnsmasq } from '../helpers/dnsmasq.js';
 
-const DNSMASQ = ['/usr/sbin/dnsmasq', '/usr/bin/dnsmasq'].find((p) => which(p));
 const LONG = (i: number) => `chunk${i}-${'x'.repeat(200)}`;
-
-/** A dnsmasq of the test's own on a loopback port: local records only, nothing forwarded anywhere. */
-async function startDnsmasq(port: number, dir: string): Promise<ChildProcess> {
-  const child = spawn(
-    DNSMASQ!,
-    [
-      '--no-daemon', `--port=${port}`, '--listen-address=127.0.0.1', '--bind-interfaces', '--no-resolv', '--no-hosts',
-      '--conf-file=/dev/null', '--pid-file=', '--user=root', '--edns-packet-max=512', '--local=/example.test/',
-      '--address=/a.example.test/10.0.0.1',
-      '--host-record=multi.example.test,10.0.0.2', '--host-record=multi.example.test,10.0.0.3',
-      '--host-record=v6.example.test,fd00::1',
-      '--txt-record=txt.example.test,v=spf1 -all',
-      ...[1, 2, 3, 4, 5].map((i) => `--txt-record=big.example.test,${LONG(i)}`),
-      '--mx-host=example.test,mail.example.test,10',
-      '--cname=alias.example.test,multi.example.test',
-      '--txt-record=evil.example.test,ok\x1b[31mRED\x07',
-    ],
-    { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  await new Promise<void>((resolve, reject) => {
-    let said = '';
-    child.stderr!.setEncoding('utf8');
-    child.stderr!.on('data', (d: string) => {
-      said += d;
-      if (said.includes('cleared cache') || said.includes('started')) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`dnsmasq exited (${String(code)}): ${said}`)));
-  });
-  return child;
-}
+const RECORDS = [
+  '--address=/a.example.test/10.0.0.1',
+  '--host-record=multi.example.test,10.0.0.2', '--host-record=multi.example.test,10.0.0.3',
+  '--host-record=v6.example.test,fd00::1',
+  '--txt-record=txt.example.test,v=spf1 -all',
+  ...[1, 2, 3, 4, 5].map((i) => `--txt-record=big.example.test,${LONG(i)}`),
+  '--mx-host=example.test,mail.example.test,10',
+  '--cname=alias.example.test,multi.example.test',
+  '--txt-record=evil.example.test,ok\x1b[31mRED\x07',
+];
 
 function dnsTarget(port: number, dns: Record<string, unknown>, extra: Record<string, unknown> = {}): Target {
   const { target, problems } = validateTarget({ kind: 'dns', host: '127.0.0.1', port, timeout: '1s', dns, ...extra }, BUILTIN_DEFAULTS);
@@ -59,7 +38,7 @@ describe('dns targets in the config', () => {
     assert.equal(dnsKind.describe(t), 'dns MX example.test @127.0.0.1:53');
     assert.equal(t.name, 'dns MX example.test @127.0.0.1:53');
     const problems = (raw: Record<string, unknown>) => validateTarget(raw, BUILTIN_DEFAULTS).problems.map((p) => `${p.path}: ${p.message}`).join('\n');
-    assert.match(problems({ kind: 'dns', host: '127.0.0.1' }), /kind: a dns target needs a "dns" block/);
+    assert.match(problems({ kind: 'dns', host: '127.0.0.1' }), /kind: "kind": "dns" needs a "dns" block/);
     assert.match(problems({ kind: 'dns', host: '127.0.0.1', dns: { query: 'example.test', type: 'PTR' } }), /dns\.type: expected a record type: A, AAAA, MX, TXT, CNAME, NS, SOA/);
     assert.match(problems({ kind: 'dns', host: '127.0.0.1', dns: { query: 'bad name!' } }), /dns\.query: expected a domain name/);
     assert.match(problems({ kind: 'dns', host: '127.0.0.1', dns: { query: 'a.test', expct: ['1.2.3.4'] } }), /expct/);
@@ -81,7 +60,7 @@ describe('dns queries to a dnsmasq of the test\'s own', { skip: DNSMASQ ? false 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'porthole-dns-'));
     port = await freePort();
-    server = await startDnsmasq(port, dir);
+    server = await startDnsmasq(port, dir, RECORDS);
   });
   after(() => {
     server?.kill();

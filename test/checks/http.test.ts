@@ -389,6 +389,9 @@ describe('API checks against a local HTTP server', () => {
     const dns = await run({ url: 'http://api.porthole-test.invalid/health' });
     assert.equal(dns.outcome, 'dns');
     assert.equal(dns.errno, 'ENOTFOUND');
+    const wrongFamily = await runHttpCheck(config({ url: 'http://127.0.0.1:1/' }), { timeoutMs: 1000, family: 6 });
+    assert.equal(wrongFamily.outcome, 'error');
+    assert.match(wrongFamily.detail ?? '', /127\.0\.0\.1 is an IPv4 address but family 6 was asked for/);
     const port = await freePort();
     const refused = await run({ url: `http://127.0.0.1:${port}/` });
     assert.equal(refused.outcome, 'refused');

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -132,7 +132,7 @@ describe('the engine and `check` run every kind', { skip: which('fping') ? false
     try {
       const v = await waitFor('UP', () => e.snapshot().find((x) => x.monitor.state === 'UP'), 10_000);
       assert.equal(v.lastResult?.ping?.received, 3);
-      assert.equal(v.recent.at(-1), v.lastResult?.ping?.medianMs);
+      assert.equal([...v.recent].at(-1), v.lastResult?.ping?.medianMs);
     } finally {
       await e.stop();
     }
@@ -169,9 +169,9 @@ describe('the engine and `check` run every kind', { skip: which('fping') ? false
 describe("the console's add/edit form offers the kind and its options", () => {
   it('shows the port only for kinds that have one, then the kind\'s own options', () => {
     const keys = (v: Record<string, string>) => fieldsFor(v).map((f) => f.key);
-    assert.deepEqual(keys({}), ['name', 'kind', 'host', 'port', 'interval', 'timeout']);
-    assert.deepEqual(keys({ kind: 'ping' }), ['name', 'kind', 'host', 'interval', 'timeout', 'ping.count', 'ping.lossWarn']);
-    assert.deepEqual(keys({ kind: 'dns' }), ['name', 'kind', 'host', 'port', 'interval', 'timeout', 'dns.query', 'dns.type', 'dns.expect']);
+    assert.deepEqual(keys({}), ['name', 'host', 'port', 'interval', 'timeout', 'kind']);
+    assert.deepEqual(keys({ kind: 'ping' }), ['name', 'host', 'interval', 'timeout', 'kind', 'ping.count', 'ping.lossWarn']);
+    assert.deepEqual(keys({ kind: 'dns' }), ['name', 'host', 'port', 'interval', 'timeout', 'kind', 'dns.query', 'dns.type', 'dns.expect']);
   });
 
   it('validates with the config schema, each error under its field', () => {
@@ -237,6 +237,29 @@ describe('/metrics carries each kind\'s own series', { skip: which('fping') ? fa
     } finally {
       metrics.close();
       await engine.stop();
+    }
+  });
+});
+
+describe('a one-shot check stays cheap to start', () => {
+  it('`porthole check HOST:PORT` loads no kind but tcp, and neither zod nor SQLite', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'porthole-load-'));
+    try {
+      // A module hook that writes every module the process loads to a file.
+      const log = join(dir, 'loaded.txt');
+      const hooks = join(dir, 'hooks.mjs');
+      writeFileSync(hooks, `import { appendFileSync } from 'node:fs';\nexport async function resolve(s, c, next) { const r = await next(s, c); appendFileSync(${JSON.stringify(log)}, r.url + '\\n'); return r; }\n`);
+      const register = join(dir, 'register.mjs');
+      writeFileSync(register, `import { register } from 'node:module';\nregister(${JSON.stringify(`file://${hooks}`)});\n`);
+      const r = spawnSync(process.execPath, ['--import', register, CLI, 'check', '--retries', '0', '127.0.0.1:1'], { encoding: 'utf8', timeout: 30_000 });
+      assert.match(r.stdout, /^TCP CRITICAL/);
+      const loaded = readFileSync(log, 'utf8');
+      assert.match(loaded, /dist\/checks\/registry\.js/);
+      for (const heavy of [/node_modules\/zod\//, /node_modules\/better-sqlite3\//, /dist\/checks\/ping\/run\.js/, /dist\/checks\/dns\/run\.js/, /dist\/checks\/http\/check\.js/, /dist\/checks\/domain\/check\.js/, /schema\.js/]) {
+        assert.doesNotMatch(loaded, heavy);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -66,13 +66,16 @@ describe('porthole status', { skip: distMissing }, () => {
     const r = await runCli(['status', '--json', '--config', config, '--data-dir', join(dir, 'data-none')], env);
     assert.equal(r.code, 2, r.stderr);
     const j = JSON.parse(r.stdout) as StatusJson;
-    assert.deepEqual(Object.keys(j).sort(), ['exitCode', 'source', 'status', 'targets']);
+    assert.deepEqual(Object.keys(j).sort(), ['diagnosis', 'exitCode', 'source', 'status', 'targets']);
     assert.equal(j.source, 'one round of checks, no agent running');
     assert.equal(j.status, 'CRITICAL');
     assert.equal(j.exitCode, 2);
     assert.deepEqual(j.targets.map((t) => t.name), ['svc-a', 'gone'], 'paused targets are not checked');
     const [a, gone] = j.targets;
     assert.deepEqual(Object.keys(a ?? {}).sort(), ['cause', 'check', 'connectMs', 'evidence', 'host', 'kind', 'lastCheckAt', 'name', 'port', 'since', 'state', 'status']);
+    assert.equal(a?.kind, 'tcp');
+    // One port of the host refused while another answers: the host is up, the service is down.
+    assert.deepEqual((j as unknown as { diagnosis: { host: string; verdict: string; text: string }[] }).diagnosis.map((d) => [d.host, d.verdict, d.text]), [['127.0.0.1', 'service-down', 'service down: gone refused (host up: svc-a answers)']]);
     assert.equal(a?.state, 'UP');
     assert.equal(a?.status, 'OK');
     assert.equal(typeof a?.connectMs, 'number');

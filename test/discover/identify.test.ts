@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer as createHttp } from 'node:http';
 import { createServer as createHttps } from 'node:https';
 import { createServer, type Server } from 'node:net';
@@ -11,7 +11,22 @@ import { after, before, describe, it } from 'node:test';
 import { runCli } from '../helpers/agent.js';
 import { waitFor } from '../helpers/net.js';
 import { accepts, RedisServer } from '../helpers/servers.js';
-import { which } from '../helpers/system.js';
+import { isRoot, which } from '../helpers/system.js';
+
+/** PostgreSQL's server binaries (Debian keeps them out of PATH), when this machine has them. */
+function postgresBin(): string | undefined {
+  const root = '/usr/lib/postgresql';
+  if (!existsSync(root)) return undefined;
+  const versions = readdirSync(root).sort((a, b) => Number(b) - Number(a));
+  for (const v of versions) if (existsSync(join(root, v, 'bin', 'initdb'))) return join(root, v, 'bin');
+  return undefined;
+}
+
+/** The uid of the system user postgres (initdb refuses to run as root). */
+function postgresUid(): number | undefined {
+  const r = spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' });
+  return r.status === 0 ? Number(r.stdout.trim()) : undefined;
+}
 
 // Real servers on ports of the 40000-49999 range (the only range a scan of the host's loopback may
 // touch); discover is told exactly these ports, so nothing else on the machine is contacted.
@@ -69,6 +84,7 @@ describe('discover names the service on each open port (real servers)', { skip: 
   let redis: RedisServer;
   const port: Record<string, number> = {};
   let openssl = false;
+  const cleanup: string[] = [];
 
   before(async () => {
     port.redis = await freePortInRange();
@@ -112,6 +128,19 @@ describe('discover names the service on each open port (real servers)', { skip: 
       children.push(p);
       await waitFor('nats-server', () => accepts(port.nats!), 10_000, 50);
     }
+    const pg = postgresBin();
+    const pgUid = postgresUid();
+    if (pg && isRoot && pgUid !== undefined && which('runuser')) {
+      // Its own temp dir, owned by postgres: the test's dir is root's alone.
+      const pgDir = mkdtempSync(join(tmpdir(), 'porthole-ident-pg-'));
+      cleanup.push(pgDir);
+      chownSync(pgDir, pgUid, -1);
+      execFileSync('runuser', ['-u', 'postgres', '--', join(pg, 'initdb'), '-D', join(pgDir, 'data'), '-A', 'trust', '-U', 'postgres', '--no-sync'], { stdio: 'ignore' });
+      port.postgres = await freePortInRange();
+      const p = spawn('runuser', ['-u', 'postgres', '--', join(pg, 'postgres'), '-D', join(pgDir, 'data'), '-p', String(port.postgres), '-k', pgDir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off'], { stdio: 'ignore' });
+      children.push(p);
+      await waitFor('postgres', () => accepts(port.postgres!), 20_000, 100);
+    }
     if (which('mosquitto')) {
       port.mqtt = await freePortInRange();
       const p = spawn('mosquitto', ['-p', String(port.mqtt)], { stdio: 'ignore' });
@@ -122,9 +151,13 @@ describe('discover names the service on each open port (real servers)', { skip: 
 
   after(async () => {
     for (const s of servers) s.close();
-    for (const c of children) c.kill('SIGKILL');
+    // runuser passes signals on to the server it started.
+    for (const c of children) c.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 300));
+    for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
     await redis?.dispose();
     rmSync(dir, { recursive: true, force: true });
+    for (const d of cleanup) rmSync(d, { recursive: true, force: true });
   });
 
   it('each is named right, within its budget; the written config checks OK as written', async () => {
@@ -139,6 +172,7 @@ describe('discover names the service on each open port (real servers)', { skip: 
       ['tls', 'tls', 'answer'],
       ['nats', 'nats', 'greeting'],
       ['mqtt', 'mqtt', 'answer'],
+      ['postgres', 'postgres', 'answer'],
     ];
     for (const [what, label, how] of expect) {
       if (port[what] === undefined) continue;

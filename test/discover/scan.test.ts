@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
-import { MAIN } from '../helpers/agent.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { MAIN, ROOT } from '../helpers/agent.js';
 import { NetNs, netnsUnavailable } from '../helpers/system.js';
 
 // In a namespace of the test's own: 3,000 ports (enough for the two-thread scan), 5 listeners, 5 ports
@@ -32,8 +34,8 @@ describe('the scan: Node TCP handles or plain sockets, and a low open-file limit
     ns?.remove();
   });
 
-  const scan = (shell: string, env: Record<string, string> = {}) => {
-    const r = spawnSync('ip', ['netns', 'exec', ns.name, 'sh', '-c', `${shell} "$0" "$1" discover 127.0.0.1 --ports ${FROM}-${TO} --timeout 400ms --no-banners --json`, process.execPath, MAIN], {
+  const scan = (shell: string, env: Record<string, string> = {}, cli = MAIN) => {
+    const r = spawnSync('ip', ['netns', 'exec', ns.name, 'sh', '-c', `${shell} "$0" "$1" discover 127.0.0.1 --ports ${FROM}-${TO} --timeout 400ms --no-banners --json`, process.execPath, cli], {
       encoding: 'utf8',
       timeout: 60_000,
       env: { ...process.env, ...env },
@@ -51,6 +53,12 @@ describe('the scan: Node TCP handles or plain sockets, and a low open-file limit
     expectRight(scan('exec'));
     expectRight(scan('exec', { PORTHOLE_DISCOVER_THREADS: '1' }));
     expectRight(scan('exec', { PORTHOLE_DISCOVER_SOCKETS: 'net' }));
+  });
+
+  it('the installed command (the esbuild bundle) finds its helper thread and the same ports', (t) => {
+    const bundle = join(ROOT, 'dist', 'bin', 'main.js');
+    if (!existsSync(bundle)) return t.skip('no bundle: npm run build makes it');
+    expectRight(scan('exec', {}, bundle));
   });
 
   it('open-file limit 64 with --concurrency 1000: the scan slows down to what fits, every port still right', () => {

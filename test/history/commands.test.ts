@@ -35,7 +35,7 @@ describe('report, export and prune commands', () => {
     ];
     let emit: (e: EngineEvent) => void = () => {};
     const rec = new HistoryRecorder(opened.history);
-    rec.attach({ subscribe: (l) => ((emit = l), () => {}), snapshot: () => views });
+    rec.attach({ subscribe: (l) => ((emit = l), () => {}), snapshot: () => views, get: (id) => views.find((v) => v.target.id === id) });
     for (const id of ['evil', 'plain']) emit({ type: 'result', targetId: id, at: now - 5000, state: 'UP', result: { outcome: 'open', startedAt: now - 5000, dnsMs: 0.25, connectMs: 1.5, totalMs: 2 } });
     emit({ type: 'incident', phase: 'opened', incident: { id: 'evil#1', targetId: 'evil', from: 'UP', to: 'DOWN', cause: 'refused', evidence: EVIL_EVIDENCE, started: now - 4000, ended: null, durationMs: null } });
     emit({ type: 'incident', phase: 'closed', incident: { id: 'evil#1', targetId: 'evil', from: 'UP', to: 'DOWN', cause: 'refused', evidence: EVIL_EVIDENCE, started: now - 4000, ended: now - 1000, durationMs: 3000, endedBy: 'recovered' } });

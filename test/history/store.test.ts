@@ -27,6 +27,7 @@ function source(views: TargetView[]) {
       return () => {};
     },
     snapshot: () => views,
+    get: (id: string) => views.find((v) => v.target.id === id),
   };
 }
 

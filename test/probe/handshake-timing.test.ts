@@ -41,7 +41,9 @@ describe('handshake times against the wire', { skip }, () => {
     const js_ = errorStats(j.paired);
     t.diagnostic(`${name}: kernel clock error median ${ms(ks.median)} p95 ${ms(ks.p95)} (n=${ks.n}, unpaired ${k.unpaired}); js clock error median ${ms(js_.median)} p95 ${ms(js_.p95)} (n=${js_.n}); wire median ${ms(ks.wireMedian)}`);
     assert.ok(kernel.length > 0 && js.length > 0, 'both runs reported handshake times');
-    assert.ok(kernel.every((r) => r.clock === 'kernel-tcp_info'), 'the kernel clock is used when the addon is there');
+    // A handshake whose SYN was retransmitted is timed by the JS clock on purpose (rare on loopback).
+    const kernelTimed = kernel.filter((r) => r.clock === 'kernel-tcp_info').length;
+    assert.ok(kernelTimed >= 0.99 * kernel.length, `the kernel clock is used when the addon is there (${kernelTimed}/${kernel.length})`);
     assert.ok(js.every((r) => r.clock === 'js-monotonic'), 'PORTHOLE_HANDSHAKE_CLOCK=js selects the JS clock');
     assert.ok(k.paired.length >= 0.9 * kernel.length && j.paired.length >= 0.9 * js.length, `most reports pair with a wire handshake (kernel ${k.paired.length}/${kernel.length}, js ${j.paired.length}/${js.length})`);
     assert.ok(k.paired.every((p) => p.localPort > 0 && p.wireMs >= 0), 'paired by a real local port');

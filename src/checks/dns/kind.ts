@@ -10,6 +10,7 @@ export const dnsKind: CheckKind = {
   name: 'dns',
   label: 'DNS',
   figure: 'query time',
+  layer: 'transport',
   usesPort: true,
   defaultPort: 53,
   options: (t) => (t.dns ? { dns: { query: t.dns.query, type: t.dns.type ?? 'A', ...(t.dns.expect ? { expect: t.dns.expect } : {}) } } : {}),
@@ -24,6 +25,8 @@ export const dnsKind: CheckKind = {
     return lines;
   },
   pluginWhere: (t) => `for ${sanitize(dnsKind.describe(t).slice(4))}`,
+  // The check's own evidence says it best ("no echo reply from ...", "... (NXDOMAIN)", "$.status is ...").
+  failureText: (r) => r.detail,
   okNote: (r) => (r.dns ? `${r.dns.answers.length} ${r.dns.answers.length === 1 ? 'answer' : 'answers'}: ${r.dns.answers.slice(0, 3).map((a) => sanitize(a, 60)).join(', ')}` : ''),
   toConfig: (t) => (t.dns ? { dns: { query: t.dns.query, ...(t.dns.type !== 'A' ? { type: t.dns.type } : {}), ...(t.dns.expect ? { expect: t.dns.expect } : {}) } } : {}),
   formFields: [

@@ -92,7 +92,12 @@ export class DomainChecker {
       }
     }
     info.server = serverForDisplay(base);
-    const baseUrl = new URL(base.endsWith('/') ? base : `${base}/`);
+    let baseUrl: URL;
+    try {
+      baseUrl = new URL(base.endsWith('/') ? base : `${base}/`);
+    } catch {
+      return finish('error', { detail: `the bootstrap file gives an RDAP server that is not a URL (${info.server})` });
+    }
     const key = `${baseUrl.href} ${domain}`;
 
     const waitUntil = this.notBefore.get(baseUrl.origin);

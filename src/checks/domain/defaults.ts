@@ -6,7 +6,7 @@ export const DEFAULT_BOOTSTRAP_URL = 'https://data.iana.org/rdap/dns.json';
 export const BOOTSTRAP_MAX_AGE_MS = 24 * 3_600_000;
 export const DEFAULT_DOMAIN_WARN_DAYS = 30;
 /** Registration dates change rarely and registries rate-limit: twice a day. */
-export const DEFAULT_DOMAIN_INTERVAL_MS = 12 * 3_600_000;
+// The default interval (twice a day) is the kind's: src/checks/domain/kind.ts.
 /** An RDAP answer larger than this is not read further (IANA's bootstrap file is about 40 KiB). */
 export const MAX_RDAP_BYTES = 1024 * 1024;
 export const MAX_REDIRECTS = 3;

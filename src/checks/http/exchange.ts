@@ -85,7 +85,9 @@ export async function exchange(req: ExchangeRequest): Promise<ExchangeResult> {
     resolved = await resolveHost(hostname, req.family, left());
   } catch (err) {
     const e = err as ResolveError;
-    throw new ExchangeError(e.message, classifyErrno(e.code) === 'error' ? 'dns' : classifyErrno(e.code), timings, e.code);
+    // An address literal of the other family is a setting that cannot work, not a name that failed.
+    const outcome = e.code === 'EAI_ADDRFAMILY' ? 'error' : classifyErrno(e.code) === 'error' ? 'dns' : classifyErrno(e.code);
+    throw new ExchangeError(e.message, outcome, timings, e.code);
   }
   timings.dnsMs = resolved.dnsMs;
   const { address, family } = resolved;

@@ -21,6 +21,7 @@ export const pingKind: CheckKind = {
   name: 'ping',
   label: 'PING',
   figure: 'median RTT',
+  layer: 'network',
   usesPort: false,
   defaults: { timeoutMs: 1000, slowAfterMs: 500 },
   options: (t) => ({
@@ -40,6 +41,8 @@ export const pingKind: CheckKind = {
     return [`echoes: ${echoes}${p.unreachable ? ` · ${p.unreachable} ICMP unreachable` : ''}`];
   },
   pluginWhere: (t) => `to ${sanitize(t.host)}`,
+  // The check's own evidence says it best ("no echo reply from ...", "... (NXDOMAIN)", "$.status is ...").
+  failureText: (r) => r.detail,
   okNote: (r) => (r.ping ? `${r.ping.lossPct}% loss, ${rttText(r.ping)}` : ''),
   toConfig: (t) => {
     const o = t.ping;

@@ -4,7 +4,6 @@ import type { ProbeResult } from '../../probe/types.js';
 import { sanitize } from '../../text/sanitize.js';
 import { FpingBatcher } from './fping.js';
 import { pingStats } from './parse.js';
-import { PING_DEFAULTS } from './types.js';
 
 let shared: FpingBatcher | undefined;
 
@@ -15,7 +14,8 @@ export function sharedBatcher(): FpingBatcher {
 
 /** One round of echoes to a ping target, judged: DOWN at 100% loss, a warning over lossWarn. */
 export async function runPing(t: Target, batcher: FpingBatcher = sharedBatcher()): Promise<ProbeResult> {
-  const o = t.ping ?? PING_DEFAULTS;
+  // Always set on a ping target (the kind's defaults applied when it was resolved).
+  const o = t.ping ?? { count: 5, periodMs: 200, lossWarnPct: 20 };
   const startedAt = Date.now();
   const t0 = performance.now();
   let resolved: Resolved;

@@ -28,6 +28,7 @@ export const tcpKind: CheckKind = {
   name: 'tcp',
   label: 'TCP',
   figure: 'handshake',
+  layer: 'transport',
   usesPort: true,
   run: (t) => {
     let req = requests.get(t);

@@ -12,7 +12,7 @@ export function AddEditForm({ form, width, height }: { form: FormState; width: n
   fieldsFor(form.values).forEach((f, i) => {
     const focused = i === form.focus;
     const value = sanitize(form.values[f.key] ?? '', 80);
-    lines.push({ key: f.key, kind: focused ? 'focus' : 'field', text: `${focused ? '›' : ' '} ${f.label.padEnd(10)} ${value}${focused ? '▏' : ''}${value ? '' : `   ${f.hint}`}` });
+    lines.push({ key: f.key, kind: focused ? 'focus' : 'field', text: `${focused ? '›' : ' '} ${f.label.padEnd(9)} ${value}${focused ? '▏' : ''}${value ? '' : `   ${f.hint}`}` });
     // The first problem per field is the one to fix; the rest repeat it in other words.
     for (const p of form.problems.filter((x) => fieldOf(x) === f.key).slice(0, 1)) lines.push({ key: `${f.key}-${p.message}`, kind: 'error', text: `    ✗ ${sanitize(p.message, 200)}` });
   });

@@ -3,6 +3,7 @@ import { Box } from 'ink';
 import { formatDuration } from '../../config/duration.js';
 import { describeEndpoint, kindOf } from '../../checks/registry.js';
 import type { Incident, TargetView } from '../../engine/types.js';
+import type { HostDiagnosis } from '../../diagnosis/diagnose.js';
 import type { RecentSamples } from '../../engine/sample-ring.js';
 import { stateLabel, uptimeText, whyText } from '../model/rows.js';
 import { formatMs, latencyStats } from '../model/stats.js';
@@ -65,9 +66,11 @@ export interface DetailPaneProps {
   now: number;
   incidents?: readonly Incident[];
   uptime?: UptimeWindows | undefined;
+  /** The verdict for the target's host (src/diagnosis), when one covers it. */
+  diagnosis?: HostDiagnosis | undefined;
 }
 
-export function DetailPane({ view, width, height, now, incidents = [], uptime }: DetailPaneProps) {
+export function DetailPane({ view, width, height, now, incidents = [], uptime, diagnosis }: DetailPaneProps) {
   if (!view) {
     return (
       <Box height={height}>
@@ -86,7 +89,8 @@ export function DetailPane({ view, width, height, now, incidents = [], uptime }:
   const evidence = view.monitor.evidence && view.monitor.state !== 'UP' ? `evidence: ${sanitize(view.monitor.evidence, 160)}` : '';
   const r = view.lastResult;
   const layers = r ? kind.detailLines(r) : [];
-  const head = [evidenceLine(view), ...layers, statsLine, ...(evidence ? [evidence] : []), uptimeLine(uptime)];
+  const verdict = diagnosis ? [`diagnosis: ${sanitize(diagnosis.text, 160)}`, ...diagnosis.evidence.slice(0, 3).map((e) => `  ${sanitize(e, 160)}`)] : [];
+  const head = [evidenceLine(view), ...verdict, ...layers, statsLine, ...(evidence ? [evidence] : []), uptimeLine(uptime)];
   // Room permitting: a chart of at least 4 lines first, then the target's last incidents.
   const spare = height - 1 - head.length - 5;
   const own = spare >= 2 ? targetIncidentLines(incidents, view.target.id, Math.min(5, spare - 1), now) : [];

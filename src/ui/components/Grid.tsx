@@ -138,16 +138,19 @@ export interface GridProps {
   uptime?: (targetId: string) => number | undefined;
   /** The maintenance window a target is in (its alerts are held back), if any. */
   maintenance?: (target: Target) => string | undefined;
+  /** The host verdict covering a target, in a few words (src/diagnosis), if any. */
+  diagnosis?: (targetId: string) => string | undefined;
   /** Lines the grid may use below its heading. */
   height: number;
   emptyText: string;
 }
 
-export function Grid({ rows, columns, selectedId, now, uptime, maintenance, height, emptyText }: GridProps) {
+export function Grid({ rows, columns, selectedId, now, uptime, maintenance, diagnosis, height, emptyText }: GridProps) {
   const data: GridRow[] = rows.map((v) => {
     const selected = v.target.id === selectedId;
     const maint = maintenance?.(v.target);
-    const cells = formatRow(v, columns, { now, selected, ...(uptime ? { uptime: uptime(v.target.id) } : {}), ...(maint ? { maintenance: maint } : {}) });
+    const why = diagnosis?.(v.target.id);
+    const cells = formatRow(v, columns, { now, selected, ...(uptime ? { uptime: uptime(v.target.id) } : {}), ...(maint ? { maintenance: maint } : {}), ...(why ? { diagnosis: why } : {}) });
     const row: GridRow = { [META_STATE]: v.monitor.state, [META_SELECTED]: selected ? '1' : '0', [META_KEY]: v.target.id };
     for (const c of columns) row[headingLabel(c.key)] = cells[c.key] ?? '';
     return row;

@@ -1,5 +1,5 @@
 import { KINDS } from '../../checks/registry.js';
-import type { KindFormField, KindName } from '../../checks/kind.js';
+import { DEFAULT_KIND, type KindFormField, type KindName } from '../../checks/kind.js';
 import { targetToConfig } from '../../config/display.js';
 import { durationToConfig } from '../../config/duration.js';
 import { validateAddedTarget } from '../../config/load.js';
@@ -43,13 +43,14 @@ const kindField = (kind: KindName, f: KindFormField): FormField => ({ key: `${ki
 /** The fields for what the form holds: the common ones (port only where the kind has one), then the kind's options. */
 export function fieldsFor(v: FormValues): FormField[] {
   const kind = chosenKind(v);
+  // The kind after the common fields: the form reads as before for a tcp target (Tab from name to host).
   return [
     COMMON.name,
-    COMMON.kind,
     COMMON.host,
     ...(kind.usesPort ? [COMMON.port] : []),
     COMMON.interval,
     COMMON.timeout,
+    COMMON.kind,
     ...(kind.formFields ?? []).map((f) => kindField(kind.name, f)),
   ];
 }
@@ -64,7 +65,7 @@ export function formFromTarget(t: Target, d: Defaults): FormValues {
   const block = (kind.toConfig(t)[kind.name] ?? {}) as Record<string, unknown>;
   const out: FormValues = {
     name: t.name,
-    kind: kind.name === 'tcp' ? '' : kind.name,
+    kind: kind.name === DEFAULT_KIND ? '' : kind.name,
     host: t.host,
     port: kind.usesPort ? String(t.port) : '',
     interval: t.intervalMs !== d.intervalMs ? durationToConfig(t.intervalMs) : '',
@@ -95,7 +96,8 @@ export function formToRaw(v: FormValues, editing?: { target: Target; defaults: D
   if (editing) raw.id = editing.target.id;
   if (v.name?.trim()) raw.name = v.name.trim();
   if (typedKind) raw.kind = typedKind;
-  raw.host = (v.host ?? '').trim();
+  // Empty: the schema says a host is needed (or, for an API check, takes the URL's).
+  if ((v.host ?? '').trim()) raw.host = (v.host ?? '').trim();
   const port = (v.port ?? '').trim();
   if (kind.usesPort) {
     if (/^\d+$/.test(port)) raw.port = Number(port);

@@ -101,7 +101,7 @@ export function uptimeText(pct: number | undefined): string {
 export type RowCells = Record<ColumnKey, string>;
 
 /** One grid row as fixed-width strings. Every untrusted string goes through `safe` (the sanitizer). */
-export function formatRow(v: TargetView, cols: readonly GridColumn[], opts: { now: number; selected: boolean; uptime?: number; maintenance?: string }): Partial<RowCells> {
+export function formatRow(v: TargetView, cols: readonly GridColumn[], opts: { now: number; selected: boolean; uptime?: number; maintenance?: string; diagnosis?: string }): Partial<RowCells> {
   const out: Partial<RowCells> = {};
   const t = v.target;
   for (const c of cols) {
@@ -121,7 +121,8 @@ export function formatRow(v: TargetView, cols: readonly GridColumn[], opts: { no
         s = fit(stateLabel(v), w);
         break;
       case 'WHY':
-        s = safe(whyText(v, w, opts.maintenance), w);
+        // The target's own cause, then the host's verdict (src/diagnosis): which layer broke.
+        s = safe(opts.diagnosis ? `${whyText(v, w, opts.maintenance)} · ${opts.diagnosis}` : whyText(v, w, opts.maintenance), w);
         break;
       case 'MS':
         s = fit(lastMsText(v), w, 'right');
@@ -166,7 +167,7 @@ const cellWidth = (text: string): number => Array.from(sanitize(text, 400)).leng
  * The widest text of each content-sized column over `views` (the rows on screen), headings included:
  * what gridColumns shares the width by. A column whose cells are all empty is as wide as its heading.
  */
-export function columnContent(views: readonly TargetView[], maintenance?: (target: Target) => string | undefined): ColumnContent {
+export function columnContent(views: readonly TargetView[], maintenance?: (target: Target) => string | undefined, diagnosis?: (targetId: string) => string | undefined): ColumnContent {
   const out = { NAME: headingLabel('NAME').length, 'HOST:PORT': 'HOST:PORT'.length, SVC: 'SVC'.length, STATE: 'STATE'.length, WHY: 'WHY'.length };
   for (const v of views) {
     const t = v.target;
@@ -174,7 +175,8 @@ export function columnContent(views: readonly TargetView[], maintenance?: (targe
     out['HOST:PORT'] = Math.max(out['HOST:PORT'], cellWidth(describeEndpoint(t)));
     out.SVC = Math.max(out.SVC, cellWidth(t.service ?? ''));
     out.STATE = Math.max(out.STATE, Array.from(stateLabel(v)).length);
-    out.WHY = Math.max(out.WHY, cellWidth(whyText(v, 30, maintenance?.(t))));
+    const verdict = diagnosis?.(t.id);
+    out.WHY = Math.max(out.WHY, cellWidth(whyText(v, 30, maintenance?.(t))) + (verdict ? cellWidth(verdict) + 3 : 0));
   }
   return out;
 }

@@ -81,7 +81,10 @@ export function uiReducer(s: UiState, a: UiAction): UiState {
       if (!field) return s;
       const old = s.form.values[field] ?? '';
       const value = a.type === 'formInput' ? (old + a.text).slice(0, 253) : Array.from(old).slice(0, -1).join('');
-      return { ...s, form: { ...s.form, values: { ...s.form.values, [field]: value } } };
+      const values = { ...s.form.values, [field]: value };
+      // Typing a kind changes the fields below it: the focus stays on the field being typed in.
+      const focus = Math.max(0, fieldsFor(values).findIndex((f) => f.key === field));
+      return { ...s, form: { ...s.form, values, focus } };
     }
     case 'formFocus': {
       if (!s.form) return s;

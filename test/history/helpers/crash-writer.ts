@@ -30,6 +30,7 @@ recorder.attach({
     return () => {};
   },
   snapshot: () => [],
+  get: () => undefined,
 });
 writeSync(1, 'ready\n');
 
