@@ -104,6 +104,17 @@ describe('porthole ui --cluster in tmux', { skip }, () => {
     });
   }
 
+  it('a config with a cluster section opens the cluster view (no --cluster needed)', async () => {
+    const t = new Term(80, 24, [`PORTHOLE_CONFIG_DIR=${join(dir, 'cfg')}`, `PORTHOLE_DATA_DIR=${join(dir, 'data')}`]);
+    terms.push(t);
+    await t.see('prompt', (s) => s.includes(PROMPT_SEEN));
+    t.type(`clear; node ${MAIN} --config ${join(dir, 'a.json')}`);
+    t.key('Enter');
+    await t.see('the cluster view', (s) => /^porthole cluster nats:\/\/127\.0\.0\.1:\d+ +2 locations/m.test(s) && /PARTIAL 1\/2 up/.test(s), 20_000);
+    t.key('q');
+    await t.see('the prompt back', (s) => s.trimEnd().split('\n').pop()?.startsWith(PROMPT_SEEN) === true && !s.includes('QUORUM'), 10_000);
+  });
+
   it('a: a target added in the console is checked by every agent within a second (seen in the stream); d y removes it', async () => {
     const extra = await listen('127.0.0.1');
     const nc = await connect({ servers: nats.url });
