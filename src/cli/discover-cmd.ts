@@ -82,7 +82,7 @@ export async function runDiscover(argv: string[], io: { out: NodeJS.WritableStre
     }
   }
   const banners = !values['no-banners'];
-  const { serviceForPort } = await import('../config/presets.js');
+  const { serviceForPort } = await import('../config/service-ports.js');
   // With banners, each open port's connection goes straight to identification (it starts with what
   // the server says first on that very connection); without, it is closed at once, as nmap -sT does.
   const identifier = banners ? new (await import('../discover/identify.js')).Identifier(resolved.address, resolved.family, timeoutMs, serviceForPort) : undefined;

@@ -1,4 +1,4 @@
-import { SERVICE_PORTS, serviceNames } from '../config/presets.js';
+import { SERVICE_PORTS, serviceNames } from '../config/service-ports.js';
 import { didYouMean } from '../config/suggest.js';
 
 export interface Endpoint {

@@ -24,8 +24,8 @@ const RUN: Record<string, () => Promise<Run>> = {
     return (argv) => runReload(argv, process.stdout, process.stderr);
   },
   check: async () => {
-    const { runCheck } = await import('./check.js');
-    return (argv) => runCheck(argv);
+    const { runCheckCmd } = await import('./check-cmd.js');
+    return (argv) => runCheckCmd(argv);
   },
   config: async () => {
     const { runConfig } = await import('./config-cmd.js');

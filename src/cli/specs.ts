@@ -18,7 +18,8 @@ export const UI: CommandSpec = {
     'Opens the live console. With an agent running on the data dir (porthole agent) the console attaches\n' +
     'to it and quitting stops nothing; --agent attaches to another one; --local runs the checks in the\n' +
     'console itself, as when no agent runs. --cluster shows a cluster of agents over NATS: each target by\n' +
-    'quorum and per location (credentials from the config\'s cluster section). Needs a terminal.',
+    'quorum and per location (credentials from the config\'s cluster section); a config with a cluster\n' +
+    'section opens that view too, unless --local or --agent is given. Needs a terminal.',
   options: {
     config,
     'data-dir': dataDir,

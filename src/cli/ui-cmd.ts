@@ -19,6 +19,8 @@ export async function runUi(argv: string[]): Promise<number> {
     return 2;
   }
   if (args.cluster !== undefined) return runClusterUi(args.cluster, args.config, Boolean(args['no-color']));
+  // A config with a cluster section opens the cluster's view, unless --local or --agent says otherwise.
+  if (!args.local && !args.agent && (await configHasCluster(args.config))) return runClusterUi(undefined, args.config, Boolean(args['no-color']));
   const [{ chooseConsoleBackend }, { runConsole }, { colorWanted }] = await Promise.all([
     import('../console/choose-backend.js'),
     import('../console/run-console.js'),
@@ -48,7 +50,17 @@ export async function runUi(argv: string[]): Promise<number> {
   process.exit(code);
 }
 
-async function runClusterUi(url: string, config: string | undefined, noColor: boolean): Promise<number> {
+/** Whether the config the console would use has a "cluster" section (a config that fails to load: no, the console reports it). */
+async function configHasCluster(flag: string | undefined): Promise<boolean> {
+  const [{ chooseConfig }, { loadConfigFile }] = await Promise.all([import('../runtime/paths.js'), import('../config/load.js')]);
+  try {
+    return loadConfigFile(chooseConfig(flag).file).cluster !== undefined;
+  } catch {
+    return false;
+  }
+}
+
+async function runClusterUi(url: string | undefined, config: string | undefined, noColor: boolean): Promise<number> {
   const [{ loadConfigFile }, { clusterForCommand }, { runClusterConsole }, { colorWanted }] = await Promise.all([
     import('../config/load.js'),
     import('../cluster/cli-connection.js'),
@@ -57,7 +69,8 @@ async function runClusterUi(url: string, config: string | undefined, noColor: bo
   ]);
   let cfg;
   try {
-    cfg = config ? loadConfigFile(config) : undefined;
+    const { chooseConfig } = await import('../runtime/paths.js');
+    cfg = config || !url ? loadConfigFile(chooseConfig(config).file) : undefined;
   } catch (e) {
     if (e instanceof ConfigError) {
       process.stderr.write(`${e.report()}\n`);

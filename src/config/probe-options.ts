@@ -1,5 +1,5 @@
 import { durationToConfig } from './duration.js';
-import { presetFor } from '../probe/presets.js';
+import { presetFor } from '../probe/conversation-presets.js';
 import type { ProbeOptions } from '../probe/types.js';
 import type { probeShape } from './probe-schema.js';
 import type { z } from 'zod';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { durationSchema } from './duration-schema.js';
-import { presetFor, startTlsServices } from '../probe/presets.js';
+import { presetFor, startTlsServices } from '../probe/conversation-presets.js';
 import { decodeEscapes, decodeHex } from '../probe/send-bytes.js';
 import { parseTemplate, regexGroups, templateRefs } from '../probe/send-template.js';
 

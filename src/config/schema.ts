@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { clusterSchema, expectStateSchema, locationsSchema } from './cluster-schema.js';
 import { durationSchema } from './duration-schema.js';
-import { SERVICE_PORTS, serviceNames } from './presets.js';
+import { SERVICE_PORTS, serviceNames } from './service-ports.js';
 import { didYouMean } from './suggest.js';
 import { hostProblem, normalizeHost } from './host.js';
 import { httpSchema, probeShape, refineProbe } from './probe-schema.js';

@@ -1,5 +1,5 @@
 import type { ExpectState } from './cluster-schema.js';
-import { SERVICE_PORTS, serviceForPort } from './presets.js';
+import { SERVICE_PORTS, serviceForPort } from './service-ports.js';
 import type { ParsedConfig, ParsedTarget } from './schema.js';
 import { probeOptionsFrom } from './probe-options.js';
 import type { ProbeOptions } from '../probe/types.js';

@@ -1,6 +1,6 @@
-import { SERVICE_PORTS } from '../config/presets.js';
+import { SERVICE_PORTS } from '../config/service-ports.js';
 import { configSchema } from '../config/schema.js';
-import { presetFor } from '../probe/presets.js';
+import { presetFor } from '../probe/conversation-presets.js';
 import type { OpenPort } from './open-port.js';
 
 const HTTP_SERVICES = new Set(['http', 'http-alt', 'https', 'https-alt']);

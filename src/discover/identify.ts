@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import { openConnection } from '../probe/connect.js';
 import { listenWindowMs } from '../probe/mysql-farewell.js';
-import { presetFor } from '../probe/presets.js';
+import { presetFor } from '../probe/conversation-presets.js';
 import { ExpectFailure, Session, type Judge } from '../probe/session.js';
 import { sanitize } from '../text/sanitize.js';
 import { greetingComplete, httpStatus, isServiceName, nameOnPort, overTls, recogniseGreeting, recogniseHttpAnswer, type Hint, type Recognised } from './recognise.js';

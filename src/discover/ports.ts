@@ -1,4 +1,4 @@
-import { SERVICE_PORTS } from '../config/presets.js';
+import { SERVICE_PORTS } from '../config/service-ports.js';
 
 /** The well-known ports porthole has a name for. */
 export function commonPorts(): number[] {

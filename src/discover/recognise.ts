@@ -1,5 +1,5 @@
 import { greetingIn } from '../probe/mysql-farewell.js';
-import { SERVICE_PORTS, serviceForPort } from '../config/presets.js';
+import { SERVICE_PORTS, serviceForPort } from '../config/service-ports.js';
 
 /** A service named from bytes it sent; `note` is raw (the caller sanitizes it). */
 export interface Recognised {

@@ -1,4 +1,4 @@
-import { formatHostPortEvidence } from './evidence.js';
+import { failureEvidence } from './evidence.js';
 import { initialTrend, updateTrend } from './trend.js';
 import type { Cause, Condition, Incident, MonitorEvent, MonitorInput, MonitorSettings, MonitorState, Pending, State } from './types.js';
 import type { ProbeResult } from '../probe/types.js';
@@ -34,8 +34,8 @@ export function conditionOf(result: ProbeResult, slowAfterMs: number, figure = '
     if (result.warning) return { condition: 'SLOW', cause: result.warning.cause, evidence: result.warning.evidence };
     return { condition: 'UP' };
   }
-  if (result.outcome === 'mismatch' && result.severity === 'warning') return { condition: 'SLOW', cause: 'mismatch', evidence: formatHostPortEvidence(result) };
-  return { condition: 'DOWN', cause: result.outcome, evidence: formatHostPortEvidence(result) };
+  if (result.outcome === 'mismatch' && result.severity === 'warning') return { condition: 'SLOW', cause: 'mismatch', evidence: failureEvidence(result) };
+  return { condition: 'DOWN', cause: result.outcome, evidence: failureEvidence(result) };
 }
 
 /**
@@ -48,7 +48,7 @@ function closedCondition(result: ProbeResult): { condition: Condition; cause?: C
     return { condition: 'DOWN', cause: 'exposed', evidence: `${result.address ?? 'the port'} answered (expected closed)` };
   }
   if (result.outcome === 'refused' || result.outcome === 'timeout' || result.outcome === 'unreachable') return { condition: 'UP' };
-  return { condition: 'DOWN', cause: result.outcome, evidence: formatHostPortEvidence(result) };
+  return { condition: 'DOWN', cause: result.outcome, evidence: failureEvidence(result) };
 }
 
 /** Whether a new condition continues the pending run. Recovering from DOWN, UP and SLOW both count as "open". */

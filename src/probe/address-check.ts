@@ -7,7 +7,7 @@ import { certExpiryWords, earliestDays } from './cert-expiry.js';
 import { describeExpect, runCustom } from './conversation.js';
 import { HttpStatusMismatch, runHttp } from './http.js';
 import { firstPacketDone, greetingIn, helloWindowMs, listenWindowMs } from './mysql-farewell.js';
-import { presetFor, StartTlsRefused } from './presets.js';
+import { presetFor, StartTlsRefused } from './conversation-presets.js';
 import { ExpectFailure, Session, TlsFailure, type Verdict } from './session.js';
 import { hideSecrets, sentSecrets } from './send-bytes.js';
 import { DEFAULT_STEPS_MAX_BYTES, runSteps } from './steps.js';

@@ -29,6 +29,12 @@ export class CoarseDeadlines<T> {
     if (!bucket) return;
     bucket.delete(item);
     if (bucket.size === 0) this.buckets.delete(tick);
+    // Nothing left to wait for: an armed timer would keep a one-shot `check` alive for the whole window.
+    if (this.buckets.size === 0 && this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+      this.armedTick = Infinity;
+    }
   }
 
   /** Items still waiting (for tests and leak checks). */

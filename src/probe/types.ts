@@ -23,7 +23,7 @@ export type ConversationStep = { send: SendSpec } | { expect: string } | { start
  * Absent means a plain TCP check.
  */
 export interface ProbeOptions {
-  /** 'banner': run the service's conversation preset (see src/probe/presets.ts). */
+  /** 'banner': run the service's conversation preset (see src/probe/conversation-presets.ts). */
   check?: 'tcp' | 'banner';
   send?: SendSpec;
   expect?: string;

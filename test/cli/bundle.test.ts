@@ -68,7 +68,9 @@ describe('the bundled command (dist/bin)', () => {
     const deps = urls.filter((u) => u.includes('/node_modules/'));
     const builtins = urls.filter((u) => u.startsWith('node:'));
     assert.deepEqual(deps, [], 'no dependency loaded');
-    assert.ok(ours.length > 0 && ours.length <= 20, `${ours.length} files of ours: ${ours.join(' ')}`);
+    // A guard against the check path growing, not a goal (bench/coldstart measures the time): 15 chunks
+    // before the check kinds, 22 with the registry's five light kind modules.
+    assert.ok(ours.length > 0 && ours.length <= 24, `${ours.length} files of ours: ${ours.join(' ')}`);
     for (const heavy of ['node:tls', 'node:crypto', 'node:http', 'node:zlib']) assert.ok(!builtins.includes(heavy), `${heavy} not loaded`);
   });
 });

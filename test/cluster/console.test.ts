@@ -59,19 +59,16 @@ describe('porthole ui --cluster in tmux', { skip }, () => {
   let up: Listener;
   const agents: AgentProcess[] = [];
   const terms: Term[] = [];
-  let closedPort = 0;
 
   before(async () => {
     nats = await NatsServer.onLoopback();
     up = await listen('127.0.0.1');
-    const gone = await listen('127.0.0.1');
-    closedPort = gone.port;
-    await gone.close();
     for (const location of ['a', 'b']) {
       const file = join(dir, `${location}.json`);
-      // b cannot reach "db" (a port nothing listens on, for b only): PARTIAL.
-      const dbPort = location === 'b' ? closedPort : up.port;
-      writeFileSync(file, JSON.stringify({ defaults: { interval: '1s', timeout: '1s', retries: 0 }, targets: [{ name: 'web', host: '127.0.0.1', port: up.port }, { name: 'db', host: '127.0.0.1', port: dbPort }], cluster: { url: nats.url, location } }));
+      // b cannot reach "db" (for b it is a name that cannot resolve: a freed port could be taken by
+      // anything running meanwhile, a .invalid name never resolves): PARTIAL.
+      const db = location === 'b' ? { id: 'db', name: 'db', host: 'db.porthole.invalid', port: up.port } : { id: 'db', name: 'db', host: '127.0.0.1', port: up.port };
+      writeFileSync(file, JSON.stringify({ defaults: { interval: '1s', timeout: '1s', retries: 0 }, targets: [{ name: 'web', host: '127.0.0.1', port: up.port }, db], cluster: { url: nats.url, location } }));
       agents.push(await startAgent({ config: file, dataDir: join(dir, location) }));
     }
   });
@@ -94,18 +91,29 @@ describe('porthole ui --cluster in tmux', { skip }, () => {
       const screen = await t.see('both targets', (s) => /PARTIAL 1\/2 up/.test(s) && /^web .*UP +UP [\d.]+ms +UP [\d.]+ms/m.test(s), 20_000);
       const lines = screen.split('\n');
       assert.match(lines[0] ?? '', /^porthole cluster nats:\/\/127\.0\.0\.1:\d+ +2 locations +UP 1 · PARTIAL 1/);
-      assert.match(screen, /^db +127\.0\.0\.1:\d+ +PARTIAL 1\/2 up +UP [\d.]+ms +DOWN refused/m);
+      assert.match(screen, /^db +\S+ +PARTIAL 1\/2 up +UP [\d.]+ms +DOWN dns/m);
       assert.ok(lines.every((l) => l.length <= cols));
       // r: every location that checks the selected target (db, the first) checks it now and answers.
       t.key('r');
       const answered = await t.see('both answers', (s) => /recheck db: .*\(2 answers, done\)/.test(s), 15_000);
       const note = answered.split('\n').find((l) => l.startsWith('recheck db:')) ?? '';
       assert.match(note, /a UP [\d.]+ms \(\d+ ms\)/);
-      assert.match(note, /b DOWN refused \(\d+ ms\)/);
+      assert.match(note, /b DOWN dns \(\d+ ms\)/);
       t.key('q');
       await t.see('the prompt back, the screen restored', (s) => s.trimEnd().split('\n').pop()?.startsWith(PROMPT_SEEN) === true && !s.includes('QUORUM'), 10_000);
     });
   }
+
+  it('a config with a cluster section opens the cluster view (no --cluster needed)', async () => {
+    const t = new Term(80, 24, [`PORTHOLE_CONFIG_DIR=${join(dir, 'cfg')}`, `PORTHOLE_DATA_DIR=${join(dir, 'data')}`]);
+    terms.push(t);
+    await t.see('prompt', (s) => s.includes(PROMPT_SEEN));
+    t.type(`clear; node ${MAIN} --config ${join(dir, 'a.json')}`);
+    t.key('Enter');
+    await t.see('the cluster view', (s) => /^porthole cluster nats:\/\/127\.0\.0\.1:\d+ +2 locations/m.test(s) && /PARTIAL 1\/2 up/.test(s), 20_000);
+    t.key('q');
+    await t.see('the prompt back', (s) => s.trimEnd().split('\n').pop()?.startsWith(PROMPT_SEEN) === true && !s.includes('QUORUM'), 10_000);
+  });
 
   it('a: a target added in the console is checked by every agent within a second (seen in the stream); d y removes it', async () => {
     const extra = await listen('127.0.0.1');

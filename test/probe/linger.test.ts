@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { CoarseDeadlines } from '../../src/probe/deadlines.js';
 import { listenWindowMs } from '../../src/probe/mysql-farewell.js';
@@ -68,5 +69,14 @@ describe('the plain check’s goodbye (linger)', () => {
     // Within one 20 ms bucket the order is the order added; across buckets, earlier first.
     const order = fired.map((f) => f.tick);
     assert.deepEqual(order, [...order].sort((a, b) => a - b), 'earlier buckets first');
+  });
+  it('cancelling the last deadline disarms the timer, so a one-shot process exits at once', () => {
+    const url = new URL('../../dist/probe/deadlines.js', import.meta.url).href;
+    // A 20 s wait cancelled right away: the process must not stay alive for it.
+    const script = `const { CoarseDeadlines } = await import(${JSON.stringify(url)}); const d = new CoarseDeadlines(25, () => process.exit(3)); const item = {}; d.cancel(item, d.add(item, 20000));`;
+    const t0 = performance.now();
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 15000 });
+    assert.equal(r.status, 0, `exit ${r.status} ${r.signal ?? ''} ${r.stderr}`);
+    assert.ok(performance.now() - t0 < 15000, 'ended before the spawn timeout');
   });
 });

@@ -50,8 +50,10 @@ export function clusterLines(views: readonly QuorumView[], locations: readonly s
     lines.push({ text: fit(`${fit('TARGET', nameW)}${fit('HOST:PORT', hostW)}${fit('QUORUM', quorumWidth)}${locations.map((l) => fit(sanitize(l, 32), CELL)).join('')}`, width), tone: 'dim' });
     for (const v of views) {
       const by = new Map(v.locations.map((l) => [l.location, l]));
-      const cells = locations.map((l) => fit(cellFor(by.get(l), now), CELL)).join('');
-      body.push({ text: fit(`${fit(sanitize(v.name, 80), nameW)}${fit(sanitize(formatHostPort(v.host, v.port), 80), hostW)}${fit(v.label, quorumWidth)}${cells}`, width), tone: v.state, selected: body.length === chosen });
+      const cells = locations.map((l) => fit(fit(cellFor(by.get(l), now), CELL - 1), CELL)).join('');
+      // One space at least between columns, also when a name or an address is cut.
+      const col = (text: string, w: number) => fit(fit(text, w - 1), w);
+      body.push({ text: fit(`${col(sanitize(v.name, 80), nameW)}${col(sanitize(formatHostPort(v.host, v.port), 80), hostW)}${fit(v.label, quorumWidth)}${cells}`, width), tone: v.state, selected: body.length === chosen });
     }
   } else {
     lines.push({ text: fit('TARGET / QUORUM · locations below', width), tone: 'dim' });

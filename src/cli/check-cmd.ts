@@ -57,7 +57,7 @@ async function buildTargets(values: Record<string, string | boolean | undefined>
   return targets.map((x) => ({ ...x, ...overrides }));
 }
 
-export async function runCheck(argv: string[], out: NodeJS.WritableStream = process.stdout): Promise<number> {
+export async function runCheckCmd(argv: string[], out: NodeJS.WritableStream = process.stdout): Promise<number> {
   // As a plugin: what went wrong is the first line of stdout, which the monitoring system shows.
   const usage = (message: string) => out.write(`TCP UNKNOWN - ${message}\nTry "porthole check --help".\n`);
   const parsed = parseCommand(CHECK, argv, { out, err: out }, usage);
