@@ -45,6 +45,8 @@ export interface CheckKind {
   name: KindName;
   /** What a Nagios plugin line starts with: "TCP", "PING", "DNS". */
   label: string;
+  /** A passing check in a word or two, for the detail pane ("open", "echo replies"); "ok" when absent. */
+  passed?: string;
   /** What the result's main time (connectMs: the sparkline, SLOW, the history's time column) measures. */
   figure: string;
   /**

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { BUILTIN_DEFAULTS } from '../../src/config/target.js';
-import { checkForm, emptyForm, fieldOf, formToRaw } from '../../src/ui/model/form.js';
+import { checkForm, emptyForm, fieldOf, formFromTarget, formToRaw } from '../../src/ui/model/form.js';
 import { incidentWindow } from '../../src/ui/model/incidents.js';
 import { footerHints, KEYMAP } from '../../src/ui/model/keymap.js';
 import { computeLayout, gridColumns, gridWidth, MIN_COLUMNS, MIN_ROWS, scrollOffset } from '../../src/ui/model/layout.js';
@@ -160,6 +160,17 @@ describe('form', () => {
     assert.ok(fields.has('host') && fields.has('port') && fields.has('interval'), JSON.stringify(r.problems));
     const missing = checkForm({ ...emptyForm(), host: 'db1' }, d, []);
     assert.equal(missing.problems.map(fieldOf)[0], 'port');
+  });
+  it('retries and tags: typed, validated by the schema, kept on an edit', () => {
+    const ok = checkForm({ ...emptyForm(), name: 'pg', host: 'db1', port: '5432', retries: '3', tags: 'db, prod,' }, d, []);
+    assert.equal(ok.target?.retries, 3);
+    assert.deepEqual(ok.target?.tags, ['db', 'prod']);
+    const bad = checkForm({ ...emptyForm(), name: 'pg', host: 'db1', port: '5432', retries: 'lots' }, d, []);
+    assert.equal(bad.target, undefined);
+    assert.deepEqual(bad.problems.map(fieldOf), ['retries'], JSON.stringify(bad.problems));
+    const edited = checkForm({ ...formFromTarget(ok.target!, d), host: 'db2' }, d, [ok.target!], ok.target);
+    assert.equal(edited.target?.retries, 3);
+    assert.deepEqual(edited.target?.tags, ['db', 'prod']);
   });
   it('refuses a name already in use, but not the target being edited', () => {
     const existing = [target('pg')];

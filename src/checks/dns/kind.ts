@@ -9,6 +9,7 @@ const ms = (v: number): string => (v < 10 ? v.toFixed(2) : v.toFixed(1));
 export const dnsKind: CheckKind = {
   name: 'dns',
   label: 'DNS',
+  passed: 'answered',
   figure: 'query time',
   layer: 'transport',
   usesPort: true,

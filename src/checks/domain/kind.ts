@@ -9,6 +9,7 @@ const asDomain = (r: ProbeResult): DomainCheckResult | undefined => (r.domain ? 
 export const domainKind: CheckKind = {
   name: 'domain',
   label: 'DOMAIN',
+  passed: 'registered',
   figure: 'RDAP query',
   layer: 'registration',
   usesPort: false,

@@ -27,6 +27,7 @@ const asHttp = (r: ProbeResult): HttpCheckResult | undefined => (r.api ? (r as H
 export const httpKind: CheckKind = {
   name: 'http',
   label: 'HTTP',
+  passed: 'answered',
   figure: 'response time',
   layer: 'application',
   usesPort: false,

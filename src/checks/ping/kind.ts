@@ -20,6 +20,7 @@ function timing(r: ProbeResult): string {
 export const pingKind: CheckKind = {
   name: 'ping',
   label: 'PING',
+  passed: 'echo replies',
   figure: 'median RTT',
   layer: 'network',
   usesPort: false,

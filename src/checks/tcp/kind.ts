@@ -27,6 +27,7 @@ const requests = new WeakMap<Target, ProbeRequest>();
 export const tcpKind: CheckKind = {
   name: 'tcp',
   label: 'TCP',
+  passed: 'open',
   figure: 'handshake',
   layer: 'transport',
   usesPort: true,

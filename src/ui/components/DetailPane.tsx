@@ -36,8 +36,9 @@ export function evidenceLine(v: TargetView): string {
   if (!r) return 'no check yet';
   const when = clockTime(r.startedAt);
   const addr = r.address ? ` via ${sanitize(r.address, 60)}` : '';
-  const timing = kindOf(v.target).timing(r);
-  if (r.outcome === 'open') return `last check ${when}: open · ${timing}${addr}`;
+  const kind = kindOf(v.target);
+  const timing = kind.timing(r);
+  if (r.outcome === 'open') return `last check ${when}: ${kind.passed ?? 'ok'} · ${timing}${addr}`;
   return `last error ${when}: ${r.outcome}${r.errno ? ` ${sanitize(r.errno, 20)}` : ''} — ${sanitize(r.detail ?? '', 120)} · ${timing}${addr}`;
 }
 

@@ -7,20 +7,22 @@ import type { Problem } from '../../config/problems.js';
 import type { Defaults, Target } from '../../config/target.js';
 
 /** A form field: one of the common ones, or a kind's option as "<kind>.<key>" ("ping.count"). */
-export type FieldKey = 'name' | 'kind' | 'host' | 'port' | 'interval' | 'timeout' | `${KindName}.${string}`;
+export type FieldKey = 'name' | 'kind' | 'host' | 'port' | 'interval' | 'timeout' | 'retries' | 'tags' | `${KindName}.${string}`;
 export interface FormField {
   key: FieldKey;
   label: string;
   hint: string;
 }
 
-const COMMON: Readonly<Record<'name' | 'kind' | 'host' | 'port' | 'interval' | 'timeout', FormField>> = {
+const COMMON: Readonly<Record<'name' | 'kind' | 'host' | 'port' | 'interval' | 'timeout' | 'retries' | 'tags', FormField>> = {
   name: { key: 'name', label: 'name', hint: 'shown in the grid; unique' },
   kind: { key: 'kind', label: 'kind', hint: `${Object.keys(KINDS).join(', ')} (empty = tcp)` },
   host: { key: 'host', label: 'host', hint: 'name or IP address' },
   port: { key: 'port', label: 'port', hint: 'number, or a service: ssh, postgres, redis, …' },
   interval: { key: 'interval', label: 'interval', hint: 'e.g. 10s (empty = default)' },
   timeout: { key: 'timeout', label: 'timeout', hint: 'e.g. 5s (empty = default)' },
+  retries: { key: 'retries', label: 'retries', hint: 'failed checks confirmed again before DOWN, 0–10 (empty = default)' },
+  tags: { key: 'tags', label: 'tags', hint: 'comma-separated, e.g. db, prod' },
 };
 
 /** The fields shown for a tcp target (the form before a kind is chosen). */
@@ -29,7 +31,7 @@ export const FIELDS: readonly FormField[] = fieldsFor({});
 export type FormValues = Record<string, string>;
 
 export function emptyForm(): FormValues {
-  return { name: '', kind: '', host: '', port: '', interval: '', timeout: '' };
+  return { name: '', kind: '', host: '', port: '', interval: '', timeout: '', retries: '', tags: '' };
 }
 
 /** The kind the form's "kind" field names; tcp while it is empty or not (yet) a kind. */
@@ -52,6 +54,9 @@ export function fieldsFor(v: FormValues): FormField[] {
     COMMON.timeout,
     COMMON.kind,
     ...(kind.formFields ?? []).map((f) => kindField(kind.name, f)),
+    // Last, so the fields before them keep their places (Tab from name to host, as before).
+    COMMON.retries,
+    COMMON.tags,
   ];
 }
 
@@ -70,6 +75,8 @@ export function formFromTarget(t: Target, d: Defaults): FormValues {
     port: kind.usesPort ? String(t.port) : '',
     interval: t.intervalMs !== d.intervalMs ? durationToConfig(t.intervalMs) : '',
     timeout: t.timeoutMs !== d.timeoutMs ? durationToConfig(t.timeoutMs) : '',
+    retries: t.retries !== d.retries ? String(t.retries) : '',
+    tags: t.tags.join(', '),
   };
   for (const f of kind.formFields ?? []) out[`${kind.name}.${f.key}`] = textOf(block[f.key]);
   return out;
@@ -91,7 +98,7 @@ export function formToRaw(v: FormValues, editing?: { target: Target; defaults: D
     const old = KINDS[editing.target.kind] ?? KINDS.tcp;
     for (const key of Object.keys(old.toConfig(editing.target))) delete base[key];
   }
-  for (const key of ['kind', 'port', 'service', 'interval', 'timeout', 'name', 'host']) delete base[key];
+  for (const key of ['kind', 'port', 'service', 'interval', 'timeout', 'retries', 'tags', 'name', 'host']) delete base[key];
   const raw: Record<string, unknown> = { ...base };
   if (editing) raw.id = editing.target.id;
   if (v.name?.trim()) raw.name = v.name.trim();
@@ -105,6 +112,11 @@ export function formToRaw(v: FormValues, editing?: { target: Target; defaults: D
   }
   if (v.interval?.trim()) raw.interval = v.interval.trim();
   if (v.timeout?.trim()) raw.timeout = v.timeout.trim();
+  const retries = (v.retries ?? '').trim();
+  // Not a whole number: passed as typed, so the schema's own message shows under the field.
+  if (retries) raw.retries = /^\d+$/.test(retries) ? Number(retries) : retries;
+  const tags = (v.tags ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+  if (tags.length) raw.tags = tags;
   const fields = kind.formFields ?? [];
   if (fields.length) {
     const block: Record<string, unknown> = { ...((base[kind.name] as Record<string, unknown> | undefined) ?? {}) };
@@ -125,7 +137,7 @@ export function fieldOf(p: Problem): FieldKey | undefined {
   const head = parts[0] ?? '';
   if (head === 'port' || head === 'service' || p.message.includes('"port" or "service"')) return 'port';
   if (head === 'name' || head === 'id') return 'name';
-  if (head === 'host' || head === 'interval' || head === 'timeout' || head === 'kind') return head;
+  if (head === 'host' || head === 'interval' || head === 'timeout' || head === 'kind' || head === 'retries' || head === 'tags') return head;
   if (Object.hasOwn(KINDS, head)) {
     const kind = KINDS[head as KindName];
     const f = (kind.formFields ?? []).find((x) => x.key === parts[1]);
