@@ -7,20 +7,14 @@
 // Ink's own files as they load). dist/bin sits at the same depth as dist/<area>, so paths derived
 // from import.meta.url (the package root) are the same in both.
 import { chmodSync, rmSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
 import { build } from 'esbuild';
 
 const root = new URL('../..', import.meta.url);
 // Chunk names carry content hashes: start empty so no chunk of an older build is left behind.
 rmSync(new URL('dist/bin', root), { recursive: true, force: true });
-await build({
+const common = {
   absWorkingDir: root.pathname,
-  entryPoints: {
-    main: 'dist/cli/main.js',
-    // The Ink patch's hooks-thread module is loaded by URL (module.register): it must be a file of its own.
-    hook: 'dist/ui/ink-patch/hook.js',
-    // discover's helper thread is started by URL (new Worker) from next to the scan: a file of its own too.
-    'scan-helper': 'dist/discover/scan-helper.js',
-  },
   outdir: 'dist/bin',
   bundle: true,
   splitting: true,
@@ -30,5 +24,60 @@ await build({
   packages: 'external',
   sourcemap: true,
   logLevel: 'warning',
+};
+// main.js loads the one-shot check from the second build below, not from chunks of this one.
+const checkApart = {
+  name: 'check-apart',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/check-cmd\.js$/ }, (args) =>
+      args.importer.endsWith('/dist/cli/main.js') ? { path: './check-cmd.js', external: true } : undefined,
+    );
+  },
+};
+await build({
+  ...common,
+  entryPoints: {
+    main: 'dist/cli/main.js',
+    // The Ink patch's hooks-thread module is loaded by URL (module.register): it must be a file of its own.
+    hook: 'dist/ui/ink-patch/hook.js',
+    // discover's helper thread is started by URL (new Worker) from next to the scan: a file of its own too.
+    'scan-helper': 'dist/discover/scan-helper.js',
+  },
+  plugins: [checkApart],
+});
+// The one-shot check, built apart so that its TCP path is one file: split together with every other
+// command, esbuild cut it into ~20 chunks (one per set of importers) and Node 20 pays for each file
+// (resolve, realpath, read, compile, a round trip per level of imports). Its lazy imports are of two
+// sorts. INLINE ones are light and wanted by a plain TCP check: bundled into check-cmd.js. LAZY ones
+// import zod, node:http, node:tls...: a bundle without splitting would hoist those imports to the top
+// of check-cmd.js, so they stay lazy, built by a third, split build into check-lazy-*.js files.
+// A lazy import in neither list fails the build rather than silently loading more at every check.
+// Modules both sides use exist twice in a process that loads a lazy file: only ConfigError crosses
+// that line by class (see config/problems.ts); the rest is plain data.
+const INLINE = ['dist/probe/tcp.js'];
+const LAZY = ['dist/config/load.js', 'dist/diagnosis/diagnose.js', 'dist/checks/http/check.js', 'dist/checks/dns/run.js', 'dist/checks/ping/run.js', 'dist/checks/domain/shared.js', 'dist/probe/layered.js'];
+const lazyName = (rel) => `check-lazy-${rel.replace(/^dist\//, '').replace(/\.js$/, '').replaceAll('/', '-')}`;
+const checkLazySplit = {
+  name: 'check-lazy-split',
+  setup(b) {
+    b.onResolve({ filter: /.*/ }, (args) => {
+      if (args.kind !== 'dynamic-import' || !args.path.startsWith('.')) return undefined;
+      const rel = relative(root.pathname, resolve(args.resolveDir, args.path));
+      if (INLINE.includes(rel)) return undefined;
+      if (LAZY.includes(rel)) return { path: `./${lazyName(rel)}.js`, external: true };
+      return { errors: [{ text: `the check bundle met a lazy import it has no rule for: ${rel} (add it to INLINE or LAZY in src/build/bundle.mjs)` }] };
+    });
+  },
+};
+await build({
+  ...common,
+  entryPoints: { 'check-cmd': 'dist/cli/check-cmd.js' },
+  splitting: false,
+  plugins: [checkLazySplit],
+});
+await build({
+  ...common,
+  entryPoints: Object.fromEntries(LAZY.map((rel) => [lazyName(rel), rel])),
+  chunkNames: 'check-lazy-chunk-[hash]',
 });
 chmodSync(new URL('dist/bin/main.js', root), 0o755);

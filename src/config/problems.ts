@@ -21,7 +21,20 @@ export function formatPath(path: readonly PropertyKey[]): string {
 /** Problems listed one per line; past this many, a count (a hostile file can hold hundreds of thousands). */
 export const MAX_REPORTED = 100;
 
+/** Marks a ConfigError whichever copy of this module made it (see hasInstance). */
+const CONFIG_ERROR = Symbol.for('porthole.ConfigError');
+
 export class ConfigError extends Error {
+  readonly [CONFIG_ERROR] = true;
+
+  /**
+   * `instanceof` by mark, not by class: the installed command's one-shot check is bundled apart from
+   * its lazily loaded config reader (src/build/bundle.mjs), so each has its own copy of this class.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && (value as { [CONFIG_ERROR]?: unknown })[CONFIG_ERROR] === true;
+  }
+
   constructor(
     readonly file: string,
     readonly problems: readonly Problem[],
