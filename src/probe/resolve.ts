@@ -1,6 +1,9 @@
-import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import type { LookupAll } from './types.js';
+
+// node:dns/promises (and the resolver reading /etc/resolv.conf) loads at the first name to resolve:
+// a one-shot check of an address starts without it.
+const dns = () => import('node:dns/promises');
 
 export interface Resolved {
   address: string;
@@ -68,14 +71,14 @@ export async function resolveHost(host: string, family: 0 | 4 | 6, timeoutMs: nu
   if (literal) return literal;
   refuseInvalid(host);
   const t0 = performance.now();
-  const r = await resolveWithin(host, timeoutMs, () => lookup(host, { family, verbatim: true }));
+  const r = await resolveWithin(host, timeoutMs, async () => (await dns()).lookup(host, { family, verbatim: true }));
   return { address: r.address, family: r.family as 4 | 6, dnsMs: performance.now() - t0 };
 }
 
 /** Every address of a name (A and AAAA, resolver order, no duplicates); a literal is its own list. */
 export const lookupAllAddresses: LookupAll = async (host, family) => {
   refuseInvalid(host);
-  const found = await lookup(host, { all: true, family, verbatim: true });
+  const found = await (await dns()).lookup(host, { all: true, family, verbatim: true });
   return found.map((r) => ({ address: r.address, family: r.family as 4 | 6 }));
 };
 
