@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Parses the command line and hands over to one front end. Each command's module is imported only
 // when that command runs: a one-shot check does not load the console, the database or the mailer.
-import { COMMANDS } from './specs.js';
-import { helpText } from './command-spec.js';
+// The command table loads here only for help and mistakes; each command imports the spec it parses
+// with, so in the installed bundle `check` starts from main.js and one file (src/build/bundle.mjs).
+const specs = () => import('./specs.js');
 
 type Run = (argv: string[]) => Promise<number> | number;
 
@@ -61,7 +62,8 @@ const RUN: Record<string, () => Promise<Run>> = {
   },
 };
 
-function overview(): string {
+async function overview(): Promise<string> {
+  const { COMMANDS } = await specs();
   const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;
   const lines = COMMANDS.map((c) => `  porthole ${c.name.padEnd(width)}${c.summary}`);
   return `porthole — TCP/port monitor for the terminal
@@ -85,9 +87,10 @@ async function main(argv: string[]): Promise<number> {
   if (cmd === undefined) return (await RUN.ui!())([]);
   if (cmd === 'help' || cmd === '--help' || cmd === '-h') {
     const topic = rest.join(' ');
+    const [{ COMMANDS }, { helpText }] = await Promise.all([specs(), import('./command-spec.js')]);
     const spec = COMMANDS.find((c) => c.name === topic);
     if (topic && RUN[topic] && !spec) return (await RUN[topic]())(['--help']);
-    process.stdout.write(spec ? helpText(spec) : overview());
+    process.stdout.write(spec ? helpText(spec) : await overview());
     return 0;
   }
   if (cmd === '--version' || cmd === '-V' || cmd === 'version') {
@@ -96,7 +99,7 @@ async function main(argv: string[]): Promise<number> {
   const load = RUN[cmd];
   if (load) return (await load())(rest);
   if (cmd.startsWith('-')) return (await RUN.ui!())(argv);
-  process.stderr.write(`porthole: unknown command "${cmd.replace(/[^\x20-\x7e]/g, '?').slice(0, 60)}"\n\n${overview()}`);
+  process.stderr.write(`porthole: unknown command "${cmd.replace(/[^\x20-\x7e]/g, '?').slice(0, 60)}"\n\n${await overview()}`);
   return 2;
 }
 

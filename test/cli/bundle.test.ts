@@ -105,9 +105,9 @@ describe('the bundled command (dist/bin)', () => {
     const deps = urls.filter((u) => u.includes('/node_modules/'));
     const builtins = urls.filter((u) => u.startsWith('node:'));
     assert.deepEqual(deps, [], 'no dependency loaded');
-    // A guard against the check path growing, not a goal (bench/coldstart measures the time): main.js,
-    // its two chunks, and check-cmd.js (22 files when the check was split with every other command).
-    assert.ok(ours.length > 0 && ours.length <= 4, `${ours.length} files of ours: ${ours.join(' ')}`);
+    // A guard against the check path growing, not a goal (bench/coldstart measures the time): main.js
+    // and check-cmd.js (22 files when the check was split with every other command).
+    assert.ok(ours.length > 0 && ours.length <= 2, `${ours.length} files of ours: ${ours.join(' ')}`);
     for (const heavy of ['node:tls', 'node:crypto', 'node:http', 'node:zlib']) assert.ok(!builtins.includes(heavy), `${heavy} not loaded`);
   });
 });
