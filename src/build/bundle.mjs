@@ -6,7 +6,9 @@
 // database or mailer. Dependencies stay external (node_modules as installed: the Ink patch edits
 // Ink's own files as they load). dist/bin sits at the same depth as dist/<area>, so paths derived
 // from import.meta.url (the package root) are the same in both.
-import { chmodSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { Writable } from 'node:stream';
 import { relative, resolve } from 'node:path';
 import { build } from 'esbuild';
 
@@ -45,12 +47,13 @@ await build({
   },
   plugins: [checkApart],
 });
-// The one-shot check, built apart so that its TCP path is one file: split together with every other
+// The one-shot check, built apart so that its TCP path is one file (check-cmd.cjs, run with a V8 code
+// cache by check-loader.mjs, installed as check-cmd.js): split together with every other
 // command, esbuild cut it into ~20 chunks (one per set of importers) and Node 20 pays for each file
 // (resolve, realpath, read, compile, a round trip per level of imports). Its lazy imports are of two
-// sorts. INLINE ones are light and wanted by a plain TCP check: bundled into check-cmd.js. LAZY ones
+// sorts. INLINE ones are light and wanted by a plain TCP check: bundled into check-cmd.cjs. LAZY ones
 // import zod, node:http, node:tls...: a bundle without splitting would hoist those imports to the top
-// of check-cmd.js, so they stay lazy, built by a third, split build into check-lazy-*.js files.
+// of check-cmd.cjs, so they stay lazy, built by a third, split build into check-lazy-*.js files.
 // A lazy import in neither list fails the build rather than silently loading more at every check.
 // Modules both sides use exist twice in a process that loads a lazy file: only ConfigError crosses
 // that line by class (see config/problems.ts); the rest is plain data.
@@ -73,11 +76,35 @@ await build({
   ...common,
   entryPoints: { 'check-cmd': 'dist/cli/check-cmd.js' },
   splitting: false,
+  // CommonJS, run by check-loader.mjs through vm.Script with a V8 code cache (below).
+  format: 'cjs',
+  outExtension: { '.js': '.cjs' },
+  define: { 'import.meta.url': 'importMetaUrl' },
   plugins: [checkLazySplit],
 });
+// Its lazy imports go through the loader's own import(): an import() inside a vm.Script needs a
+// callback that Node 20 calls experimental (a warning on stderr) and drops for code from a cache.
+const cjs = new URL('dist/bin/check-cmd.cjs', root);
+const lazied = readFileSync(cjs, 'utf8').replace(/\bimport\((?=")/g, 'importLazy(');
+if (/\bimport\(/.test(lazied)) throw new Error('dist/bin/check-cmd.cjs: an import() the build could not hand to the loader');
+writeFileSync(cjs, lazied);
+copyFileSync(new URL('src/build/check-loader.mjs', root), new URL('dist/bin/check-cmd.js', root));
 await build({
   ...common,
   entryPoints: Object.fromEntries(LAZY.map((rel) => [lazyName(rel), rel])),
   chunkNames: 'check-lazy-chunk-[hash]',
 });
 chmodSync(new URL('dist/bin/main.js', root), 0o755);
+
+// The code cache: run one check (a refused port on loopback, taken and closed here) in this process,
+// then save what V8 compiled for it.
+const port = await new Promise((done) => {
+  const s = createServer().listen(0, '127.0.0.1', () => {
+    const p = s.address().port;
+    s.close(() => done(p));
+  });
+});
+const loader = await import(new URL('dist/bin/check-cmd.js', root).href);
+const quiet = new Writable({ write: (_chunk, _enc, next) => next() });
+await loader.runCheckCmd(['-H', '127.0.0.1', '-p', String(port), '--retries', '0'], quiet);
+loader.saveCodeCache();

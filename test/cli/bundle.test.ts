@@ -1,6 +1,7 @@
-// The installed command is the bundle in dist/bin (src/build/bundle.mjs); the rest of the suite runs the
-// unbundled dist/cli. This checks that the bundle answers as the unbundled code does and that a
-// one-shot check loads nothing it does not use: no dependency at all, a handful of files of ours.
+// The installed command is the bundle in dist/bin (src/build/bundle.mjs; `check` runs as one CommonJS
+// file with a V8 code cache); the rest of the suite runs the unbundled dist/cli. This checks that the
+// bundle answers as the unbundled code does and that a one-shot check loads nothing it does not use:
+// no dependency at all, two files of ours.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -89,6 +90,18 @@ describe('the bundled command (dist/bin)', () => {
       return { status: r.status, results: r.results.map((x) => x.status), diagnosis: r.diagnosis.length };
     };
     assert.deepEqual(json(BIN), json(UNBUNDLED));
+  });
+
+  it('the check runs from its code cache, and answers the same when V8 rejects the cache', () => {
+    assert.ok(statSync(join(ROOT, 'dist/bin/check-cmd.cjs.cache')).size > 10_000, 'the build saved a code cache');
+    const args = ['check', '-H', '127.0.0.1', '-p', String(closed), '--retries', '0'];
+    const cached = run(BIN, args);
+    // Other V8 flags than the build's: V8 refuses the cache and the bundle compiles as usual.
+    const rejected = run(BIN, args, ['--no-opt']);
+    assert.equal(cached.status, 2, cached.stdout + cached.stderr);
+    assert.equal(rejected.status, 2, rejected.stdout + rejected.stderr);
+    assert.equal(rejected.stdout, cached.stdout);
+    assert.equal(rejected.stderr, '');
   });
 
   it('a one-shot check loads no dependency and only a few files of its own', () => {
