@@ -97,14 +97,20 @@ await build({
 chmodSync(new URL('dist/bin/main.js', root), 0o755);
 
 // The code cache: run one check (a refused port on loopback, taken and closed here) in this process,
-// then save what V8 compiled for it.
+// then save what V8 compiled for it. Where no loopback port can be taken, the check runs uncached.
 const port = await new Promise((done) => {
-  const s = createServer().listen(0, '127.0.0.1', () => {
+  const s = createServer();
+  s.once('error', () => done(undefined));
+  s.listen(0, '127.0.0.1', () => {
     const p = s.address().port;
     s.close(() => done(p));
   });
 });
-const loader = await import(new URL('dist/bin/check-cmd.js', root).href);
-const quiet = new Writable({ write: (_chunk, _enc, next) => next() });
-await loader.runCheckCmd(['-H', '127.0.0.1', '-p', String(port), '--retries', '0'], quiet);
-loader.saveCodeCache();
+if (port === undefined) {
+  console.warn('bundle: no loopback port to run a check on; dist/bin/check-cmd.cjs has no code cache');
+} else {
+  const loader = await import(new URL('dist/bin/check-cmd.js', root).href);
+  const quiet = new Writable({ write: (_chunk, _enc, next) => next() });
+  await loader.runCheckCmd(['-H', '127.0.0.1', '-p', String(port), '--retries', '0'], quiet);
+  loader.saveCodeCache();
+}
