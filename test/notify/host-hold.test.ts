@@ -1,0 +1,47 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { confirmationMs, HOST_HOLD_CAP_MS, hostHold, type HostCheck } from '../../src/notify/host-hold.js';
+
+const check = (state: HostCheck['state'], confirmMs = 22_000, incidentStarted?: number): HostCheck => ({ state, confirmMs, ...(incidentStarted !== undefined ? { incidentStarted } : {}) });
+
+describe('holding a host\'s alert for the rest of the host (pure)', () => {
+  const down = { kind: 'down' as const, started: 1_000, created: 3_000 };
+
+  it('a DOWN waits while another check of the host is RETRYING, and goes once none is', () => {
+    assert.deepEqual(hostHold(down, [check('RETRYING'), check('UP')], 8_000), { go: false, until: 25_000, waitingFor: 1 });
+    assert.deepEqual(hostHold(down, [check('DOWN', 22_000, 12_000), check('UP')], 12_500), { go: true });
+  });
+
+  it('a host whose other checks are settled (up, down, paused, unknown) is not held past groupWithin', () => {
+    for (const s of ['UP', 'SLOW', 'DOWN', 'PAUSED', 'UNKNOWN'] as const) assert.deepEqual(hostHold(down, [check(s)], 8_000), { go: true }, s);
+    assert.deepEqual(hostHold(down, [], 8_000), { go: true });
+  });
+
+  it('the wait is bounded by the slowest confirming check, and by the cap', () => {
+    const d = hostHold(down, [check('RETRYING', 4_000), check('RETRYING', 9_000)], 8_000);
+    assert.deepEqual(d, { go: false, until: 12_000, waitingFor: 2 });
+    assert.deepEqual(hostHold(down, [check('RETRYING', 9_000)], 12_000), { go: true }, 'at the bound it goes, still retrying or not');
+    const capped = hostHold(down, [check('RETRYING', 300_000)], 8_000);
+    assert.deepEqual(capped, { go: false, until: 3_000 + HOST_HOLD_CAP_MS, waitingFor: 1 });
+    assert.deepEqual(hostHold(down, [check('RETRYING', 300_000)], 3_000 + HOST_HOLD_CAP_MS), { go: true });
+  });
+
+  it('a recovery waits for the checks that went down with it, not for one down since long before', () => {
+    const rec = { kind: 'recovery' as const, started: 100_000, created: 160_000 };
+    assert.deepEqual(hostHold(rec, [check('DOWN', 22_000, 109_000)], 165_000), { go: false, until: 182_000, waitingFor: 1 });
+    assert.deepEqual(hostHold(rec, [check('DOWN', 22_000, 10_000)], 165_000), { go: true }, 'down since long before: not the same outage');
+    assert.deepEqual(hostHold(rec, [check('UP'), check('RETRYING')], 165_000), { go: true });
+  });
+
+  it('other kinds go at once', () => {
+    for (const kind of ['slow', 'reminder', 'trend', 'test'] as const) {
+      assert.deepEqual(hostHold({ kind, started: 0, created: 0 }, [check('RETRYING')], 1), { go: true }, kind);
+    }
+  });
+
+  it('a check\'s confirmation time: one interval, every try, every retry delay', () => {
+    // The defaults: 10 s interval, 5 s timeout, 1 retry after 2 s.
+    assert.equal(confirmationMs({ intervalMs: 10_000, timeoutMs: 5_000, retries: 1, retryDelayMs: 2_000 }), 22_000);
+    assert.equal(confirmationMs({ intervalMs: 1_000, timeoutMs: 300, retries: 0, retryDelayMs: 2_000 }), 1_300);
+  });
+});
