@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { openMemoryStore } from '../../src/store/index.js';
+import { Outbox } from '../../src/notify/outbox.js';
+import type { AlertItem } from '../../src/notify/types.js';
 import { confirmationMs, HOST_HOLD_CAP_MS, hostHold, type HostCheck } from '../../src/notify/host-hold.js';
 
 const check = (state: HostCheck['state'], confirmMs = 22_000, incidentStarted?: number): HostCheck => ({ state, confirmMs, ...(incidentStarted !== undefined ? { incidentStarted } : {}) });
@@ -43,5 +46,46 @@ describe('holding a host\'s alert for the rest of the host (pure)', () => {
     // The defaults: 10 s interval, 5 s timeout, 1 retry after 2 s.
     assert.equal(confirmationMs({ intervalMs: 10_000, timeoutMs: 5_000, retries: 1, retryDelayMs: 2_000 }), 22_000);
     assert.equal(confirmationMs({ intervalMs: 1_000, timeoutMs: 300, retries: 0, retryDelayMs: 2_000 }), 1_300);
+  });
+});
+
+describe('a held row in the outbox', () => {
+  const item = (alertId: string, targetId: string, at: number): AlertItem => ({
+    alertId, kind: 'down', targetId, name: targetId, host: 'db1', port: 1, from: 'UP', to: 'DOWN', cause: 'timeout', evidence: '', started: at, at, location: 'local',
+  });
+
+  it('takes in what its host raised while it waited, and is sent once', () => {
+    const store = openMemoryStore();
+    try {
+      const outbox = new Outbox(store.db);
+      outbox.enqueue(item('down:ping', 'ping', 3_000), ['hook'], 'down|local|db1', 1_000);
+      outbox.enqueue(item('down:pg', 'pg', 7_000), ['hook'], 'down|local|db1', 1_000);
+      const [lead] = outbox.due(4_000, 10);
+      assert.equal(lead?.alertId, 'down:ping');
+      outbox.postpone(lead!.id, 7_250);
+      assert.deepEqual(outbox.due(7_000, 10), [], 'nothing due while held (the port row waits its own groupWithin)');
+      const held = outbox.due(7_250, 10)[0]!;
+      const rows = outbox.beginAttempt(held, 1_000, 7_250);
+      assert.deepEqual(rows.map((r) => r.alertId), ['down:ping', 'down:pg'], 'one message for the host');
+      outbox.markDelivered('hook', rows[0]!.batch!, 7_300);
+      outbox.postpone(held.id, 9_000);
+      assert.deepEqual(outbox.due(100_000, 10), [], 'a delivered row is not brought back by a late postpone');
+      assert.equal(outbox.statusOf('down:pg'), 'delivered');
+    } finally {
+      store.close();
+    }
+  });
+
+  it('not held, the window stays groupWithin', () => {
+    const store = openMemoryStore();
+    try {
+      const outbox = new Outbox(store.db);
+      outbox.enqueue(item('down:ping', 'ping', 3_000), ['hook'], 'down|local|db1', 1_000);
+      outbox.enqueue(item('down:pg', 'pg', 7_000), ['hook'], 'down|local|db1', 1_000);
+      const rows = outbox.beginAttempt(outbox.due(4_000, 10)[0]!, 1_000, 4_000);
+      assert.deepEqual(rows.map((r) => r.alertId), ['down:ping']);
+    } finally {
+      store.close();
+    }
   });
 });
