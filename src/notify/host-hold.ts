@@ -1,3 +1,4 @@
+import { kindOf } from '../checks/registry.js';
 import type { State, TargetView } from '../engine/types.js';
 import type { AlertKind } from './types.js';
 
@@ -27,6 +28,11 @@ export interface HostCheck {
   state: State;
   /** When its open incident started, if it has one. */
   incidentStarted?: number;
+  /**
+   * A port or API check with a probe in flight: its answer is due (a healthy one in milliseconds; one
+   * that will time out is the next RETRYING). A ping round takes seconds even when all is well, so not it.
+   */
+  probing?: boolean;
   /** How long this check takes at most to confirm a change: one interval plus every try and retry delay. */
   confirmMs: number;
 }
@@ -38,21 +44,28 @@ export function confirmationMs(t: { intervalMs: number; timeoutMs: number; retri
   return t.intervalMs + (t.retries + 1) * t.timeoutMs + t.retries * t.retryDelayMs;
 }
 
-export function hostCheckOf(v: Pick<TargetView, 'target' | 'monitor'>): HostCheck {
+export function hostCheckOf(v: Pick<TargetView, 'target' | 'monitor' | 'inFlight'>): HostCheck {
   const inc = v.monitor.incident;
-  return { state: v.monitor.state, ...(inc && inc.ended === null ? { incidentStarted: inc.started } : {}), confirmMs: confirmationMs(v.target) };
+  const layer = kindOf(v.target).layer;
+  return {
+    state: v.monitor.state,
+    ...(inc && inc.ended === null ? { incidentStarted: inc.started } : {}),
+    ...(v.inFlight && (layer === 'transport' || layer === 'application') ? { probing: true } : {}),
+    confirmMs: confirmationMs(v.target),
+  };
 }
 
 /**
  * Whether `alert` may go now. A DOWN waits while another check of its host is RETRYING (a failure seen,
- * not yet confirmed); a recovery waits while another check that went down with it (its incident started
+ * not yet confirmed) or, still up, has a port or API probe in flight (a handshake that will time out
+ * is not a failure yet: a ping confirms long before the port's timeout); a recovery waits while another check that went down with it (its incident started
  * within the cap of this one's) is still DOWN. Either waits at most as long as the slowest of those
  * checks takes to confirm, and never more than `capMs` after the alert was raised. Other kinds, and a
  * host whose other checks are settled, go at once.
  */
 export function hostHold(alert: HeldAlert, others: readonly HostCheck[], now: number, capMs = HOST_HOLD_CAP_MS): HoldDecision {
   let waiting: HostCheck[];
-  if (alert.kind === 'down') waiting = others.filter((c) => c.state === 'RETRYING');
+  if (alert.kind === 'down') waiting = others.filter((c) => c.state === 'RETRYING' || (c.probing === true && (c.state === 'UP' || c.state === 'SLOW' || c.state === 'UNKNOWN')));
   else if (alert.kind === 'recovery') {
     waiting = others.filter((c) => c.state === 'DOWN' && c.incidentStarted !== undefined && Math.abs(c.incidentStarted - alert.started) <= capMs);
   } else return { go: true };

@@ -3,7 +3,10 @@ import { describe, it } from 'node:test';
 import { openMemoryStore } from '../../src/store/index.js';
 import { Outbox } from '../../src/notify/outbox.js';
 import type { AlertItem } from '../../src/notify/types.js';
-import { confirmationMs, HOST_HOLD_CAP_MS, hostHold, type HostCheck } from '../../src/notify/host-hold.js';
+import { validateTarget } from '../../src/config/load.js';
+import { BUILTIN_DEFAULTS } from '../../src/config/target.js';
+import { initialMonitorState } from '../../src/engine/monitor.js';
+import { confirmationMs, HOST_HOLD_CAP_MS, hostCheckOf, hostHold, type HostCheck } from '../../src/notify/host-hold.js';
 
 const check = (state: HostCheck['state'], confirmMs = 22_000, incidentStarted?: number): HostCheck => ({ state, confirmMs, ...(incidentStarted !== undefined ? { incidentStarted } : {}) });
 
@@ -13,6 +16,11 @@ describe('holding a host\'s alert for the rest of the host (pure)', () => {
   it('a DOWN waits while another check of the host is RETRYING, and goes once none is', () => {
     assert.deepEqual(hostHold(down, [check('RETRYING'), check('UP')], 8_000), { go: false, until: 25_000, waitingFor: 1 });
     assert.deepEqual(hostHold(down, [check('DOWN', 22_000, 12_000), check('UP')], 12_500), { go: true });
+  });
+
+  it('a DOWN waits for a port still up whose probe is in flight (its timeout not yet reached), not for a down one', () => {
+    assert.deepEqual(hostHold(down, [{ ...check('UP'), probing: true }], 8_000), { go: false, until: 25_000, waitingFor: 1 });
+    assert.deepEqual(hostHold(down, [{ ...check('DOWN', 22_000, 2_000), probing: true }], 8_000), { go: true });
   });
 
   it('a host whose other checks are settled (up, down, paused, unknown) is not held past groupWithin', () => {
@@ -40,6 +48,13 @@ describe('holding a host\'s alert for the rest of the host (pure)', () => {
     for (const kind of ['slow', 'reminder', 'trend', 'test'] as const) {
       assert.deepEqual(hostHold({ kind, started: 0, created: 0 }, [check('RETRYING')], 1), { go: true }, kind);
     }
+  });
+
+  it('from the engine\'s view: a port probe in flight is probing, a ping round in flight is not', () => {
+    const of = (raw: Record<string, unknown>, inFlight: boolean) => hostCheckOf({ target: validateTarget(raw, BUILTIN_DEFAULTS).target!, monitor: { ...initialMonitorState(0), state: 'UP', confirmed: 'UP' }, inFlight });
+    assert.deepEqual(of({ name: 'pg', host: 'db1', port: 5432 }, true), { state: 'UP', probing: true, confirmMs: 22_000 });
+    assert.equal(of({ name: 'pg', host: 'db1', port: 5432 }, false).probing, undefined);
+    assert.equal(of({ name: 'ping db1', kind: 'ping', host: 'db1' }, true).probing, undefined);
   });
 
   it('a check\'s confirmation time: one interval, every try, every retry delay', () => {
