@@ -132,8 +132,9 @@ export class Outbox {
   beginAttempt(lead: OutboxRow, windowMs: number, now: number): OutboxRow[] {
     return this.db.transaction(() => {
       const batch = lead.batch ?? lead.alertId;
-      // A lead held for the rest of its host (postpone) takes in what was raised while it waited.
-      const window = Math.max(windowMs, lead.nextAttempt - lead.created);
+      // A lead held for the rest of its host (postpone) takes in what was raised while it waited, up to
+      // now: the check that ends the hold may have raised its alert just after the lead's last due time.
+      const window = lead.nextAttempt - lead.created > windowMs ? Math.max(windowMs, now - lead.created) : windowMs;
       const rows = lead.batch
         ? (this.stmts.batchRows.all(lead.channel, lead.batch) as DbRow[])
         : (this.stmts.groupMates.all(lead.channel, lead.groupKey, lead.created, lead.created + window) as DbRow[]);

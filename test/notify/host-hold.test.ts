@@ -79,13 +79,16 @@ describe('a held row in the outbox', () => {
       assert.equal(lead?.alertId, 'down:ping');
       outbox.postpone(lead!.id, 7_250);
       assert.deepEqual(outbox.due(7_000, 10), [], 'nothing due while held (the port row waits its own groupWithin)');
+      // The last port confirms just after the lead's due time, before the dispatcher gets to it.
+      outbox.enqueue(item('down:api', 'api', 7_300), ['hook'], 'down|local|db1', 1_000);
       const held = outbox.due(7_250, 10)[0]!;
-      const rows = outbox.beginAttempt(held, 1_000, 7_250);
-      assert.deepEqual(rows.map((r) => r.alertId), ['down:ping', 'down:pg'], 'one message for the host');
+      const rows = outbox.beginAttempt(held, 1_000, 7_320);
+      assert.deepEqual(rows.map((r) => r.alertId), ['down:ping', 'down:pg', 'down:api'], 'one message for the host');
       outbox.markDelivered('hook', rows[0]!.batch!, 7_300);
       outbox.postpone(held.id, 9_000);
       assert.deepEqual(outbox.due(100_000, 10), [], 'a delivered row is not brought back by a late postpone');
       assert.equal(outbox.statusOf('down:pg'), 'delivered');
+      assert.equal(outbox.statusOf('down:api'), 'delivered');
     } finally {
       store.close();
     }
