@@ -48,7 +48,12 @@ export async function runCluster(argv: string[], io: Streams, env: NodeJS.Proces
     const { openTargetBucket, pushTargets, readBucketTargets, targetToBucket } = await import('../cluster/target-bucket.js');
     const kv = await openTargetBucket(nc);
     if (chosen.sub === 'push') {
-      const r = await pushTargets(kv, cfg?.targets ?? []);
+      let r: Awaited<ReturnType<typeof pushTargets>>;
+      try {
+        r = await pushTargets(kv, cfg?.targets ?? []);
+      } catch (err) {
+        return fail(err instanceof Error ? err.message : String(err), 1);
+      }
       const names = (l: string[]) => (l.length ? ` (${l.join(', ')})` : '');
       io.out.write(sanitize(`pushed ${cfg?.targets.length ?? 0} targets: ${r.added.length} added${names(r.added)}, ${r.changed.length} changed${names(r.changed)}, ${r.removed.length} removed${names(r.removed)}, ${r.unchanged} unchanged`, 4000) + '\n');
       return 0;

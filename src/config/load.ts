@@ -1,5 +1,7 @@
 import { resolveCluster, type ClusterConfig } from './cluster-schema.js';
 import { substituteEnv } from './env.js';
+import { envReferences, foreignEnvReferences } from './env-refs.js';
+import { targetToConfig } from './display.js';
 import { parseJsonText } from './json-text.js';
 import { ConfigError, type Problem } from './problems.js';
 import { configSchema, targetSchema, type ParsedConfig } from './schema.js';
@@ -83,6 +85,9 @@ export function validateTarget(raw: unknown, defaults: Defaults): { target?: Tar
  * targets running (`editingId`: the one it replaces).
  */
 export function validateAddedTarget(raw: unknown, defaults: Defaults, running: readonly Target[], editingId?: string): { target?: Target; problems: Problem[] } {
+  const editing = editingId === undefined ? undefined : running.find((t) => t.id === editingId);
+  const foreign = foreignEnvReferences(raw, editing ? envReferences(targetToConfig(editing, defaults)) : undefined);
+  if (foreign.length) return { problems: foreign };
   const checked = validateTarget(raw, defaults);
   const target = checked.target;
   if (!target) return checked;
