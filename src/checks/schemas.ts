@@ -26,7 +26,7 @@ export const KIND_SCHEMAS = {
   ping: { block: pingSchema },
   dns: { block: dnsSchema, required: true },
   http: { block: httpCheckSchema, required: true, display: httpConfigForDisplay<HttpCheckConfig> },
-  domain: { block: domainCheckSchema, refine: refineDomainHost },
+  domain: { block: domainCheckSchema, required: true, refine: refineDomainHost },
 } as const satisfies Record<KindName, KindSchema>;
 
 function refineDomainHost(t: { host?: string | undefined }, issue: Issue): void {

@@ -158,7 +158,10 @@ describe('RDAP pieces', () => {
       const p = domainCheckSchema.safeParse(raw);
       return p.success ? [] : zodProblems(p.error.issues, raw).map((x) => `${x.path}: ${x.message}`);
     };
-    assert.deepEqual(problems({ domainWarnDays: 14 }), []);
+    assert.deepEqual(problems({ domainWarnDays: 14, rdapServer: 'https://rdap.test/' }), []);
+    assert.deepEqual(problems({ bootstrapUrl: 'https://rdap.test/dns.json' }), []);
+    // No registry is asked unless the config names one: no default bootstrap URL.
+    assert.match(problems({ domainWarnDays: 14 }).join(), /^bootstrapUrl: expected "bootstrapUrl" .* or "rdapServer"/);
     assert.match(problems({ rdapServer: 'ftp://x/' }).join(), /^rdapServer: expected the base URL of an RDAP server .*not ftp:/);
     assert.match(problems({ rdapServer: 'https://x/', bootstrapUrl: 'https://y/' }).join(), /^bootstrapUrl: expected either "rdapServer"/);
     assert.match(problems({ domainWarnDays: -1 }).join(), /^domainWarnDays: /);
