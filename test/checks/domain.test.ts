@@ -6,7 +6,7 @@ import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { DomainChecker, parseRetryAfter } from '../../src/checks/domain/check.js';
 import { domainDetailLines } from '../../src/checks/domain/detail.js';
 import { parseBootstrap, serverFor } from '../../src/checks/domain/bootstrap.js';
@@ -188,6 +188,7 @@ describe('domain expiry against a local RDAP registry', { skip: which('openssl')
     registry.busy = false;
     registry.bootstrapBroken = false;
   });
+  afterEach(() => rmSync(cacheDir, { recursive: true, force: true }));
 
   it('reports days to expiry, the registrar, the nameservers and the status', async () => {
     const r = await checker.check('ok.test', viaBootstrap(), opts);
