@@ -27,13 +27,14 @@ export async function runClusterConsole(c: ClusterConfig, options: { color: bool
   let stopFollow: (() => void) | undefined;
   let closed = false;
   let note: string | undefined;
+  let refused = 0;
   const source: ClusterSource = {
     views: (now) => view.views(now),
     locations: () => view.locations(),
     get version() {
       return view.version;
     },
-    header: () => `porthole cluster ${where}${linkProblem ? `  ${linkProblem}` : ''}`,
+    header: () => `porthole cluster ${where}${linkProblem ? `  ${linkProblem}` : ''}${refused ? `  ${refused} result${refused === 1 ? '' : 's'} refused (forged or malformed)` : ''}`,
     recheck: (id, name) => {
       const conn = nc;
       if (!conn) return;
@@ -64,7 +65,7 @@ export async function runClusterConsole(c: ClusterConfig, options: { color: bool
   };
   const follow = async (conn: NatsConnection) => {
     stopFollow?.();
-    stopFollow = await followResults(conn, { from: 'latest', onResult: (r) => view.add(r.message) });
+    stopFollow = await followResults(conn, { from: 'latest', onResult: (r) => view.add(r.message), onDropped: () => refused++ });
   };
   void (async () => {
     const conn = await connectCluster(c, 'porthole console', {}, () => closed, (err) => {
