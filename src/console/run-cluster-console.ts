@@ -1,6 +1,6 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { ClusterConfig } from '../config/cluster-schema.js';
-import { connectCluster } from '../cluster/connect.js';
+import { connectCluster, linkErrorText, redactCluster } from '../cluster/connect.js';
 import { ClusterView } from '../cluster/cluster-view.js';
 import { followResults } from '../cluster/read-results.js';
 import { recheckEverywhere } from '../cluster/recheck.js';
@@ -21,7 +21,7 @@ import { terminalGuard } from './terminal.js';
 export async function runClusterConsole(c: ClusterConfig, options: { color: boolean }): Promise<number> {
   const guard = terminalGuard(process.stdout, process.stdin);
   const view = new ClusterView();
-  const where = c.servers.map((s) => s.replace(/\/\/[^@/]*@/, '//')).join(', ');
+  const where = c.servers.map((s) => redactCluster(c, s.replace(/\/\/[^@/]*@/, '//'))).join(', ');
   let linkProblem: string | undefined = 'connecting…';
   let nc: NatsConnection | undefined;
   let stopFollow: (() => void) | undefined;
@@ -53,14 +53,14 @@ export async function runClusterConsole(c: ClusterConfig, options: { color: bool
       note = 'adding…';
       void openTargetBucket(conn)
         .then((kv) => addSharedTarget(kv, text))
-        .then((r) => (note = r.message), (err: unknown) => (note = `not added: ${err instanceof Error ? err.message : String(err)}`));
+        .then((r) => (note = r.message), (err: unknown) => (note = `not added: ${linkErrorText(c, err)}`));
     },
     remove: (id, name) => {
       const conn = nc;
       if (!conn) return;
       void openTargetBucket(conn)
         .then((kv) => removeSharedTarget(kv, id, name))
-        .then((r) => (note = r.message), (err: unknown) => (note = `not removed: ${err instanceof Error ? err.message : String(err)}`));
+        .then((r) => (note = r.message), (err: unknown) => (note = `not removed: ${linkErrorText(c, err)}`));
     },
   };
   const follow = async (conn: NatsConnection) => {
@@ -69,12 +69,12 @@ export async function runClusterConsole(c: ClusterConfig, options: { color: bool
   };
   void (async () => {
     const conn = await connectCluster(c, 'porthole console', {}, () => closed, (err) => {
-      linkProblem = `NATS unreachable (${err instanceof Error ? err.message : String(err)}), retrying`;
+      linkProblem = `NATS unreachable (${linkErrorText(c, err)}), retrying`;
     });
     if (!conn) return;
     nc = conn;
     linkProblem = undefined;
-    await follow(conn).catch((err: unknown) => (linkProblem = `no results stream yet: ${err instanceof Error ? err.message : String(err)}`));
+    await follow(conn).catch((err: unknown) => (linkProblem = `no results stream yet: ${linkErrorText(c, err)}`));
     for await (const s of conn.status()) {
       if (s.type === 'disconnect') linkProblem = `NATS unreachable since ${new Date().toISOString().slice(11, 19)} — states go STALE, reconnecting`;
       else if (s.type === 'reconnect') {
