@@ -39,9 +39,9 @@ export async function runCluster(argv: string[], io: Streams, env: NodeJS.Proces
       throw e;
     }
   }
-  const { clusterForCommand, connectOnce } = await import('../cluster/cli-connection.js');
+  const { clusterForCommand, connectOnce, noClusterMessage } = await import('../cluster/cli-connection.js');
   const c = clusterForCommand(url, cfg, env);
-  if (!c) return fail(`no cluster: give --cluster URL, or a config with a "cluster" section${file ? ` (${file} has none)` : ''}`, 2);
+  if (!c) return fail(noClusterMessage(file), 2);
   const nc = await connectOnce(c, `porthole cluster ${chosen.sub}`);
   if ('error' in nc) return fail(nc.error, 1);
   try {

@@ -1,7 +1,7 @@
 import { loadConfigFile, type LoadedConfig } from '../config/load.js';
 import { ConfigError } from '../config/problems.js';
 import { sanitize } from '../text/sanitize.js';
-import { clusterForCommand, connectOnce } from './cli-connection.js';
+import { clusterForCommand, connectOnce, noClusterMessage } from './cli-connection.js';
 import { ClusterView } from './cluster-view.js';
 import { clusterExitCode } from './quorum.js';
 import { readStoredResults } from './read-results.js';
@@ -32,7 +32,10 @@ export async function clusterStatus(o: { url: string; config?: string; json: boo
     }
   }
   const c = clusterForCommand(o.url, cfg, o.env);
-  if (!c) return UNKNOWN;
+  if (!c) {
+    o.err.write(`porthole status: ${sanitize(noClusterMessage(o.config), 1000)}\n`);
+    return UNKNOWN;
+  }
   const nc = await connectOnce(c, 'porthole status');
   if ('error' in nc) {
     o.err.write(`porthole status: ${sanitize(nc.error, 1000)}\n`);
