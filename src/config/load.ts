@@ -1,4 +1,5 @@
 import { resolveCluster, type ClusterConfig } from './cluster-schema.js';
+import { clusterFileProblems } from './cluster-files.js';
 import { substituteEnv } from './env.js';
 import { envReferences, foreignEnvReferences } from './env-refs.js';
 import { targetToConfig } from './display.js';
@@ -56,6 +57,8 @@ export function validateConfig(file: string, raw: unknown, env: NodeJS.ProcessEn
   const warnings = redactProblems(timingWarnings(substituted, sections), raw, substituted, env);
   if (problems.length > 0 || !parsed.success) throw new ConfigError(file, redactProblems(problems, raw, substituted, env));
   const cfg: ParsedConfig = parsed.data;
+  const fileProblems = cfg.cluster ? clusterFileProblems(cfg.cluster) : [];
+  if (fileProblems.length > 0) throw new ConfigError(file, fileProblems);
   const notifiers = cfg.notifiers ?? {};
   const notify: NotifyConfig = { notifiers, alerts: resolveAlerts(cfg.alerts), maintenance: resolveMaintenance(cfg.maintenance), secrets: collectSecrets(notifiers, raw, env) };
   const targets = sections.targets.filter((t): t is Target => t !== undefined);

@@ -145,6 +145,6 @@ describe('the shared target list in a KV bucket', { skip }, () => {
     writeFileSync(none, JSON.stringify({ targets: [] }));
     const n = await runCli(['cluster', 'push', none]);
     assert.equal(n.code, 2);
-    assert.match(n.stderr, /no cluster: give --cluster URL, or a config with a "cluster" section/);
+    assert.match(n.stderr, /no cluster: give --cluster URL or a config with a cluster section/);
   });
 });
