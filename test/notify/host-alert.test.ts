@@ -110,7 +110,7 @@ describe('one alert per host when the host is down (real faults in a namespace)'
     assert.equal(msg.count, 3, JSON.stringify(msg));
     const targets = msg.targets as Json[];
     assert.deepEqual(targets.map((t) => t.target).sort(), ['api', 'ping lo', 'postgres']);
-    assert.match(String(msg.summary), /^3 ports on 127\.0\.0\.1 down — host unreachable \(ping fails too\): /, String(msg.summary));
+    assert.match(String(msg.summary), /^3 checks on 127\.0\.0\.1 down — host unreachable \(ping fails too\): /, String(msg.summary));
     // Nothing else comes for this outage: wait out the longest hold and a grouping window.
     await sleep(3_000);
     assert.deepEqual(messages().map((m) => m.event), ['down'], JSON.stringify(messages().map((m) => m.summary)));
@@ -121,7 +121,7 @@ describe('one alert per host when the host is down (real faults in a namespace)'
     const first = await hooks.wait('recovery message', (l) => l.startsWith('HOOK ') && json(l.slice(5))?.event === 'recovery', 40_000);
     const msg = json(first.slice(5))!;
     assert.deepEqual((msg.targets as Json[]).map((t) => t.target).sort(), ['api', 'ping lo', 'postgres'], String(msg.summary));
-    assert.match(String(msg.summary), /^3 ports on 127\.0\.0\.1 recovered: /);
+    assert.match(String(msg.summary), /^3 checks on 127\.0\.0\.1 recovered: /);
     await sleep(3_000);
     assert.deepEqual(messages().map((m) => m.event), ['down', 'recovery'], JSON.stringify(messages().map((m) => m.summary)));
   });
