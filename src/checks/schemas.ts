@@ -26,7 +26,7 @@ export const KIND_SCHEMAS = {
   ping: { block: pingSchema },
   dns: { block: dnsSchema, required: true },
   http: { block: httpCheckSchema, required: true, display: httpConfigForDisplay<HttpCheckConfig> },
-  domain: { block: domainCheckSchema, refine: refineDomainHost },
+  domain: { block: domainCheckSchema, required: true, refine: refineDomainHost },
 } as const satisfies Record<KindName, KindSchema>;
 
 function refineDomainHost(t: { host?: string | undefined }, issue: Issue): void {
@@ -72,4 +72,29 @@ export function refineKind(t: Record<string, unknown> & { kind?: KindName; host?
 export function blockForDisplay(kind: KindName, block: unknown): unknown {
   const s: KindSchema = KIND_SCHEMAS[kind];
   return s.display && block !== undefined ? s.display(block as never) : block;
+}
+
+/**
+ * The other way round, for an edit that comes back from a front end which only saw the block as
+ * shown: every value still exactly as shown where showing changed it (a hidden header, a URL without
+ * its query) is the target's own value again. Anything the user changed stays as typed.
+ */
+export function blockFromDisplay(kind: KindName, edited: unknown, own: unknown): unknown {
+  if (own === undefined) return edited;
+  return restoreShown(edited, blockForDisplay(kind, own), own);
+}
+
+function restoreShown(edited: unknown, shown: unknown, own: unknown): unknown {
+  if (typeof edited === 'string') return edited === shown && shown !== own ? own : edited;
+  if (Array.isArray(edited)) return edited.map((v, i) => restoreShown(v, Array.isArray(shown) ? shown[i] : undefined, Array.isArray(own) ? own[i] : undefined));
+  if (edited !== null && typeof edited === 'object') {
+    const s = shown !== null && typeof shown === 'object' ? (shown as Record<string, unknown>) : {};
+    const o = own !== null && typeof own === 'object' ? (own as Record<string, unknown>) : {};
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(edited)) {
+      Object.defineProperty(out, k, { value: Object.hasOwn(s, k) ? restoreShown(v, s[k], o[k]) : v, enumerable: true, writable: true, configurable: true });
+    }
+    return out;
+  }
+  return edited;
 }

@@ -1,6 +1,6 @@
 import { hostProblem, normalizeHost } from '../config/host.js';
 import { BUILTIN_DEFAULTS, formatHostPort, resolveTarget, type Defaults, type Target } from '../config/target.js';
-import { parseEndpoint } from './endpoint.js';
+import { parseEndpoint } from '../config/endpoint.js';
 
 /** Targets from `HOST:PORT` / `HOST:SERVICE` / `[V6]:PORT` arguments, or what is wrong with the first bad one. */
 export function targetsFromEndpoints(specs: readonly string[], defaults: Defaults = BUILTIN_DEFAULTS): Target[] | { error: string } {

@@ -1,4 +1,5 @@
 import { ConfigError } from '../config/problems.js';
+import { sanitize } from '../text/sanitize.js';
 import { EXIT_BAD_CONFIG } from '../check/exit-codes.js';
 import { parseCommand } from './command-spec.js';
 import { UI } from './specs.js';
@@ -61,7 +62,7 @@ async function configHasCluster(flag: string | undefined): Promise<boolean> {
 }
 
 async function runClusterUi(url: string | undefined, config: string | undefined, noColor: boolean): Promise<number> {
-  const [{ loadConfigFile }, { clusterForCommand }, { runClusterConsole }, { colorWanted }] = await Promise.all([
+  const [{ loadConfigFile }, { clusterForCommand, noClusterMessage }, { runClusterConsole }, { colorWanted }] = await Promise.all([
     import('../config/load.js'),
     import('../cluster/cli-connection.js'),
     import('../console/run-cluster-console.js'),
@@ -79,7 +80,10 @@ async function runClusterUi(url: string | undefined, config: string | undefined,
     throw e;
   }
   const c = clusterForCommand(url, cfg, process.env);
-  if (!c) return 2;
+  if (!c) {
+    process.stderr.write(`porthole ui: ${sanitize(noClusterMessage(cfg?.file), 1000)}\n`);
+    return 2;
+  }
   const code = await runClusterConsole(c, { color: colorWanted(noColor) });
   process.exit(code);
 }

@@ -16,7 +16,7 @@ export type LogValue = string | number | boolean | undefined;
 export type ClusterLog = (event: string, fields: Record<string, LogValue>) => void;
 
 export interface ClusterAgent {
-  stats(): PublisherStats & { location: string; sharedTargets: number; aggregator: boolean };
+  stats(): PublisherStats & { location: string; sharedTargets: number; aggregator: boolean; refused: number };
   /** Each target by quorum while this agent holds the aggregator role (for /metrics). */
   quorum(): QuorumView[] | undefined;
   /** The connection once made (the lease and the recheck responder use it). */
@@ -144,7 +144,7 @@ export function startClusterAgent(runtime: Runtime, cfg: ClusterConfig, log: Clu
   })();
 
   return {
-    stats: () => ({ ...publisher.stats(), location, sharedTargets: sharedCount, aggregator: lease?.held() ?? false }),
+    stats: () => ({ ...publisher.stats(), location, sharedTargets: sharedCount, aggregator: lease?.held() ?? false, refused: aggregator?.refused ?? 0 }),
     connection: () => nc,
     quorum: () => aggregator?.views(),
     async standDown() {

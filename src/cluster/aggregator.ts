@@ -34,6 +34,8 @@ export class Aggregator {
   private caughtUp = false;
   private active = false;
   private busy = false;
+  /** Results refused by checkResultMessage since this agent started (forged location, time a day off …). */
+  refused = 0;
 
   constructor(
     private readonly nc: NatsConnection,
@@ -61,6 +63,7 @@ export class Aggregator {
     this.stopFollow = await followResults(this.nc, {
       from: 'latest',
       onResult: (r) => this.view.add(r.message),
+      onDropped: () => this.refused++,
       onCaughtUp: () => (this.caughtUp = true),
     });
     this.log('aggregator', { role: 'active', openIncidents: [...this.records.values()].filter((r) => r.rec.ended === undefined).length });

@@ -27,6 +27,11 @@ export function clusterForCommand(url: string | undefined, cfg: LoadedConfig | u
   };
 }
 
+/** What a command says when clusterForCommand found no cluster (`--cluster ''`, a config without the section). */
+export function noClusterMessage(file?: string): string {
+  return `no cluster: give --cluster URL or a config with a cluster section${file ? ` (${file} has none)` : ''}`;
+}
+
 /** One connection attempt for a command (no endless retry: a command says it could not connect and exits). */
 export async function connectOnce(c: ClusterConfig, name: string): Promise<NatsConnection | { error: string }> {
   try {

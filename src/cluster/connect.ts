@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { connect, credsAuthenticator, nkeyAuthenticator, type NatsConnection, type NodeConnectionOptions } from '@nats-io/transport-node';
 import type { ClusterConfig } from '../config/cluster-schema.js';
+import { sanitize } from '../text/sanitize.js';
 
 export interface ConnectTuning {
   /** Wait between reconnect attempts (default 500 ms; NATS's own default is 2 s). */
@@ -67,4 +68,9 @@ export function redactCluster(c: ClusterConfig, text: string): string {
   let out = text;
   for (const s of c.secrets) out = out.split(s).join('***');
   return out;
+}
+
+/** A NATS error for a screen line: the config's secrets redacted, control characters gone, bounded. */
+export function linkErrorText(c: ClusterConfig, err: unknown): string {
+  return sanitize(redactCluster(c, err instanceof Error ? err.message : String(err)), 300);
 }

@@ -40,6 +40,7 @@ export function registerClusterMetrics(registry: Registry, cluster: ClusterAgent
     },
   });
   counter('porthole_cluster_results_published_total', 'Results stored in the results stream', () => cluster.stats().published);
+  counter('porthole_cluster_results_refused_total', "Results from the stream the aggregator refused: malformed, a location not the subject's, a time more than a day off", () => cluster.stats().refused);
   counter('porthole_cluster_results_dropped_total', 'Results dropped from a full buffer while NATS was away', () => cluster.stats().dropped);
   new Gauge({
     name: 'porthole_cluster_aggregator',

@@ -9,6 +9,8 @@ export interface LocationState {
   evidence?: string;
   connectMs: number | null;
   at: number;
+  /** The target's interval at this location: the result goes STALE FRESH_INTERVALS of them after `at`. */
+  intervalMs: number;
   /** Silent for more than 2 of its intervals: shown as STALE, never as UP or DOWN, and not counted. */
   stale: boolean;
 }
@@ -57,6 +59,7 @@ export function quorumOf(latest: readonly ResultMessage[], now: number): QuorumV
       ...(m.evidence ? { evidence: m.evidence } : {}),
       connectMs: m.connectMs,
       at: m.at,
+      intervalMs: m.intervalMs,
       stale: now - m.at > FRESH_INTERVALS * m.intervalMs,
     }));
   const voters = locations.filter((l) => !l.stale && VOTES.has(l.state));

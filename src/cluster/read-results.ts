@@ -1,7 +1,7 @@
 import { DeliverPolicy, jetstream } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { RESULT_PREFIX, RESULTS_STREAM } from './names.js';
-import { parseResultMessage, type ResultMessage } from './result-message.js';
+import { checkResultMessage, type DropReason, type ResultMessage } from './result-message.js';
 
 export interface StoredResult {
   message: ResultMessage;
@@ -15,6 +15,8 @@ export interface FollowOptions {
   /** 'latest': the newest result of every location × target, then each new one; 'all': every stored result. */
   from: 'latest' | 'all';
   onResult(r: StoredResult): void;
+  /** A message refused (malformed, another location's name, a time a day off): counted, never shown. */
+  onDropped?(reason: DropReason): void;
   /** Called once, when everything stored at the start has been delivered. */
   onCaughtUp?(): void;
 }
@@ -22,7 +24,7 @@ export interface FollowOptions {
 /**
  * Reads the results stream with an ordered consumer (nothing to acknowledge, nothing left behind on
  * the server when it stops): what a console, `status --cluster` or the aggregator sees.
- * Malformed messages are skipped. Returns a stop function.
+ * Messages that fail checkResultMessage are skipped and passed to onDropped. Returns a stop function.
  */
 export async function followResults(nc: NatsConnection, o: FollowOptions): Promise<() => void> {
   const js = jetstream(nc);
@@ -39,8 +41,9 @@ export async function followResults(nc: NatsConnection, o: FollowOptions): Promi
   const messages = await consumer.consume();
   void (async () => {
     for await (const m of messages) {
-      const message = parseResultMessage(m.data);
-      if (message) o.onResult({ message, seq: m.seq, msgId: m.headers?.get('Nats-Msg-Id') || undefined });
+      const message = checkResultMessage(m.data, m.subject, Date.now());
+      if ('drop' in message) o.onDropped?.(message.drop);
+      else o.onResult({ message, seq: m.seq, msgId: m.headers?.get('Nats-Msg-Id') || undefined });
       if (!caughtUp && m.info.pending === 0) {
         caughtUp = true;
         o.onCaughtUp?.();
@@ -51,7 +54,7 @@ export async function followResults(nc: NatsConnection, o: FollowOptions): Promi
 }
 
 /** Everything stored now (bounded by `max` and a deadline): for tests, pull and one-shot reads. */
-export async function readStoredResults(nc: NatsConnection, from: 'latest' | 'all', timeoutMs = 5000, max = 1_000_000): Promise<StoredResult[]> {
+export async function readStoredResults(nc: NatsConnection, from: 'latest' | 'all', timeoutMs = 5000, max = 1_000_000, onDropped?: (reason: DropReason) => void): Promise<StoredResult[]> {
   const out: StoredResult[] = [];
   let done: () => void = () => {};
   const finished = new Promise<void>((resolve) => (done = resolve));
@@ -62,6 +65,7 @@ export async function readStoredResults(nc: NatsConnection, from: 'latest' | 'al
       if (out.length < max) out.push(r);
     },
     onCaughtUp: () => done(),
+    ...(onDropped ? { onDropped } : {}),
   });
   await finished;
   clearTimeout(timer);

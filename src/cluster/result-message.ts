@@ -1,6 +1,8 @@
 import type { State } from '../engine/types.js';
 import type { Outcome } from '../probe/types.js';
 import type { TargetView } from '../engine/types.js';
+import { LOCATION_NAME } from '../config/cluster-schema.js';
+import { resultSubject } from './names.js';
 
 /**
  * One result as an agent publishes it on `porthole.result.<location>.<target>`: the check and the
@@ -58,7 +60,27 @@ export function messageId(m: ResultMessage): string {
   return `${m.location}:${m.id}:${m.at}`;
 }
 
-/** A message from the stream, checked field by field (it came over the network); undefined when malformed. */
+/** A result's `at` further than this from the reader's clock is refused (a clock gone wrong, or a forgery). */
+export const AT_WINDOW_MS = 86_400_000;
+
+/** Why a message from the stream was refused: counted by the readers. */
+export type DropReason = 'malformed' | 'location' | 'subject' | 'time';
+
+/**
+ * A message from the stream, checked field by field (it came over the network): its `location` must
+ * be a location name and the one in the subject it was published on (an agent speaks only for its own
+ * location), its `id` the subject's target token, and its `at` within a day of `now`.
+ */
+export function checkResultMessage(data: Uint8Array, subject: string, now: number): ResultMessage | { drop: DropReason } {
+  const m = parseResultMessage(data);
+  if (!m) return { drop: 'malformed' };
+  if (!LOCATION_NAME.test(m.location)) return { drop: 'location' };
+  if (subject !== resultSubject(m.location, m.id)) return { drop: 'subject' };
+  if (Math.abs(m.at - now) > AT_WINDOW_MS) return { drop: 'time' };
+  return m;
+}
+
+/** The message's fields and their types, nothing more: see checkResultMessage for what the stream's readers use. */
 export function parseResultMessage(data: Uint8Array): ResultMessage | undefined {
   let v: unknown;
   try {

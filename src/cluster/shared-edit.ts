@@ -1,5 +1,5 @@
 import type { KV } from '@nats-io/kv';
-import { parseEndpoint } from '../cli/endpoint.js';
+import { parseEndpoint } from '../config/endpoint.js';
 import { validateTarget } from '../config/load.js';
 import { BUILTIN_DEFAULTS } from '../config/target.js';
 import { bucketKey, targetToBucket } from './target-bucket.js';

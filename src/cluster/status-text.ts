@@ -11,13 +11,13 @@ export function locationCell(l: LocationState, now: number): string {
 /** `status --cluster`: one line per target, its quorum then each location. */
 export function clusterStatusText(views: readonly QuorumView[], now: number): string {
   if (views.length === 0) return 'no results in the cluster\'s stream yet\n';
-  const labelWidth = Math.max(...views.map((v) => v.label.length));
+  const labelWidth = Math.max(...views.map((v) => sanitize(v.label, 200).length));
   const nameWidth = Math.min(30, Math.max(...views.map((v) => sanitize(v.name, 30).length)));
   return (
     views
       .map((v) => {
         const where = v.locations.map((l) => `${sanitize(l.location, 32)}: ${locationCell(l, now)}`).join(' · ');
-        return `${v.label.padEnd(labelWidth)}  ${sanitize(v.name, 30).padEnd(nameWidth)}  ${where}`;
+        return `${sanitize(v.label, 200).padEnd(labelWidth)}  ${sanitize(v.name, 30).padEnd(nameWidth)}  ${where}`;
       })
       .join('\n') + '\n'
   );

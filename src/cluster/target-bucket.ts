@@ -1,6 +1,7 @@
 import { Kvm, type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { validateTarget } from '../config/load.js';
+import { foreignEnvReferences } from '../config/env-refs.js';
 import { targetToConfig } from '../config/display.js';
 import { BUILTIN_DEFAULTS, type Target } from '../config/target.js';
 import type { Problem } from '../config/problems.js';
@@ -17,7 +18,9 @@ export async function openTargetBucket(nc: NatsConnection): Promise<KV> {
  * setting that differs from them), so every agent reads the same target.
  */
 export function targetFromBucket(key: string, value: unknown): { target?: Target; problem?: string } {
-  const r = validateTarget(value, BUILTIN_DEFAULTS);
+  // Whoever can write the bucket must not get an agent to send its environment's secrets anywhere.
+  const foreign = foreignEnvReferences(value);
+  const r = foreign.length ? { problems: foreign } : validateTarget(value, BUILTIN_DEFAULTS);
   if (!r.target) return { problem: `${TARGETS_BUCKET}/${decodeToken(key)}: ${formatProblems(r.problems)}` };
   return { target: r.target };
 }
@@ -50,6 +53,10 @@ export async function readBucketTargets(kv: KV): Promise<{ targets: Target[]; pr
 
 /** Makes the bucket hold exactly these targets: puts what is new or changed, deletes the rest. */
 export async function pushTargets(kv: KV, targets: readonly Target[]): Promise<{ added: string[]; changed: string[]; removed: string[]; unchanged: number }> {
+  const withRefs = targets.flatMap((t) => foreignEnvReferences(targetToBucket(t)).map((p) => `${t.name}: ${p.path}`));
+  if (withRefs.length) {
+    throw new Error(`\${env:} references cannot go into the shared list (agents refuse them: whoever can write the list could have an agent send its environment anywhere); keep these targets in each agent's own config file: ${withRefs.join(', ')}`);
+  }
   const now = await readBucketTargets(kv);
   const before = new Map(now.targets.map((t) => [t.id, JSON.stringify(targetToBucket(t))]));
   const out = { added: [] as string[], changed: [] as string[], removed: [] as string[], unchanged: 0 };

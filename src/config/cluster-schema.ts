@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import { durationSchema } from './duration-schema.js';
 
-/** A location name: one NATS subject token, short enough for a column header. */
+/** A location name: one NATS subject token, short enough for a column header, nothing to sanitize. */
+export const LOCATION_NAME = /^[A-Za-z0-9_-]{1,32}$/;
+
 export const locationSchema = z
   .string({ error: 'expected a location name (text)' })
-  .regex(/^[A-Za-z0-9_-]{1,32}$/, { error: 'expected a location name of 1-32 letters, digits, "_" or "-"' });
+  .regex(LOCATION_NAME, { error: 'expected a location name of 1-32 letters, digits, "_" or "-"' });
 
 const natsUrlSchema = z
   .string({ error: 'expected a NATS URL such as "nats://127.0.0.1:4222"' })

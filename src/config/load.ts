@@ -1,5 +1,8 @@
 import { resolveCluster, type ClusterConfig } from './cluster-schema.js';
+import { clusterFileProblems } from './cluster-files.js';
 import { substituteEnv } from './env.js';
+import { envReferences, foreignEnvReferences } from './env-refs.js';
+import { targetToConfig } from './display.js';
 import { parseJsonText } from './json-text.js';
 import { ConfigError, type Problem } from './problems.js';
 import { configSchema, targetSchema, type ParsedConfig } from './schema.js';
@@ -54,6 +57,8 @@ export function validateConfig(file: string, raw: unknown, env: NodeJS.ProcessEn
   const warnings = redactProblems(timingWarnings(substituted, sections), raw, substituted, env);
   if (problems.length > 0 || !parsed.success) throw new ConfigError(file, redactProblems(problems, raw, substituted, env));
   const cfg: ParsedConfig = parsed.data;
+  const fileProblems = cfg.cluster ? clusterFileProblems(cfg.cluster) : [];
+  if (fileProblems.length > 0) throw new ConfigError(file, fileProblems);
   const notifiers = cfg.notifiers ?? {};
   const notify: NotifyConfig = { notifiers, alerts: resolveAlerts(cfg.alerts), maintenance: resolveMaintenance(cfg.maintenance), secrets: collectSecrets(notifiers, raw, env) };
   const targets = sections.targets.filter((t): t is Target => t !== undefined);
@@ -83,6 +88,9 @@ export function validateTarget(raw: unknown, defaults: Defaults): { target?: Tar
  * targets running (`editingId`: the one it replaces).
  */
 export function validateAddedTarget(raw: unknown, defaults: Defaults, running: readonly Target[], editingId?: string): { target?: Target; problems: Problem[] } {
+  const editing = editingId === undefined ? undefined : running.find((t) => t.id === editingId);
+  const foreign = foreignEnvReferences(raw, editing ? envReferences(targetToConfig(editing, defaults)) : undefined);
+  if (foreign.length) return { problems: foreign };
   const checked = validateTarget(raw, defaults);
   const target = checked.target;
   if (!target) return checked;

@@ -1,6 +1,6 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { ClusterConfig } from '../config/cluster-schema.js';
-import { connectCluster } from '../cluster/connect.js';
+import { connectCluster, linkErrorText, redactCluster } from '../cluster/connect.js';
 import { ClusterView } from '../cluster/cluster-view.js';
 import { followResults } from '../cluster/read-results.js';
 import { recheckEverywhere } from '../cluster/recheck.js';
@@ -21,25 +21,45 @@ import { terminalGuard } from './terminal.js';
 export async function runClusterConsole(c: ClusterConfig, options: { color: boolean }): Promise<number> {
   const guard = terminalGuard(process.stdout, process.stdin);
   const view = new ClusterView();
-  const where = c.servers.map((s) => s.replace(/\/\/[^@/]*@/, '//')).join(', ');
+  const where = c.servers.map((s) => redactCluster(c, s.replace(/\/\/[^@/]*@/, '//'))).join(', ');
   let linkProblem: string | undefined = 'connecting…';
   let nc: NatsConnection | undefined;
   let stopFollow: (() => void) | undefined;
   let closed = false;
   let note: string | undefined;
+  let refused = 0;
+  // The console sleeps until told: every change to what it shows bumps `changes` and wakes it.
+  let changes = 0;
+  const listeners = new Set<() => void>();
+  const changed = () => {
+    changes++;
+    for (const l of listeners) l();
+  };
+  const setNote = (text: string) => {
+    note = text;
+    changed();
+  };
+  const setLink = (text: string | undefined) => {
+    linkProblem = text;
+    changed();
+  };
   const source: ClusterSource = {
     views: (now) => view.views(now),
     locations: () => view.locations(),
     get version() {
-      return view.version;
+      return view.version + changes;
     },
-    header: () => `porthole cluster ${where}${linkProblem ? `  ${linkProblem}` : ''}`,
+    subscribe: (onChange) => {
+      listeners.add(onChange);
+      return () => listeners.delete(onChange);
+    },
+    header: () => `porthole cluster ${where}${linkProblem ? `  ${linkProblem}` : ''}${refused ? `  ${refused} result${refused === 1 ? '' : 's'} refused (forged or malformed)` : ''}`,
     recheck: (id, name) => {
       const conn = nc;
       if (!conn) return;
       const parts: string[] = [];
-      note = `recheck ${name}: asking every location…`;
-      const show = (done: boolean) => (note = `recheck ${name}: ${parts.join(' · ') || 'no answer yet'}${done ? ` (${parts.length} answer${parts.length === 1 ? '' : 's'}, done)` : ' …'}`);
+      setNote(`recheck ${name}: asking every location…`);
+      const show = (done: boolean) => setNote(`recheck ${name}: ${parts.join(' · ') || 'no answer yet'}${done ? ` (${parts.length} answer${parts.length === 1 ? '' : 's'}, done)` : ' …'}`);
       void recheckEverywhere(conn, id, RECHECK_DEADLINE_MS, (a) => {
         parts.push(`${a.location} ${a.state}${a.connectMs !== null && a.state !== 'DOWN' ? ` ${a.connectMs.toFixed(1)}ms` : a.cause ? ` ${a.cause}` : ''} (${a.ms ?? 0} ms)`);
         show(false);
@@ -49,35 +69,44 @@ export async function runClusterConsole(c: ClusterConfig, options: { color: bool
     add: (text) => {
       const conn = nc;
       if (!conn) return;
-      note = 'adding…';
+      setNote('adding…');
       void openTargetBucket(conn)
         .then((kv) => addSharedTarget(kv, text))
-        .then((r) => (note = r.message), (err: unknown) => (note = `not added: ${err instanceof Error ? err.message : String(err)}`));
+        .then((r) => setNote(r.message), (err: unknown) => setNote(`not added: ${linkErrorText(c, err)}`));
     },
     remove: (id, name) => {
       const conn = nc;
       if (!conn) return;
       void openTargetBucket(conn)
         .then((kv) => removeSharedTarget(kv, id, name))
-        .then((r) => (note = r.message), (err: unknown) => (note = `not removed: ${err instanceof Error ? err.message : String(err)}`));
+        .then((r) => setNote(r.message), (err: unknown) => setNote(`not removed: ${linkErrorText(c, err)}`));
     },
   };
   const follow = async (conn: NatsConnection) => {
     stopFollow?.();
-    stopFollow = await followResults(conn, { from: 'latest', onResult: (r) => view.add(r.message) });
+    stopFollow = await followResults(conn, { from: 'latest', onResult: (r) => {
+        const before = view.version;
+        view.add(r.message);
+        if (view.version !== before) changed();
+      },
+      onDropped: () => {
+        refused++;
+        changed();
+      },
+    });
   };
   void (async () => {
     const conn = await connectCluster(c, 'porthole console', {}, () => closed, (err) => {
-      linkProblem = `NATS unreachable (${err instanceof Error ? err.message : String(err)}), retrying`;
+      setLink(`NATS unreachable (${linkErrorText(c, err)}), retrying`);
     });
     if (!conn) return;
     nc = conn;
-    linkProblem = undefined;
-    await follow(conn).catch((err: unknown) => (linkProblem = `no results stream yet: ${err instanceof Error ? err.message : String(err)}`));
+    setLink(undefined);
+    await follow(conn).catch((err: unknown) => setLink(`no results stream yet: ${linkErrorText(c, err)}`));
     for await (const s of conn.status()) {
-      if (s.type === 'disconnect') linkProblem = `NATS unreachable since ${new Date().toISOString().slice(11, 19)} — states go STALE, reconnecting`;
+      if (s.type === 'disconnect') setLink(`NATS unreachable since ${new Date().toISOString().slice(11, 19)} — states go STALE, reconnecting`);
       else if (s.type === 'reconnect') {
-        linkProblem = undefined;
+        setLink(undefined);
         // An ordered consumer resumes by itself; a fresh one after a server restart costs nothing more.
         await follow(conn).catch(() => undefined);
       }

@@ -14,6 +14,11 @@ export interface DispatcherOptions {
   /** Longest a send may take before it counts as failed, on top of the channel's own timeout. */
   sendLimitMs?: number;
   now?: () => number;
+  /**
+   * Asked before a row's first attempt: undefined lets it go; a time makes it wait until then
+   * (the host's other checks are still confirming, see host-hold.ts). Not asked after endHolds().
+   */
+  hold?: (row: OutboxRow, now: number) => number | undefined;
   /** Called after every attempt (the health and pending counts changed). */
   onAttempt?: (channel: string, result: SendResult, message: AlertMessage) => void;
 }
@@ -32,6 +37,7 @@ export class Dispatcher {
   private timer: NodeJS.Timeout | undefined;
   private timerAt = Infinity;
   private closed = false;
+  private holding = true;
   private readonly concurrency: number;
   private readonly now: () => number;
   private readonly sendLimitMs: number;
@@ -45,6 +51,11 @@ export class Dispatcher {
     this.concurrency = options.concurrency ?? 4;
     this.now = options.now ?? Date.now;
     this.sendLimitMs = options.sendLimitMs ?? 120_000;
+  }
+
+  /** From now on nothing is held for its host (a drain before exit sends what is there). */
+  endHolds(): void {
+    this.holding = false;
   }
 
   /** Looks at the outbox as soon as possible (after an enqueue, at start). */
@@ -78,6 +89,13 @@ export class Dispatcher {
         const channel = this.channels.get(row.channel);
         // A channel no longer in the config: the row waits (shown as pending) until it expires.
         if (!channel) continue;
+        if (row.batch === null && this.holding && this.options.hold) {
+          const until = this.options.hold(row, now);
+          if (until !== undefined && until > now) {
+            this.outbox.postpone(row.id, until);
+            continue;
+          }
+        }
         this.start(channel, row);
       }
       const next = this.outbox.nextDue();

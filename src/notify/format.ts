@@ -34,20 +34,22 @@ export function summaryLine(m: AlertMessage): string {
   // The verdict the last alert raised saw (the most of the picture); an earlier one may be stale.
   const verdict = items.reduce((a, b) => (b.at >= a.at ? b : a)).diagnosis;
   const why = verdict ? ` — ${clean(verdict, 120)}` : '';
+  // "ports" while every item is a port; a group with a ping, a DNS query or an API check counts checks.
+  const what = items.every((i) => i.check === undefined) ? 'ports' : 'checks';
   const ports = (f: (i: AlertItem) => string) => items.map((i) => `${i.check ? clean(i.check, 60) : i.port} ${f(i)}`).join(', ');
   switch (m.kind) {
     case 'down':
-      return n === 1 ? `DOWN ${label(first)}: ${clean(first.cause, 40)}${why}` : `${n} ports on ${hostsOf(items)} down${why}: ${ports((i) => clean(i.cause, 40))}`;
+      return n === 1 ? `DOWN ${label(first)}: ${clean(first.cause, 40)}${why}` : `${n} ${what} on ${hostsOf(items)} down${why}: ${ports((i) => clean(i.cause, 40))}`;
     case 'recovery':
       return n === 1
         ? `RECOVERED ${label(first)} after ${duration(first)} ${first.from === 'SLOW' ? 'slow' : 'down'}`
-        : `${n} ports on ${hostsOf(items)} recovered: ${ports((i) => `after ${duration(i)}`)}`;
+        : `${n} ${what} on ${hostsOf(items)} recovered: ${ports((i) => `after ${duration(i)}`)}`;
     case 'reminder':
-      return n === 1 ? `STILL DOWN ${label(first)} for ${duration(first)}: ${clean(first.cause, 40)}` : `${n} ports on ${hostsOf(items)} still down: ${ports((i) => `${clean(i.cause, 40)} for ${duration(i)}`)}`;
+      return n === 1 ? `STILL DOWN ${label(first)} for ${duration(first)}: ${clean(first.cause, 40)}` : `${n} ${what} on ${hostsOf(items)} still down: ${ports((i) => `${clean(i.cause, 40)} for ${duration(i)}`)}`;
     case 'slow':
-      return n === 1 ? `SLOW ${label(first)}: ${clean(first.evidence, 80)}` : `${n} ports on ${hostsOf(items)} slow: ${ports((i) => clean(i.evidence, 40))}`;
+      return n === 1 ? `SLOW ${label(first)}: ${clean(first.evidence, 80)}` : `${n} ${what} on ${hostsOf(items)} slow: ${ports((i) => clean(i.evidence, 40))}`;
     case 'trend':
-      return n === 1 ? `TREND ${label(first)}: ${clean(first.evidence, 80)}` : `${n} ports on ${hostsOf(items)} trending slower`;
+      return n === 1 ? `TREND ${label(first)}: ${clean(first.evidence, 80)}` : `${n} ${what} on ${hostsOf(items)} trending slower`;
     case 'test':
       return `TEST alert from porthole — no action needed`;
   }

@@ -96,6 +96,7 @@ export class Outbox {
       ),
       recent: db.prepare(`SELECT * FROM outbox ORDER BY id DESC LIMIT ?`),
       statusOf: db.prepare(`SELECT status, count(*) AS n FROM outbox WHERE alert_id = ? GROUP BY status`),
+      postpone: db.prepare(`UPDATE outbox SET next_attempt = ? WHERE id = ? AND status = 'pending' AND batch IS NULL`),
       expedite: db.prepare(`UPDATE outbox SET next_attempt = ? WHERE status = 'pending' AND next_attempt > ?`),
       raisedFor: db.prepare(`SELECT kind FROM outbox WHERE alert_id IN (@down, @slow) ORDER BY id LIMIT 1`).pluck(),
       remindersFor: db.prepare(`SELECT count(DISTINCT alert_id) FROM outbox WHERE kind = 'reminder' AND substr(alert_id, 1, @n) = @prefix`).pluck(),
@@ -131,13 +132,21 @@ export class Outbox {
   beginAttempt(lead: OutboxRow, windowMs: number, now: number): OutboxRow[] {
     return this.db.transaction(() => {
       const batch = lead.batch ?? lead.alertId;
+      // A lead held for the rest of its host (postpone) takes in what was raised while it waited, up to
+      // now: the check that ends the hold may have raised its alert just after the lead's last due time.
+      const window = lead.nextAttempt - lead.created > windowMs ? Math.max(windowMs, now - lead.created) : windowMs;
       const rows = lead.batch
         ? (this.stmts.batchRows.all(lead.channel, lead.batch) as DbRow[])
-        : (this.stmts.groupMates.all(lead.channel, lead.groupKey, lead.created, lead.created + windowMs) as DbRow[]);
+        : (this.stmts.groupMates.all(lead.channel, lead.groupKey, lead.created, lead.created + window) as DbRow[]);
       // The lead is always among them: it is pending and either in this batch or unbatched in its own group.
       for (const r of rows) this.stmts.startAttempt.run(batch, now, r.id);
       return rows.map((r) => toRow({ ...r, batch, attempts: r.attempts + 1, last_attempt: now }));
     })();
+  }
+
+  /** A row not yet attempted waits until `until` (a grouping hold); a batched or settled row is left alone. */
+  postpone(id: number, until: number): void {
+    this.stmts.postpone.run(until, id);
   }
 
   markDelivered(channel: string, batch: string, now: number): void {

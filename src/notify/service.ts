@@ -8,6 +8,7 @@ import { sanitize } from '../text/sanitize.js';
 import type { BackoffSettings } from './backoff.js';
 import { createChannels } from './channels/index.js';
 import { Dispatcher } from './dispatcher.js';
+import { HOST_HOLD_STEP_MS, hostCheckOf, hostHold } from './host-hold.js';
 import { activeMaintenance } from './maintenance.js';
 import { Outbox, type ChannelRecord } from './outbox.js';
 import { AlertPolicy } from './policy.js';
@@ -112,12 +113,21 @@ export function startNotifications(
   };
   refresh();
 
+  const location = options.location ?? 'local';
   const dispatcher = new Dispatcher(outbox, channels, redactor, {
     groupWithinMs: notify.alerts.groupWithinMs,
     giveUpAfterMs: notify.alerts.giveUpAfterMs,
     ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
     ...(options.backoff ? { backoff: options.backoff } : {}),
     now,
+    // One message per host: a DOWN (or recovery) waits while the host's other checks are still confirming the same news.
+    hold: (row, at) => {
+      if (notify.alerts.groupWithinMs <= 0 || row.item.location !== location) return undefined;
+      const host = row.item.host.toLowerCase();
+      const others = engine.snapshot().filter((v) => v.target.id !== row.item.targetId && v.target.host.toLowerCase() === host);
+      const d = hostHold({ kind: row.kind, started: row.item.started, created: row.created }, others.map(hostCheckOf), at);
+      return d.go ? undefined : Math.min(d.until, at + HOST_HOLD_STEP_MS);
+    },
     onAttempt: (name, result, message) => {
       lastResult.set(name, result.ok);
       refresh();
@@ -154,7 +164,7 @@ export function startNotifications(
     raise,
     channels: new Set(channels.keys()),
     raisedBefore: (id) => outbox.raisedFor(id),
-    location: options.location ?? 'local',
+    location,
     now,
   });
   for (const v of engine.snapshot()) if (v.monitor.incident) policy.adopt(v.monitor.incident);
@@ -198,6 +208,7 @@ export function startNotifications(
         return [...records.values()].reduce((n, r) => n + r.pending, 0);
       };
       if (channels.size === 0) return left();
+      dispatcher.endHolds();
       try {
         // Once: a channel that fails meanwhile is retried on its usual backoff, not hammered.
         outbox.expedite(now());

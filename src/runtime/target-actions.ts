@@ -1,5 +1,6 @@
 import { targetToConfig } from '../config/display.js';
 import { validateAddedTarget } from '../config/load.js';
+import { blockFromDisplay } from '../checks/schemas.js';
 import type { Overlay } from '../config/overlay.js';
 import type { Problem } from '../config/problems.js';
 import type { Defaults, Target } from '../config/target.js';
@@ -45,6 +46,8 @@ export function createTargetActions(d: ActionDeps): TargetActions {
   const validate = (raw: unknown, editing?: Target): { target?: Target; problems: Problem[] } => {
     if (!isRecord(raw)) return { problems: [{ path: '(target)', message: 'expected a target object as in the config file' }] };
     const withId = editing ? { ...raw, id: editing.id } : raw;
+    // A front end saw the kind's block as shown (secrets hidden): what it sends back unchanged is the target's own.
+    if (editing && isRecord(raw[editing.kind])) withId[editing.kind] = blockFromDisplay(editing.kind, raw[editing.kind], (editing as unknown as Record<string, unknown>)[editing.kind]);
     return validateAddedTarget(withId, d.defaults(), engine.snapshot().map((v) => v.target), editing?.id);
   };
 

@@ -1,16 +1,16 @@
 import { Box, useApp, useInput } from 'ink';
-import { useEffect, useRef, useState } from 'react';
+import { useRef, useState } from 'react';
 import type { QuorumView } from '../cluster/quorum.js';
+import { useClusterFrames, type ClusterFrameSource } from './hooks/useClusterFrames.js';
 import { useTerminalSize, type TermSize } from './hooks/useTerminalSize.js';
 import { clusterLines, type ClusterLine } from './model/cluster-rows.js';
 import { ColorContext, Txt } from './style.js';
 import type { ColorName } from './model/state-style.js';
 
 /** What the cluster console reads: the quorum views, kept up to date by the caller (no I/O here). */
-export interface ClusterSource {
+export interface ClusterSource extends ClusterFrameSource {
   views(now: number): QuorumView[];
   locations(): string[];
-  readonly version: number;
   /** A line for the header: where the cluster is, and whether the link is up. */
   header(): string;
   /** Asks every location that checks it to check it now; the answers come back through note(). */
@@ -51,20 +51,8 @@ export function ClusterConsole({ source, color, size: override, onQuit }: { sour
     modeRef.current = m;
     setModeState(m);
   };
-  const [, setTick] = useState(0);
-  useEffect(() => {
-    // Redrawn when a result arrived, and every second for the STALE ages.
-    let seen = source.version;
-    let last = Date.now();
-    const t = setInterval(() => {
-      if (source.version !== seen || Date.now() - last >= 1000) {
-        seen = source.version;
-        last = Date.now();
-        setTick((n) => n + 1);
-      }
-    }, 200);
-    return () => clearInterval(t);
-  }, [source]);
+  // Redrawn when the source changes and when a shown age or STALE does: no polling.
+  useClusterFrames(source);
   useInput((input, key) => {
     const mode = modeRef.current;
     if (mode.kind === 'add') {

@@ -89,7 +89,7 @@ describe('an alert carries the verdict', () => {
         { ...base, alertId: 'a2', targetId: 'pg', name: 'pg', port: 5432, diagnosis: 'host unreachable (ping fails too)' },
       ],
     });
-    assert.equal(line, '2 ports on db1 down — host unreachable (ping fails too): ping db1 timeout, 5432 timeout');
+    assert.equal(line, '2 checks on db1 down — host unreachable (ping fails too): ping db1 timeout, 5432 timeout');
   });
 });
 

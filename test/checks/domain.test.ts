@@ -6,7 +6,7 @@ import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { DomainChecker, parseRetryAfter } from '../../src/checks/domain/check.js';
 import { domainDetailLines } from '../../src/checks/domain/detail.js';
 import { parseBootstrap, serverFor } from '../../src/checks/domain/bootstrap.js';
@@ -158,7 +158,10 @@ describe('RDAP pieces', () => {
       const p = domainCheckSchema.safeParse(raw);
       return p.success ? [] : zodProblems(p.error.issues, raw).map((x) => `${x.path}: ${x.message}`);
     };
-    assert.deepEqual(problems({ domainWarnDays: 14 }), []);
+    assert.deepEqual(problems({ domainWarnDays: 14, rdapServer: 'https://rdap.test/' }), []);
+    assert.deepEqual(problems({ bootstrapUrl: 'https://rdap.test/dns.json' }), []);
+    // No registry is asked unless the config names one: no default bootstrap URL.
+    assert.match(problems({ domainWarnDays: 14 }).join(), /^bootstrapUrl: expected "bootstrapUrl" .* or "rdapServer"/);
     assert.match(problems({ rdapServer: 'ftp://x/' }).join(), /^rdapServer: expected the base URL of an RDAP server .*not ftp:/);
     assert.match(problems({ rdapServer: 'https://x/', bootstrapUrl: 'https://y/' }).join(), /^bootstrapUrl: expected either "rdapServer"/);
     assert.match(problems({ domainWarnDays: -1 }).join(), /^domainWarnDays: /);
@@ -185,6 +188,7 @@ describe('domain expiry against a local RDAP registry', { skip: which('openssl')
     registry.busy = false;
     registry.bootstrapBroken = false;
   });
+  afterEach(() => rmSync(cacheDir, { recursive: true, force: true }));
 
   it('reports days to expiry, the registrar, the nameservers and the status', async () => {
     const r = await checker.check('ok.test', viaBootstrap(), opts);

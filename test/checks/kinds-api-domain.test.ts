@@ -34,11 +34,12 @@ describe('http and domain kinds in the config', () => {
   });
 
   it('a domain target: host is the domain, twice a day by default, no port', () => {
-    const d = validateTarget({ kind: 'domain', host: 'example.test' }, BUILTIN_DEFAULTS).target!;
+    const d = validateTarget({ kind: 'domain', host: 'example.test', domain: { rdapServer: 'https://rdap.test/' } }, BUILTIN_DEFAULTS).target!;
     assert.equal(d.intervalMs, 12 * 3_600_000);
     assert.equal(describeEndpoint(d), 'domain example.test');
-    assert.match(problems({ kind: 'domain', host: '10.0.0.1' }), /host: expected a registered domain name/);
-    assert.match(problems({ kind: 'domain', host: 'example.test', port: 43 }), /port: a domain target has no port/);
+    assert.match(problems({ kind: 'domain', host: '10.0.0.1', domain: { rdapServer: 'https://rdap.test/' } }), /host: expected a registered domain name/);
+    assert.match(problems({ kind: 'domain', host: 'example.test', port: 43, domain: { rdapServer: 'https://rdap.test/' } }), /port: a domain target has no port/);
+    assert.match(problems({ kind: 'domain', host: 'example.test' }), /"kind": "domain" needs a "domain" block/);
   });
 
   it('config show hides a literal header value; the persisted form keeps ${env:} as written', () => {

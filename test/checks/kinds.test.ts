@@ -169,9 +169,10 @@ describe('the engine and `check` run every kind', { skip: which('fping') ? false
 describe("the console's add/edit form offers the kind and its options", () => {
   it('shows the port only for kinds that have one, then the kind\'s own options', () => {
     const keys = (v: Record<string, string>) => fieldsFor(v).map((f) => f.key);
-    assert.deepEqual(keys({}), ['name', 'host', 'port', 'interval', 'timeout', 'kind']);
-    assert.deepEqual(keys({ kind: 'ping' }), ['name', 'host', 'interval', 'timeout', 'kind', 'ping.count', 'ping.lossWarn']);
-    assert.deepEqual(keys({ kind: 'dns' }), ['name', 'host', 'port', 'interval', 'timeout', 'kind', 'dns.query', 'dns.type', 'dns.expect']);
+    assert.deepEqual(keys({}), ['name', 'host', 'port', 'interval', 'timeout', 'kind', 'retries', 'tags']);
+    assert.deepEqual(keys({ kind: 'ping' }), ['name', 'host', 'interval', 'timeout', 'kind', 'ping.count', 'ping.lossWarn', 'retries', 'tags']);
+    assert.deepEqual(keys({ kind: 'dns' }), ['name', 'host', 'port', 'interval', 'timeout', 'kind', 'dns.query', 'dns.type', 'dns.expect', 'retries', 'tags']);
+    assert.deepEqual(keys({ kind: 'domain' }), ['name', 'host', 'interval', 'timeout', 'kind', 'domain.bootstrapUrl', 'domain.rdapServer', 'domain.domainWarnDays', 'retries', 'tags']);
   });
 
   it('validates with the config schema, each error under its field', () => {

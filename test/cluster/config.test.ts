@@ -5,6 +5,17 @@ import { ConfigError } from '../../src/config/problems.js';
 import { configForDisplay } from '../../src/config/display.js';
 import { decodeToken, encodeToken, resultSubject } from '../../src/cluster/names.js';
 import { BoundedQueue } from '../../src/cluster/buffer.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after } from 'node:test';
+import { nkeys } from '@nats-io/transport-node';
+import { distMissing, runCli } from '../helpers/agent.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'porthole-cluster-config-'));
+after(() => rmSync(tmp, { recursive: true, force: true }));
+const PEM = join(tmp, 'ca.pem');
+writeFileSync(PEM, '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n');
 
 function problems(raw: unknown, env: NodeJS.ProcessEnv = {}): string[] {
   try {
@@ -20,7 +31,7 @@ const target = { name: 'db', host: '127.0.0.1', port: 5432 };
 
 describe('the cluster section of a config', () => {
   it('takes a URL, a location and one way to log in, with the documented defaults', () => {
-    const cfg = validateConfig('c.json', { targets: [target], cluster: { urls: ['nats://127.0.0.1:4222', 'tls://10.0.0.1:4222'], location: 'fra-1', user: 'agent', password: '${env:NATS_PW}', tlsCa: '/etc/ca.pem' } }, { NATS_PW: 'pw-from-env' });
+    const cfg = validateConfig('c.json', { targets: [target], cluster: { urls: ['nats://127.0.0.1:4222', 'tls://10.0.0.1:4222'], location: 'fra-1', user: 'agent', password: '${env:NATS_PW}', tlsCa: PEM } }, { NATS_PW: 'pw-from-env' });
     assert.deepEqual(cfg.cluster?.servers, ['nats://127.0.0.1:4222', 'tls://10.0.0.1:4222']);
     assert.equal(cfg.cluster?.location, 'fra-1');
     assert.deepEqual(cfg.cluster?.auth, { user: 'agent', password: 'pw-from-env' });
@@ -77,5 +88,42 @@ describe('the outage buffer', () => {
     q.ackThrough((batch[1] as { seq: number }).seq);
     assert.deepEqual(q.peek(10).map((e) => e.item), [5, 6]);
     assert.equal(q.length, 2);
+  });
+});
+
+describe('creds, tlsCa and nkey are checked when the config is validated, not at connect time', () => {
+  const base = { url: 'nats://127.0.0.1:4222', location: 'a' };
+  const seed = new TextDecoder().decode(nkeys.createUser().getSeed());
+  const badSeed = `${seed.slice(0, -4)}AAAA`;
+
+  it('an unreadable file, a file of the wrong kind, a seed that does not decode: each with its path', () => {
+    assert.deepEqual(problems({ targets: [target], cluster: { ...base, creds: join(tmp, 'missing.creds') } }), [`cluster.creds: cannot read ${join(tmp, 'missing.creds')}: ENOENT`]);
+    assert.deepEqual(problems({ targets: [target], cluster: { ...base, tlsCa: tmp } }), [`cluster.tlsCa: cannot read ${tmp}: EISDIR`]);
+    const notCreds = join(tmp, 'not.creds');
+    writeFileSync(notCreds, 'hello\n');
+    assert.deepEqual(problems({ targets: [target], cluster: { ...base, creds: notCreds, tlsCa: notCreds } }), [
+      `cluster.creds: expected a NATS .creds file (a user JWT and its NKey seed) in ${notCreds}`,
+      `cluster.tlsCa: expected PEM certificates ("-----BEGIN CERTIFICATE-----") in ${notCreds}`,
+    ]);
+    const seedProblems = problems({ targets: [target], cluster: { ...base, nkey: badSeed } });
+    assert.deepEqual(seedProblems, ['cluster.nkey: expected a user NKey seed ("SU…", 58 characters, as `nk -gen user` prints it)']);
+    assert.doesNotMatch(seedProblems.join(), new RegExp(badSeed.slice(4, 30)));
+    const account = new TextDecoder().decode(nkeys.createAccount().getSeed());
+    assert.equal(problems({ targets: [target], cluster: { ...base, nkey: account } }).length, 1, 'an account seed is not a user seed');
+    assert.deepEqual(problems({ targets: [target], cluster: { ...base, nkey: seed, tlsCa: PEM } }), []);
+  });
+
+  it('config validate and agent start say FILE: cluster.creds … and exit non-zero', { skip: distMissing }, async () => {
+    const file = join(tmp, 'bad-creds.json');
+    writeFileSync(file, JSON.stringify({ targets: [target], cluster: { ...base, creds: join(tmp, 'gone.creds') } }));
+    const v = await runCli(['config', 'validate', file]);
+    assert.notEqual(v.code, 0);
+    assert.match(v.stderr + v.stdout, new RegExp(`${file.replace(/[.]/g, '\\.')}: invalid config[\\s\\S]*cluster\\.creds: cannot read .*gone\\.creds: ENOENT`));
+    const seedFile = join(tmp, 'bad-seed.json');
+    writeFileSync(seedFile, JSON.stringify({ targets: [target], cluster: { ...base, nkey: '${env:SEED}' } }));
+    const a = await runCli(['agent', '--config', seedFile, '--data-dir', join(tmp, 'data')], { SEED: badSeed }, 20_000);
+    assert.notEqual(a.code, 0, 'the agent does not start (and retry for ever) with a seed that cannot work');
+    assert.match(a.stderr, /cluster\.nkey: expected a user NKey seed/);
+    assert.doesNotMatch(a.stdout + a.stderr, new RegExp(badSeed.slice(4, 30)));
   });
 });

@@ -11,10 +11,13 @@ import { netnsUnavailable } from '../helpers/system.js';
 import { ClusterNetns } from '../helpers/cluster-netns.js';
 import { httpReceiver, type HttpReceiver } from '../notify/helpers/receivers.js';
 import { readStoredResults } from '../../src/cluster/read-results.js';
+import { LEASE_BUCKET, LEASE_KEY } from '../../src/cluster/names.js';
+import { Kvm } from '@nats-io/kv';
 
 const skip = distMissing || natsUnavailable() || netnsUnavailable();
 const INTERVAL_MS = 1000;
 const PORT = 5432;
+const LEASE_TTL_MS = 1500;
 
 /**
  * Three locations: a and b on the host, c inside a namespace of the test's own, where the NATS
@@ -39,7 +42,7 @@ describe('three locations, quorum, STALE and exactly one alert', { skip }, () =>
         defaults: { notify: ['hook'] },
         notifiers: { hook: { type: 'webhook', url: `http://127.0.0.1:${hook.port}/hook` } },
         alerts: { groupWithin: '0s' },
-        cluster: { url: nats.url, location, leaseTtl: '1500ms', aggregate },
+        cluster: { url: nats.url, location, leaseTtl: `${LEASE_TTL_MS}ms`, aggregate },
       }),
     );
     return file;
@@ -106,26 +109,43 @@ describe('three locations, quorum, STALE and exactly one alert', { skip }, () =>
     assert.equal(body.location, 'cluster');
   });
 
-  it('the aggregator killed during the outage: another takes over within 2 intervals; its location goes STALE; still one DOWN', async () => {
+  it('the aggregator killed during the outage: another takes over within 2 intervals of the lease expiring (NATS timestamps); its location goes STALE; still one DOWN', async (t) => {
     const h = holder();
     assert.ok(h, 'someone holds the lease');
     const other = h.loc === 'a' ? 'b' : 'a';
     const otherAgent = agents.get(other) as AgentProcess;
     const before = otherAgent.lines('lease-acquired').length;
+    // Every write of the lease key as NATS stored it: the renewals, then the new holder's first act.
+    // Measured on the server's own timestamps, not on this (loaded) test process's polling.
+    const writes: { created: number; holder: string }[] = [];
+    const lease = await new Kvm(nc).open(LEASE_BUCKET);
+    const watch = await lease.watch({ key: LEASE_KEY });
+    void (async () => {
+      for await (const e of watch) if (e.operation === 'PUT') writes.push({ created: e.created.getTime(), holder: (e.json() as { holder: string }).holder });
+    })();
     // Let the holder mark the alert delivered first (it does within a tick of the delivery).
     await new Promise((r) => setTimeout(r, 600));
     const killedAt = Date.now();
     await h.a.kill();
+    // Dead now: the newest write is its last renewal (the lease outlives it by the TTL).
+    const lastRenewal = writes.at(-1);
+    assert.ok(lastRenewal, 'the watch saw the holder\'s renewals');
     await waitFor('the other agent to take over', () => otherAgent.lines('lease-acquired').length > before, 10_000, 25);
-    const takeoverMs = Date.now() - killedAt;
+    const first = await waitFor('the new holder\'s write', () => writes.find((w) => w.created > lastRenewal.created && w.holder !== lastRenewal.holder), 5_000, 25);
+    const takeover = { lastRenewal: lastRenewal.created, first: first.created };
+    watch.stop();
+    const expiry = takeover.lastRenewal + LEASE_TTL_MS;
+    t.diagnostic(`takeover: ${takeover.first - expiry} ms after the lease expired, ${takeover.first - takeover.lastRenewal} ms after the last renewal (NATS timestamps)`);
     const staleLine = await waitFor(`${h.loc} STALE`, async () => {
       const l = await svcLine();
       return new RegExp(`${h.loc}: STALE`).test(l) ? l : undefined;
     }, 10_000, 100);
     const staleMs = Date.now() - killedAt;
     assert.match(staleLine, /^DOWN 2\/2 /, 'the quorum is over the two that report');
-    assert.ok(takeoverMs <= 2 * INTERVAL_MS + 1000, `takeover took ${takeoverMs} ms (lease TTL 1.5 s)`);
-    assert.ok(staleMs <= 2 * INTERVAL_MS + 1500, `STALE after ${staleMs} ms`);
+    assert.ok(takeover.first >= expiry - 1, `no one took the lease before it expired (${takeover.first - takeover.lastRenewal} ms after the last renewal, TTL ${LEASE_TTL_MS} ms)`);
+    assert.ok(takeover.first - expiry <= 2 * INTERVAL_MS, `taken over ${takeover.first - expiry} ms after the lease expired (NATS timestamps; ${takeover.first - takeover.lastRenewal} ms after the last renewal)`);
+    // STALE is the status command's wall-clock view: 2 intervals, plus the polling of a loaded machine in TTL multiples.
+    assert.ok(staleMs <= 2 * INTERVAL_MS + LEASE_TTL_MS, `STALE after ${staleMs} ms`);
     await new Promise((r) => setTimeout(r, 1500));
     assert.equal(alerts('down').length, 1, 'the new aggregator does not send the DOWN again');
   });

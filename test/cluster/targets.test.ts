@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { Kvm } from '@nats-io/kv';
 import { listen, waitFor, type Listener } from '../helpers/net.js';
 import { distMissing, runCli, startAgent, type AgentProcess } from '../helpers/agent.js';
 import { NatsServer, natsUnavailable } from '../helpers/nats.js';
@@ -72,6 +73,19 @@ describe('the shared target list in a KV bucket', { skip }, () => {
     assert.match(agents[0]?.stdout ?? '', /cluster-targets .*added=everywhere/);
   });
 
+  it('${env:} references stay out of the list: push refuses them, and a value written straight into the bucket is skipped', async () => {
+    const f = join(dir, 'refs.json');
+    writeFileSync(f, JSON.stringify({ targets: [{ name: 'leaky', host: '127.0.0.1', port: l1.port, send: 'x=${env:HOME}\\n' }] }));
+    const pushed = await runCli(['cluster', 'push', f, '--cluster', nats.url]);
+    assert.equal(pushed.code, 1, pushed.stdout);
+    assert.match(pushed.stderr, /cannot go into the shared list.*leaky: send/);
+    const kv = await new Kvm(nc).open('porthole-targets');
+    await kv.put('rogue', JSON.stringify({ name: 'rogue', host: '127.0.0.1', port: l1.port, send: 'x=${env:HOME}\\n' }));
+    await waitFor('every agent says it refused the value', () => agents.every((a) => /porthole-targets\/rogue: send: \$\{env:\} references are read only from the config file/.test(a.stdout)), 10_000, 50);
+    await kv.delete('rogue');
+    assert.equal((await results()).some((x) => x.message.id === 'rogue'), false, 'no agent checked it');
+  });
+
   it('pull writes the list back out as a config that validates', async () => {
     const out = join(dir, 'pulled.json');
     const pulled = await runCli(['cluster', 'pull', '--cluster', nats.url, '--write', out]);
@@ -131,6 +145,6 @@ describe('the shared target list in a KV bucket', { skip }, () => {
     writeFileSync(none, JSON.stringify({ targets: [] }));
     const n = await runCli(['cluster', 'push', none]);
     assert.equal(n.code, 2);
-    assert.match(n.stderr, /no cluster: give --cluster URL, or a config with a "cluster" section/);
+    assert.match(n.stderr, /no cluster: give --cluster URL or a config with a cluster section/);
   });
 });

@@ -151,10 +151,10 @@ describe('discover names the service on each open port (real servers)', { skip: 
 
   after(async () => {
     for (const s of servers) s.close();
-    // runuser passes signals on to the server it started.
-    for (const c of children) c.kill('SIGTERM');
-    await new Promise((r) => setTimeout(r, 300));
-    for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+    // runuser passes signals on to the server it started. SIGINT: PostgreSQL's fast shutdown (SIGTERM
+    // waits for clients); then wait for each to exit, so no server outlives its data directory.
+    for (const c of children) c.kill('SIGINT');
+    await Promise.all(children.map((c) => (c.exitCode !== null || c.signalCode !== null ? undefined : new Promise((r) => { const t = setTimeout(() => { c.kill('SIGKILL'); r(undefined); }, 10_000); c.once('exit', () => { clearTimeout(t); r(undefined); }); }))));
     await redis?.dispose();
     rmSync(dir, { recursive: true, force: true });
     for (const d of cleanup) rmSync(d, { recursive: true, force: true });

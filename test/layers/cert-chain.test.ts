@@ -7,7 +7,7 @@ import { Engine } from '../../src/engine/engine.js';
 import { createMetrics, type Metrics } from '../../src/metrics/index.js';
 import { probeLayered } from '../../src/probe/layered.js';
 import type { ProbeOptions, ProbeResult } from '../../src/probe/types.js';
-import { layerLines } from '../../src/ui/model/probe-lines.js';
+import { layerLines } from '../../src/checks/tcp/detail-lines.js';
 import { whyText } from '../../src/ui/model/rows.js';
 import { parseSamples, value } from '../metrics/exposition.js';
 import { waitFor } from '../helpers/net.js';

@@ -1,7 +1,8 @@
 import type { ServerResponse } from 'node:http';
 import type { EngineEvent } from '../../engine/types.js';
 import type { Feed } from '../../feed/feed.js';
-import { toWireView, type StatusBody, type StreamEvent } from './wire.js';
+import { type StatusBody, type StreamEvent } from './wire.js';
+import { toWireView } from './to-wire.js';
 
 /** Results are sent at most this often per target (a console redraws twice a second at most). */
 const FLUSH_MS = 100;

@@ -3,7 +3,8 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { Runtime } from '../../runtime/runtime.js';
 import { tokenMatches } from '../token.js';
 import { EventStream } from './event-stream.js';
-import { API, toWireView, type ActionResponse, type AgentInfo, type SnapshotBody, type StatusBody } from './wire.js';
+import { API, type ActionResponse, type AgentInfo, type SnapshotBody, type StatusBody } from './wire.js';
+import { toWireView } from './to-wire.js';
 
 /** Largest request body accepted (a target in config form is a few hundred bytes). */
 const MAX_BODY = 64 * 1024;

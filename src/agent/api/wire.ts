@@ -69,12 +69,6 @@ export type StreamEvent =
   | { type: 'targets' }
   | { type: 'status'; status: StatusBody };
 
-/** `newSamples`: send only that many of the newest samples (undefined: all of them). */
-export function toWireView(v: TargetView, newSamples?: number): WireView {
-  const { trend, ...monitor } = v.monitor;
-  const recent = newSamples === undefined ? v.recent.slice() : newSamples === 0 ? [] : v.recent.slice(-newSamples);
-  return { ...v, recent, monitor: { ...monitor, trend: { rising: trend.rising, ...(trend.baselineMs !== undefined ? { baselineMs: trend.baselineMs } : {}) } } };
-}
 
 /** A wire view as the console's TargetView (the trend's record left empty). */
 export function fromWireView(w: WireView, recent: readonly (number | null)[] = w.recent): TargetView {

@@ -2,7 +2,7 @@ import type { Outcome, Phases } from '../../probe/types.js';
 import { sanitize } from '../../text/sanitize.js';
 import { ExchangeError } from '../http/exchange.js';
 import { BootstrapCache } from './bootstrap.js';
-import { DEFAULT_BOOTSTRAP_URL, DEFAULT_DOMAIN_WARN_DAYS } from './defaults.js';
+import { DEFAULT_DOMAIN_WARN_DAYS } from './defaults.js';
 import { fetchJson, type Fetched } from './fetch.js';
 import { RdapFormatError, readDomainRecord } from './rdap-document.js';
 import { normalizeDomain } from './domain-name.js';
@@ -81,7 +81,8 @@ export class DomainChecker {
 
     let base = config.rdapServer;
     if (base === undefined) {
-      const url = config.bootstrapUrl ?? DEFAULT_BOOTSTRAP_URL;
+      const url = config.bootstrapUrl;
+      if (url === undefined) return finish('error', { detail: 'neither "rdapServer" nor "bootstrapUrl" is set' });
       try {
         const b = await this.bootstrap.lookup(url, domain, { deadline, family, ...(config.tlsCa ? { tlsCa: config.tlsCa } : {}) });
         info.bootstrap = { fetchedAt: b.fetchedAt, fetched: b.fetched, ...(b.staleBecause ? { stale: b.staleBecause } : {}) };

@@ -1,7 +1,11 @@
 /** Defaults of a domain-expiry check, shared by the schema and the client. */
 
-/** IANA's RDAP bootstrap registry for DNS (RFC 9224): which RDAP server answers for which TLD. */
-export const DEFAULT_BOOTSTRAP_URL = 'https://data.iana.org/rdap/dns.json';
+/**
+ * IANA's RDAP bootstrap registry for DNS (RFC 9224): which RDAP server answers for which TLD. Named in
+ * messages and the README, never used unless written in the config: porthole asks no server on the
+ * network that the config does not name.
+ */
+export const IANA_BOOTSTRAP_URL = 'https://data.iana.org/rdap/dns.json';
 /** The bootstrap file is fetched again at most this often. */
 export const BOOTSTRAP_MAX_AGE_MS = 24 * 3_600_000;
 export const DEFAULT_DOMAIN_WARN_DAYS = 30;

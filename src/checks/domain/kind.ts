@@ -31,7 +31,11 @@ export const domainKind: CheckKind = {
   failureText: (r) => r.detail,
   okNote: (r) => (r.domain?.daysLeft !== undefined ? `registration expires in ${r.domain.daysLeft} days` : (r.domain?.verdict ?? '')),
   toConfig: (t) => (t.domain && Object.keys(t.domain).length ? { domain: t.domain } : {}),
-  formFields: [{ key: 'domainWarnDays', label: 'warn days', hint: 'SLOW when it expires within (default 30)', type: 'number' }],
+  formFields: [
+    { key: 'bootstrapUrl', label: 'bootstrap', hint: "RDAP bootstrap URL (IANA's: https://data.iana.org/rdap/dns.json)", type: 'text' },
+    { key: 'rdapServer', label: 'rdap server', hint: 'or your registry’s RDAP base URL', type: 'text' },
+    { key: 'domainWarnDays', label: 'warn days', hint: 'SLOW when it expires within (default 30)', type: 'number' },
+  ],
   series: [
     {
       name: 'probe_domain_expiry_days',

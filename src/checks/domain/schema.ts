@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_BOOTSTRAP_URL } from './defaults.js';
+import { IANA_BOOTSTRAP_URL } from './defaults.js';
 import { normalizeDomain } from './domain-name.js';
 
 /** Config keys of a domain-expiry check (README "Domain expiry (RDAP)"). */
@@ -26,13 +26,16 @@ export const domainNameSchema = z.string({ error: 'expected a registered domain 
 export const domainCheckShape = {
   domainWarnDays: z.number({ error: 'expected a number of days from 0 to 3650' }).int().min(0).max(3650).optional(),
   rdapServer: httpUrl('the base URL of an RDAP server (ending before "domain/")').optional(),
-  bootstrapUrl: httpUrl(`the URL of an RDAP bootstrap file for DNS (default ${DEFAULT_BOOTSTRAP_URL})`).optional(),
+  bootstrapUrl: httpUrl(`the URL of an RDAP bootstrap file for DNS (IANA's: ${IANA_BOOTSTRAP_URL})`).optional(),
   tlsCa: z.string({ error: 'expected a path to a PEM file of trusted CAs' }).min(1).optional(),
 };
 
 type DomainKeys = { [K in keyof typeof domainCheckShape]?: z.output<(typeof domainCheckShape)[K]> };
 
 export function refineDomainCheck(c: DomainKeys, ctx: z.RefinementCtx): void {
+  if (c.rdapServer === undefined && c.bootstrapUrl === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['bootstrapUrl'], message: `expected "bootstrapUrl" (where to find each TLD's RDAP server; IANA's is ${IANA_BOOTSTRAP_URL}) or "rdapServer" (your registry's RDAP base URL): porthole asks no registry the config does not name` });
+  }
   if (c.rdapServer !== undefined && c.bootstrapUrl !== undefined) {
     ctx.addIssue({ code: 'custom', path: ['bootstrapUrl'], message: 'expected either "rdapServer" (ask that server) or "bootstrapUrl" (find the server there), not both' });
   }

@@ -5,7 +5,7 @@ import { requestForTarget } from '../../probe/request.js';
 import type { ProbeRequest, ProbeResult } from '../../probe/types.js';
 import type { Target } from '../../config/target.js';
 import { sanitize } from '../../text/sanitize.js';
-import { addressLines, layerLines, phasesLine } from '../../ui/model/probe-lines.js';
+import { addressLines, layerLines, phasesLine } from './detail-lines.js';
 import type { CheckKind } from '../kind.js';
 
 /** What the layers saw on success, in a few words: banner note, HTTP status, certificate days. */

@@ -36,9 +36,9 @@ export function clusterLines(views: readonly QuorumView[], locations: readonly s
   for (const v of views) counts.set(v.state, (counts.get(v.state) ?? 0) + 1);
   const tally = (['UP', 'PARTIAL', 'DOWN', 'STALE', 'UNKNOWN'] as const).filter((s) => counts.get(s)).map((s) => `${s} ${counts.get(s)}`).join(' · ');
   const lines: ClusterLine[] = [
-    { text: fit(`${header}  ${locations.length} location${locations.length === 1 ? '' : 's'}  ${tally || 'no results yet'}`, width), tone: 'header' },
+    { text: fit(`${sanitize(header, 1000)}  ${locations.length} location${locations.length === 1 ? '' : 's'}  ${tally || 'no results yet'}`, width), tone: 'header' },
   ];
-  const quorumWidth = Math.max(8, ...views.map((v) => v.label.length)) + 1;
+  const quorumWidth = Math.max(8, ...views.map((v) => sanitize(v.label, 200).length)) + 1;
   const fixed = quorumWidth + locations.length * CELL;
   const columns = width - fixed >= 20;
   const body: ClusterLine[] = [];
@@ -53,12 +53,12 @@ export function clusterLines(views: readonly QuorumView[], locations: readonly s
       const cells = locations.map((l) => fit(fit(cellFor(by.get(l), now), CELL - 1), CELL)).join('');
       // One space at least between columns, also when a name or an address is cut.
       const col = (text: string, w: number) => fit(fit(text, w - 1), w);
-      body.push({ text: fit(`${col(sanitize(v.name, 80), nameW)}${col(sanitize(formatHostPort(v.host, v.port), 80), hostW)}${fit(v.label, quorumWidth)}${cells}`, width), tone: v.state, selected: body.length === chosen });
+      body.push({ text: fit(`${col(sanitize(v.name, 80), nameW)}${col(sanitize(formatHostPort(v.host, v.port), 80), hostW)}${fit(sanitize(v.label, 200), quorumWidth)}${cells}`, width), tone: v.state, selected: body.length === chosen });
     }
   } else {
     lines.push({ text: fit('TARGET / QUORUM · locations below', width), tone: 'dim' });
     for (const v of views) {
-      body.push({ text: fit(`${fit(v.label, quorumWidth)}${sanitize(v.name, 80)}  ${sanitize(formatHostPort(v.host, v.port), 80)}`, width), tone: v.state, selected: body.length / 2 === chosen });
+      body.push({ text: fit(`${fit(sanitize(v.label, 200), quorumWidth)}${sanitize(v.name, 80)}  ${sanitize(formatHostPort(v.host, v.port), 80)}`, width), tone: v.state, selected: body.length / 2 === chosen });
       body.push({ text: fit(`  ${v.locations.map((l) => `${sanitize(l.location, 32)}: ${cellFor(l, now)}`).join(' · ')}`, width), tone: 'dim' });
     }
   }

@@ -6,7 +6,7 @@ import { certExpiryShort } from '../../probe/cert-expiry.js';
 import type { ColumnContent, ColumnKey, GridColumn } from './layout.js';
 import { sanitize } from '../../text/sanitize.js';
 import { sparkline } from './sparkline.js';
-import { formatMs } from './stats.js';
+import { formatMs } from '../../text/ms.js';
 import { STATE_SYMBOL } from './state-style.js';
 import { fit, safe } from './text.js';
 

@@ -20,10 +20,3 @@ export function latencyStats(samples: RecentSamples): LatencyStats | undefined {
   return { count: sorted.length, min: sorted[0] ?? 0, median: rank(sorted, 50), p95: rank(sorted, 95), max: sorted[sorted.length - 1] ?? 0 };
 }
 
-/** Handshake times print with one decimal under 10 ms, whole ms above. */
-export function formatMs(ms: number | null | undefined): string {
-  if (ms === null || ms === undefined || !Number.isFinite(ms)) return '—';
-  // The kernel clock times a loopback or LAN handshake in µs: 0.012 must not read as 0.0.
-  if (ms < 1) return ms.toFixed(ms < 0.1 ? 3 : 2);
-  return ms < 10 ? ms.toFixed(1) : String(Math.round(ms));
-}

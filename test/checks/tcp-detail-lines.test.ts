@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ProbeResult } from '../../src/probe/types.js';
-import { addressLines, layerLines, phasesLine } from '../../src/ui/model/probe-lines.js';
+import { addressLines, layerLines, phasesLine } from '../../src/checks/tcp/detail-lines.js';
 
 const base: ProbeResult = { outcome: 'open', startedAt: 0, dnsMs: 1.2, connectMs: 0.5, totalMs: 9, address: '127.0.0.1', family: 4 };
 

@@ -1,5 +1,5 @@
-import { SERVICE_PORTS, serviceNames } from '../config/service-ports.js';
-import { didYouMean } from '../config/suggest.js';
+import { SERVICE_PORTS, serviceNames } from './service-ports.js';
+import { didYouMean } from './suggest.js';
 
 export interface Endpoint {
   host: string;

@@ -1,7 +1,7 @@
 import { certExpiryWords } from '../../probe/cert-expiry.js';
 import type { ProbeResult } from '../../probe/types.js';
 import { sanitize } from '../../text/sanitize.js';
-import { formatMs } from './stats.js';
+import { formatMs } from '../../text/ms.js';
 
 const ms = (v: number | null | undefined): string => (v === null || v === undefined ? '—' : `${formatMs(v)}ms`);
 

@@ -1,0 +1,81 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { jetstream } from '@nats-io/jetstream';
+import { distMissing, runCli } from '../helpers/agent.js';
+import { NatsServer, natsUnavailable } from '../helpers/nats.js';
+import { ensureResultsStream } from '../../src/cluster/stream.js';
+import { resultSubject } from '../../src/cluster/names.js';
+import { AT_WINDOW_MS, checkResultMessage, type ResultMessage } from '../../src/cluster/result-message.js';
+
+const NOW = 1_800_000_000_000;
+function msg(location: string, extra: Partial<ResultMessage> = {}): ResultMessage {
+  return { v: 1, location, id: 'db.main', name: 'db', host: '127.0.0.1', port: 45432, at: NOW, state: 'DOWN', outcome: 'open', connectMs: 0.3, totalMs: 1, intervalMs: 1000, cause: 'exposed', ...extra };
+}
+const bytes = (m: unknown) => new TextEncoder().encode(JSON.stringify(m));
+
+describe('a result from the stream is checked against its subject and the clock', () => {
+  it('accepts a location speaking for itself', () => {
+    const r = checkResultMessage(bytes(msg('fra-1')), resultSubject('fra-1', 'db.main'), NOW);
+    assert.ok(!('drop' in r));
+    assert.equal(r.location, 'fra-1');
+  });
+  it('refuses a location that is not a location name (control characters, dots)', () => {
+    assert.deepEqual(checkResultMessage(bytes(msg('a\u001b[2J\u0007')), 'porthole.result.a.db=2Emain', NOW), { drop: 'location' });
+    assert.deepEqual(checkResultMessage(bytes(msg('a.b')), 'porthole.result.a.b.db=2Emain', NOW), { drop: 'location' });
+  });
+  it('refuses one agent speaking for another, or for another target', () => {
+    assert.deepEqual(checkResultMessage(bytes(msg('b')), resultSubject('a', 'db.main'), NOW), { drop: 'subject' });
+    assert.deepEqual(checkResultMessage(bytes(msg('a', { id: 'other' })), resultSubject('a', 'db.main'), NOW), { drop: 'subject' });
+  });
+  it('refuses a time more than a day from now, either way; malformed is malformed', () => {
+    const s = resultSubject('a', 'db.main');
+    assert.deepEqual(checkResultMessage(bytes(msg('a', { at: 1e20 })), s, NOW), { drop: 'time' });
+    assert.deepEqual(checkResultMessage(bytes(msg('a', { at: NOW - AT_WINDOW_MS - 1 })), s, NOW), { drop: 'time' });
+    assert.ok(!('drop' in checkResultMessage(bytes(msg('a', { at: NOW - AT_WINDOW_MS + 1000 })), s, NOW)));
+    assert.deepEqual(checkResultMessage(new TextEncoder().encode('{"v":1'), s, NOW), { drop: 'malformed' });
+  });
+});
+
+describe('status --cluster with forged results in a real stream', { skip: distMissing || natsUnavailable() }, () => {
+  let nats: NatsServer;
+  let nc: NatsConnection;
+
+  before(async () => {
+    nats = await NatsServer.onLoopback();
+    nc = await connect({ servers: nats.url });
+    await ensureResultsStream(nc, { maxAgeMs: 3_600_000, maxBytes: 8 * 1024 * 1024 });
+    const js = jetstream(nc);
+    const now = Date.now();
+    // Forgeries: b's name on a's subject (kept as the newest of its subject on another target), a name
+    // with escapes, a time far in the future (a RangeError in --json before).
+    await js.publish(resultSubject('a', 'db.main'), bytes(msg('b', { at: now - 1 })));
+    await js.publish(resultSubject('a', 'web'), bytes(msg('b', { id: 'web', name: 'web', at: now })));
+    // The honest one: location a sees the port answer (UP).
+    await js.publish(resultSubject('a', 'db.main'), bytes(msg('a', { at: now, state: 'UP', cause: undefined })));
+    await js.publish('porthole.result.x.db=2Emain', bytes(msg('x\u001b[2J\u0007', { at: now })));
+    await js.publish(resultSubject('c', 'db.main'), bytes(msg('c', { at: 1e20 })));
+  });
+
+  after(async () => {
+    await nc?.close().catch(() => undefined);
+    await nats?.dispose();
+  });
+
+  it('shows only the honest location, counts what it refused, never crashes or prints escapes', async () => {
+    const json = await runCli(['status', '--cluster', nats.url, '--json']);
+    assert.equal(json.code, 0, json.stderr);
+    const out = JSON.parse(json.stdout) as { targets: { label: string; locations: { location: string }[] }[] };
+    assert.equal(out.targets.length, 1);
+    assert.equal(out.targets[0]?.label, 'UP');
+    assert.deepEqual(out.targets[0]?.locations.map((l) => l.location), ['a']);
+    assert.doesNotMatch(json.stderr, /RangeError/);
+    assert.match(json.stderr, /refused /);
+    const text = await runCli(['status', '--cluster', nats.url]);
+    assert.equal(text.code, 0, text.stderr);
+    assert.doesNotMatch(text.stdout + text.stderr, /[\u0000-\u0008\u000b-\u001f\u007f]/);
+    assert.doesNotMatch(text.stdout, /EXPOSED/);
+    // The newest of each subject is read: b's name on a's subject, the escapes, the time.
+    assert.match(text.stderr, /refused 1 \(location or target not the subject's\), 1 \(not a location name\), 1 \(time more than a day off\)/);
+  });
+});
