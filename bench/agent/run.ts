@@ -4,12 +4,13 @@
 // and size. Run: npm run build && npx tsx bench/agent/run.ts [--targets 5000] [--seconds 15] [--rounds 3]
 // Every target is a loopback listener of a child process of this bench (nothing else is probed).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { spawnListeners } from '../lib/spawn-listeners.js';
 import { fmt, percentile } from '../lib/stats.js';
+import { cpuTicks, rssMb, TICKS } from '../lib/proc.js';
 
 const { values } = parseArgs({ options: { targets: { type: 'string', default: '5000' }, seconds: { type: 'string', default: '15' }, rounds: { type: 'string', default: '3' }, warmup: { type: 'string', default: '8' } } });
 const N = Number(values.targets);
@@ -19,20 +20,8 @@ const WARMUP = Number(values.warmup);
 const INTERVAL_S = N / 1000; // 1,000 checks/s in steady state
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const MAIN = join(ROOT, 'dist', 'cli', 'main.js');
-const TICKS = 100; // USER_HZ on Linux
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function cpuTicks(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return Number(fields[11]) + Number(fields[12]); // utime + stime
-}
-
-function rssMb(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) / 1024 : NaN;
-}
 
 interface Measured {
   cpuShare: number;

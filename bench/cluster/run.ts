@@ -16,6 +16,7 @@ import { spawnListeners } from '../lib/spawn-listeners.js';
 import { fmt, percentile } from '../lib/stats.js';
 import { followResults } from '../../src/cluster/read-results.js';
 import { RESULTS_STREAM } from '../../src/cluster/names.js';
+import { cpuTicks, TICKS } from '../lib/proc.js';
 
 const { values } = parseArgs({ options: { targets: { type: 'string', default: '1000' }, agents: { type: 'string', default: '3' }, seconds: { type: 'string', default: '10' }, rounds: { type: 'string', default: '2' }, warmup: { type: 'string', default: '6' } } });
 const N = Number(values.targets);
@@ -25,14 +26,7 @@ const ROUNDS = Number(values.rounds);
 const WARMUP = Number(values.warmup);
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const MAIN = join(ROOT, 'dist', 'cli', 'main.js');
-const TICKS = 100;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function cpuTicks(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return Number(f[11]) + Number(f[12]);
-}
 
 function freePort(): Promise<number> {
   return new Promise((res) => {

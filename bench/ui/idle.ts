@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { spawnListeners } from '../lib/spawn-listeners.js';
 import { fmt, percentile } from '../lib/stats.js';
+import { cpuTicks, rssMb, TICKS } from '../lib/proc.js';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(name);
@@ -18,18 +19,7 @@ const SECONDS = arg('--seconds', 30);
 const ROUNDS = arg('--rounds', 3);
 const WARMUP = arg('--warmup', 5);
 const MAIN = join(resolve(import.meta.dirname, '..', '..'), 'dist', 'cli', 'main.js');
-const TICKS = 100; // USER_HZ on Linux
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function cpuTicks(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return Number(fields[11]) + Number(fields[12]); // utime + stime
-}
-function rssMb(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) / 1024 : NaN;
-}
 
 interface Measured {
   cpuPct: number;

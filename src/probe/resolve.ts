@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import type { LookupAll } from './types.js';
+import type { LookupAll, ProbeResult } from './types.js';
 
 // node:dns/promises (and the resolver reading /etc/resolv.conf) loads at the first name to resolve:
 // a one-shot check of an address starts without it.
@@ -98,4 +98,14 @@ export async function resolveAll(host: string, family: 0 | 4 | 6, timeoutMs: num
   const addresses = found.filter((a) => !seen.has(a.address) && seen.add(a.address));
   if (addresses.length === 0) throw new ResolveError('ENODATA', `${host} has no ${family ? `IPv${family} ` : ''}address`);
   return { addresses, dnsMs: performance.now() - t0 };
+}
+
+/**
+ * What a check reports when its host did not resolve (or is a literal of the wrong family): `dns`, or
+ * `error` for EAI_ADDRFAMILY. `what` names the name in the detail ("the server's name: ").
+ */
+export function notResolved(err: unknown, startedAt: number, t0: number, what = ''): ProbeResult {
+  const code = err instanceof ResolveError ? err.code : 'ENOTFOUND';
+  const ms = performance.now() - t0;
+  return { outcome: code === 'EAI_ADDRFAMILY' ? 'error' : 'dns', startedAt, dnsMs: ms, connectMs: null, totalMs: ms, errno: code, detail: `${what}${(err as Error).message}` };
 }

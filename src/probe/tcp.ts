@@ -3,7 +3,7 @@ import { classifyErrno } from './classify.js';
 import { kernelHandshake } from './handshake-clock.js';
 import { lingerThenClose } from './linger.js';
 import { listenWindowMs } from './mysql-farewell.js';
-import { literalAddress, resolveHost, ResolveError, type Resolved } from './resolve.js';
+import { literalAddress, notResolved, resolveHost, type Resolved } from './resolve.js';
 import type { LookupAll, ProbeRequest, ProbeResult } from './types.js';
 
 export { socketsClosing } from './close.js';
@@ -20,20 +20,6 @@ export function probeTcp(req: ProbeRequest, lookupAll?: LookupAll): Promise<Prob
   const options = req.options;
   if (options) return import('./layered.js').then((m) => m.probeLayered(req, options, lookupAll));
   return probeHandshake(req);
-}
-
-/** A name that did not resolve, or a literal of the wrong family. */
-function notResolved(err: unknown, startedAt: number, t0: number): ProbeResult {
-  const code = err instanceof ResolveError ? err.code : 'ENOTFOUND';
-  return {
-    outcome: code === 'EAI_ADDRFAMILY' ? 'error' : 'dns',
-    startedAt,
-    dnsMs: performance.now() - t0,
-    connectMs: null,
-    totalMs: performance.now() - t0,
-    errno: code,
-    detail: (err as Error).message,
-  };
 }
 
 /**

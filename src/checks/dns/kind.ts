@@ -1,5 +1,4 @@
 import { formatHostPort } from '../../config/target.js';
-import type { ProbeResult } from '../../probe/types.js';
 import { sanitize } from '../../text/sanitize.js';
 import type { CheckKind } from '../kind.js';
 

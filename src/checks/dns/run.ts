@@ -1,6 +1,6 @@
 import { Resolver } from 'node:dns/promises';
 import type { Target } from '../../config/target.js';
-import { literalAddress, resolveHost, ResolveError, type Resolved } from '../../probe/resolve.js';
+import { literalAddress, notResolved, resolveHost, type Resolved } from '../../probe/resolve.js';
 import type { Outcome, ProbeResult } from '../../probe/types.js';
 import { sanitize } from '../../text/sanitize.js';
 import type { DnsInfo, DnsOptions, DnsType } from './types.js';
@@ -60,9 +60,7 @@ export async function runDns(t: Target): Promise<ProbeResult> {
   try {
     resolved = literalAddress(t.host, t.family) ?? (await resolveHost(t.host, t.family, t.timeoutMs));
   } catch (err) {
-    const code = err instanceof ResolveError ? err.code : 'ENOTFOUND';
-    const ms = performance.now() - t0;
-    return { outcome: code === 'EAI_ADDRFAMILY' ? 'error' : 'dns', startedAt, dnsMs: ms, connectMs: null, totalMs: ms, errno: code, detail: `the server's name: ${(err as Error).message}` };
+    return notResolved(err, startedAt, t0, "the server's name: ");
   }
   const { address, family, dnsMs } = resolved;
   const server = family === 6 ? `[${address}]:${t.port}` : `${address}:${t.port}`;

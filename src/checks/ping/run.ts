@@ -1,5 +1,5 @@
 import type { Target } from '../../config/target.js';
-import { literalAddress, resolveHost, ResolveError, type Resolved } from '../../probe/resolve.js';
+import { literalAddress, notResolved, resolveHost, type Resolved } from '../../probe/resolve.js';
 import type { ProbeResult } from '../../probe/types.js';
 import { sanitize } from '../../text/sanitize.js';
 import { FpingBatcher } from './fping.js';
@@ -22,9 +22,7 @@ export async function runPing(t: Target, batcher: FpingBatcher = sharedBatcher()
   try {
     resolved = literalAddress(t.host, t.family) ?? (await resolveHost(t.host, t.family, t.timeoutMs));
   } catch (err) {
-    const code = err instanceof ResolveError ? err.code : 'ENOTFOUND';
-    const ms = performance.now() - t0;
-    return { outcome: code === 'EAI_ADDRFAMILY' ? 'error' : 'dns', startedAt, dnsMs: ms, connectMs: null, totalMs: ms, errno: code, detail: (err as Error).message };
+    return notResolved(err, startedAt, t0);
   }
   const { address, family, dnsMs } = resolved;
   const base = { startedAt, address, family, dnsMs };
