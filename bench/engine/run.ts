@@ -1,19 +1,27 @@
 /**
  * bench/engine: the engine's throughput against a bare net.connect loop at the same concurrency, on
  * loopback listeners in another process; then scheduling drift and event-loop lag at a steady
- * 1,000 checks/s. Prints ratios against the baseline measured in the same run.
+ * 1,000 checks/s. Prints ratios against the baseline measured in the same run, and every round.
  *
- *   npx tsx bench/engine/run.ts [--seconds 5] [--sizes 1000,5000] [--rounds 3] [--concurrency 256]
+ * The engine comes from dist/ (compiled by tsc, as porthole runs): through tsx every named closure the
+ * probe makes per check would also pay esbuild's keepNames `__name` call (≈5 µs a check), a cost
+ * porthole itself never has.
+ *
+ *   npm run build && npx tsx bench/engine/run.ts [--seconds 5] [--sizes 1000,5000] [--rounds 3] [--concurrency 256]
  */
 import { Socket } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { BUILTIN_DEFAULTS, resolveTarget, type Target } from '../../src/config/target.js';
-import { Engine } from '../../src/engine/engine.js';
-import { socketsClosing } from '../../src/probe/tcp.js';
-import { listenWindowMs } from '../../src/probe/mysql-farewell.js';
+import type { Target } from '../../src/config/target.js';
+import { cpuTicks, TICKS } from '../lib/proc.js';
 import { spawnListeners } from '../lib/spawn-listeners.js';
 import { fmt, percentile } from '../lib/stats.js';
+
+const dist = (path: string) => new URL(`../../dist/${path}`, import.meta.url).href;
+const { BUILTIN_DEFAULTS, resolveTarget } = (await import(dist('config/target.js'))) as typeof import('../../src/config/target.js');
+const { Engine } = (await import(dist('engine/engine.js'))) as typeof import('../../src/engine/engine.js');
+const { socketsClosing } = (await import(dist('probe/tcp.js'))) as typeof import('../../src/probe/tcp.js');
+const { listenWindowMs } = (await import(dist('probe/mysql-farewell.js'))) as typeof import('../../src/probe/mysql-farewell.js');
 
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '5' }, sizes: { type: 'string', default: '1000,5000' }, concurrency: { type: 'string', default: '256' }, rounds: { type: 'string', default: '3' } } });
 const SECONDS = Number(values.seconds);
@@ -50,6 +58,20 @@ function connectOnce(port: number, lingerMs = 0): Promise<void> {
 interface Run {
   rate: number;
   cpuUs: number;
+  /** The listeners' process, share of one core over the run: near 100% would make it the bottleneck. */
+  listenerShare?: number;
+}
+
+/** Runs `f` and adds the listeners' process CPU share over the same time. */
+async function withListenerCpu(pid: number, f: () => Promise<Run>): Promise<Run> {
+  const ticks0 = cpuTicks(pid);
+  const t0 = performance.now();
+  const r = await f();
+  return { ...r, listenerShare: (cpuTicks(pid) - ticks0) / TICKS / ((performance.now() - t0) / 1000) };
+}
+
+function roundLine(name: string, r: Run): string {
+  return `${name} ${fmt(r.rate, 0)}/s ${fmt(r.cpuUs, 1)}µs/check (listeners ${fmt((r.listenerShare ?? NaN) * 100, 0)}% of a core)`;
 }
 
 /** The Node limit: `concurrency` workers connecting and closing politely, back to back. */
@@ -128,13 +150,16 @@ for (const n of SIZES) {
     const bares: Run[] = [];
     const lingers: Run[] = [];
     const engs: Run[] = [];
+    const pid = l.child.pid!;
     for (let round = 0; round < ROUNDS; round++) {
-      bares.push(await bareLoop(l.ports, SECONDS));
+      bares.push(await withListenerCpu(pid, () => bareLoop(l.ports, SECONDS)));
       await settle();
-      engs.push(await engineFlatOut(l.ports, SECONDS));
+      engs.push(await withListenerCpu(pid, () => engineFlatOut(l.ports, SECONDS)));
       await settle();
-      lingers.push(await bareLoop(l.ports, SECONDS, LINGER_MS));
+      lingers.push(await withListenerCpu(pid, () => bareLoop(l.ports, SECONDS, LINGER_MS)));
       await settle();
+      const [b, e, g] = [bares[round]!, engs[round]!, lingers[round]!];
+      console.log(`${n} targets  round ${round + 1}: ${roundLine('bare', b)}; ${roundLine('engine', e)}; ${roundLine('bare+linger', g)}; engine/bare ${fmt(e.rate / b.rate, 2)}× checks/s, ${fmt(e.cpuUs / b.cpuUs, 2)}× CPU per check`);
     }
     const bare = percentile(bares.map((r) => r.rate), 50);
     const eng = percentile(engs.map((r) => r.rate), 50);
