@@ -9,6 +9,15 @@ export function socketsClosing(): number {
   return closing;
 }
 
+/** Counts a socket that starts saying goodbye by other means than closePolitely; closingEnded() once done. */
+export function closingStarted(): void {
+  closing++;
+}
+
+export function closingEnded(): void {
+  closing--;
+}
+
 /** Counts a socket that is still saying goodbye before closePolitely gets it; call the result once done. */
 export function holdClosing(): () => void {
   closing++;

@@ -1,14 +1,11 @@
-import { Socket } from 'node:net';
 import { classifyErrno } from './classify.js';
 import { kernelHandshake } from './handshake-clock.js';
-import { lingerThenClose } from './linger.js';
+import { LingeringSocket, lingerThenClose } from './linger.js';
 import { listenWindowMs } from './mysql-farewell.js';
 import { literalAddress, notResolved, resolveHost, type Resolved } from './resolve.js';
 import type { LookupAll, ProbeRequest, ProbeResult } from './types.js';
 
 export { socketsClosing } from './close.js';
-
-function ignore(): void {}
 
 /**
  * One check: a timed TCP handshake, plus the layers the request asks for (banner, TLS, HTTP, every
@@ -29,11 +26,14 @@ export function probeTcp(req: ProbeRequest, lookupAll?: LookupAll): Promise<Prob
 function probeHandshake(req: ProbeRequest): Promise<ProbeResult> {
   const startedAt = Date.now();
   const t0 = performance.now();
-  let literal: Resolved | undefined;
-  try {
-    literal = literalAddress(req.host, req.family);
-  } catch (err) {
-    return Promise.resolve(notResolved(err, startedAt, t0));
+  let literal: Resolved | null | undefined = literals.get(req);
+  if (literal === undefined) {
+    try {
+      literal = literalAddress(req.host, req.family) ?? null;
+    } catch (err) {
+      return Promise.resolve(notResolved(err, startedAt, t0));
+    }
+    literals.set(req, literal);
   }
   if (literal) return handshake(req, literal, startedAt, t0);
   return resolveHost(req.host, req.family, req.timeoutMs).then(
@@ -42,78 +42,104 @@ function probeHandshake(req: ProbeRequest): Promise<ProbeResult> {
   );
 }
 
+/** A request's host as an address, worked out once per request (the engine keeps one per target). */
+const literals = new WeakMap<ProbeRequest, Resolved | null>();
+
+/**
+ * The socket of one plain check, carrying the check's state: its listeners and its timeout are shared
+ * functions rather than closures made for every check.
+ */
+class CheckSocket extends LingeringSocket {
+  tConnect = 0;
+  deadline: NodeJS.Timeout | undefined;
+
+  constructor(
+    readonly req: ProbeRequest,
+    readonly resolved: Resolved,
+    readonly startedAt: number,
+    readonly t0: number,
+    /** The check's promise, until it is settled. */
+    public answer: ((r: ProbeResult) => void) | undefined,
+  ) {
+    super();
+  }
+}
+
+function settle(s: CheckSocket, r: ProbeResult): void {
+  const answer = s.answer;
+  if (!answer) return;
+  s.answer = undefined;
+  clearTimeout(s.deadline);
+  answer(r);
+}
+
+function onConnect(this: CheckSocket): void {
+  const jsMs = performance.now() - this.tConnect;
+  const k = kernelHandshake(this);
+  const connectMs = k ? k.ms : jsMs;
+  const { address, family, dnsMs } = this.resolved;
+  // One literal of one shape (no spreads): this runs for every open check.
+  settle(this, {
+    startedAt: this.startedAt,
+    address,
+    family,
+    dnsMs,
+    outcome: 'open',
+    connectMs,
+    clock: k ? 'kernel-tcp_info' : 'js-monotonic',
+    localPort: k ? k.localPort : this.localPort,
+    totalMs: performance.now() - this.t0,
+  });
+  // The verdict is in; the goodbye (answering a server that speaks first, then FIN) happens after it.
+  lingerThenClose(this, listenWindowMs(connectMs));
+}
+
+/** Before the verdict, the check's failure; after it, nothing to do ('close' ends the goodbye). */
+function onError(this: CheckSocket, err: NodeJS.ErrnoException): void {
+  if (!this.answer) return;
+  this.destroy();
+  const code = err.code ?? 'UNKNOWN';
+  const { address, family, dnsMs } = this.resolved;
+  settle(this, {
+    startedAt: this.startedAt,
+    address,
+    family,
+    dnsMs,
+    outcome: classifyErrno(code),
+    connectMs: null,
+    totalMs: performance.now() - this.t0,
+    errno: code,
+    detail: err.message,
+  });
+}
+
+function onTimeout(s: CheckSocket): void {
+  if (!s.answer) return;
+  s.destroy();
+  const { address, family, dnsMs } = s.resolved;
+  settle(s, {
+    startedAt: s.startedAt,
+    address,
+    family,
+    dnsMs,
+    outcome: 'timeout',
+    connectMs: null,
+    totalMs: performance.now() - s.t0,
+    errno: 'ETIMEDOUT',
+    detail: `no answer from ${family === 6 ? `[${address}]` : address}:${s.req.port} within ${Math.round(s.req.timeoutMs)}ms`,
+  });
+}
+
 function handshake(req: ProbeRequest, resolved: Resolved, startedAt: number, t0: number): Promise<ProbeResult> {
-  const { address, family, dnsMs } = resolved;
   // Whole milliseconds: Node keeps one timer list per distinct duration, and a fractional one would
   // make a new list (and a priority-queue insert) for nearly every check.
   const remaining = Math.max(1, Math.ceil(req.timeoutMs - (performance.now() - t0)));
-
   return new Promise<ProbeResult>((resolve) => {
-    const socket = new Socket();
-    let settled = false;
-    const tConnect = performance.now();
-
-    const settle = (r: ProbeResult) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      socket.removeListener('connect', onConnect);
-      socket.removeListener('error', onError);
-      socket.on('error', ignore);
-      resolve(r);
-    };
-    const onConnect = () => {
-      const jsMs = performance.now() - tConnect;
-      const k = kernelHandshake(socket);
-      const connectMs = k ? k.ms : jsMs;
-      // One literal of one shape (no spreads): this runs for every open check.
-      settle({
-        startedAt,
-        address,
-        family,
-        dnsMs,
-        outcome: 'open',
-        connectMs,
-        clock: k ? 'kernel-tcp_info' : 'js-monotonic',
-        localPort: k ? k.localPort : socket.localPort,
-        totalMs: performance.now() - t0,
-      });
-      // The verdict is in; the goodbye (answering a server that speaks first, then FIN) happens after it.
-      lingerThenClose(socket, listenWindowMs(connectMs));
-    };
-    const onError = (err: NodeJS.ErrnoException) => {
-      socket.destroy();
-      const code = err.code ?? 'UNKNOWN';
-      settle({
-        startedAt,
-        address,
-        family,
-        dnsMs,
-        outcome: classifyErrno(code),
-        connectMs: null,
-        totalMs: performance.now() - t0,
-        errno: code,
-        detail: err.message,
-      });
-    };
-    const timer = setTimeout(() => {
-      socket.destroy();
-      settle({
-        startedAt,
-        address,
-        family,
-        dnsMs,
-        outcome: 'timeout',
-        connectMs: null,
-        totalMs: performance.now() - t0,
-        errno: 'ETIMEDOUT',
-        detail: `no answer from ${family === 6 ? `[${address}]` : address}:${req.port} within ${Math.round(req.timeoutMs)}ms`,
-      });
-    }, remaining);
-
-    // `on`, not `once` (which wraps each listener): settle removes both.
+    const socket = new CheckSocket(req, resolved, startedAt, t0, resolve);
+    socket.deadline = setTimeout(onTimeout, remaining, socket);
     socket.on('connect', onConnect);
     socket.on('error', onError);
-    socket.connect({ host: address, port: req.port, family });
+    socket.tConnect = performance.now();
+    socket.connect({ host: resolved.address, port: req.port, family: resolved.family });
   });
 }
