@@ -36,6 +36,9 @@ interface Entry {
   /** Monotonic start of the check in flight (or the last one). */
   startedAt: number;
   recheckRequested: boolean;
+  /** The monitor settings of `settingsOf` (a target's object is replaced when it is edited). */
+  settings: MonitorSettings | undefined;
+  settingsOf: Target | undefined;
 }
 
 /**
@@ -68,7 +71,7 @@ export class Engine implements Feed {
     this.runTarget = options.check ?? (probe ? (t) => probe(requestForTarget(t)) : runCheck);
     this.recentSize = options.recentSize ?? 120;
     this.startSpreadMs = options.startSpreadMs ?? 1000;
-    this.scheduler = new Scheduler((id) => this.check(id), { concurrency: options.concurrency ?? 256 });
+    this.scheduler = new Scheduler((id, done) => this.check(id, done), { concurrency: options.concurrency ?? 256 });
     const now = Date.now();
     for (const t of options.targets) this.insert(this.newEntry(t, now));
   }
@@ -233,6 +236,8 @@ export class Engine implements Feed {
       phase: Math.random(),
       startedAt: 0,
       recheckRequested: false,
+      settings: undefined,
+      settingsOf: undefined,
     };
   }
 
@@ -269,20 +274,40 @@ export class Engine implements Feed {
     this.plan(e, t.intervalMs <= 0 ? now : offset + k * interval);
   }
 
-  private async check(id: string): Promise<void> {
+  /** Starts one check of a target; `done` frees its scheduler slot once it has ended, either way. */
+  private check(id: string, done: () => void): void {
     const e = this.entries.get(id);
-    if (!e || e.view.target.paused) return;
+    if (!e || e.view.target.paused) return done();
     const target = e.view.target;
     e.startedAt = performance.now();
     e.view = { ...e.view, inFlight: true };
-    let result: ProbeResult;
     this.inFlightCount++;
+    let running: Promise<ProbeResult>;
     try {
-      result = await this.runTarget(target);
-    } finally {
-      if (--this.inFlightCount === 0) this.drained?.();
+      running = this.runTarget(target);
+    } catch (err) {
+      running = Promise.reject(err);
     }
-    const current = this.entries.get(id);
+    // One closure per check (it must know which target object the check ran for), no async wrapper.
+    running.then(
+      (result) => {
+        this.checkEnded();
+        this.completed(e, target, result);
+        done();
+      },
+      () => {
+        this.checkEnded();
+        done();
+      },
+    );
+  }
+
+  private checkEnded(): void {
+    if (--this.inFlightCount === 0) this.drained?.();
+  }
+
+  private completed(e: Entry, target: Target, result: ProbeResult): void {
+    const current = this.entries.get(target.id);
     // Removed, or its endpoint replaced, while the check was in flight: the result is stale.
     if (current !== e || (e.view.target !== target && endpointKey(e.view.target) !== endpointKey(target))) return;
     this.record(e, result);
@@ -295,7 +320,7 @@ export class Engine implements Feed {
     const prev = e.view;
     e.ring.push(failed ? null : result.connectMs);
     const t = prev.target;
-    const step = stepMonitor(t.id, prev.monitor, { kind: 'result', result }, now, this.settings(t));
+    const step = stepMonitor(t.id, prev.monitor, { kind: 'result', result }, now, this.settingsFor(e, t));
     this.counted(prev.monitor.state, step.state.state);
     // One new view per result (the UI compares views by identity to know what changed); the ring stays.
     e.view = {
@@ -309,7 +334,9 @@ export class Engine implements Feed {
     };
     this.lastCheckAt = now;
     this.totalChecks++;
-    this.emit({ type: 'result', targetId: t.id, result, state: step.state.state, at: now });
+    // With no subscriber (a one-shot check, a bench) the event is not even built.
+    if (this.listeners.size > 0) this.emit({ type: 'result', targetId: t.id, result, state: step.state.state, at: now });
+    else this.version++;
     for (const ev of step.events) this.emit(ev);
   }
 
@@ -321,6 +348,15 @@ export class Engine implements Feed {
     e.view = { ...e.view, monitor: step.state, inFlight: false };
     this.version++;
     for (const ev of step.events) this.emit(ev);
+  }
+
+  /** The settings of the entry's target, worked out once per target object. */
+  private settingsFor(e: Entry, t: Target): MonitorSettings {
+    if (e.settingsOf !== t || !e.settings) {
+      e.settings = this.settings(t);
+      e.settingsOf = t;
+    }
+    return e.settings;
   }
 
   private settings(t: Target): MonitorSettings {

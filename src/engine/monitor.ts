@@ -25,14 +25,18 @@ export interface MonitorStep {
   events: MonitorEvent[];
 }
 
+/** What one result says; read-only (UP is one shared object: most results say it). */
+export type ConditionOf = Readonly<{ condition: Condition; cause?: Cause; evidence?: string }>;
+const UP: ConditionOf = Object.freeze({ condition: 'UP' });
+
 /** `figure`: what the result's main time measures, in words ("handshake", "median RTT"). */
-export function conditionOf(result: ProbeResult, slowAfterMs: number, figure = 'handshake', expectClosed = false): { condition: Condition; cause?: Cause; evidence?: string } {
+export function conditionOf(result: ProbeResult, slowAfterMs: number, figure = 'handshake', expectClosed = false): ConditionOf {
   if (expectClosed) return closedCondition(result);
   if (result.outcome === 'open') {
     const ms = result.connectMs ?? 0;
     if (ms > slowAfterMs) return { condition: 'SLOW', cause: 'slow', evidence: `${figure} ${ms.toFixed(1)}ms > ${slowAfterMs}ms` };
     if (result.warning) return { condition: 'SLOW', cause: result.warning.cause, evidence: result.warning.evidence };
-    return { condition: 'UP' };
+    return UP;
   }
   if (result.outcome === 'mismatch' && result.severity === 'warning') return { condition: 'SLOW', cause: 'mismatch', evidence: failureEvidence(result) };
   return { condition: 'DOWN', cause: result.outcome, evidence: failureEvidence(result) };
@@ -43,11 +47,11 @@ export function conditionOf(result: ProbeResult, slowAfterMs: number, figure = '
  * (timeout, or an ICMP unreachable from a filter) is what was expected. A name that does not resolve
  * or another error proves nothing either way and stays a failure of its own cause.
  */
-function closedCondition(result: ProbeResult): { condition: Condition; cause?: Cause; evidence?: string } {
+function closedCondition(result: ProbeResult): ConditionOf {
   if (result.outcome === 'open' || result.outcome === 'mismatch' || result.outcome === 'tls') {
     return { condition: 'DOWN', cause: 'exposed', evidence: `${result.address ?? 'the port'} answered (expected closed)` };
   }
-  if (result.outcome === 'refused' || result.outcome === 'timeout' || result.outcome === 'unreachable') return { condition: 'UP' };
+  if (result.outcome === 'refused' || result.outcome === 'timeout' || result.outcome === 'unreachable') return UP;
   return { condition: 'DOWN', cause: result.outcome, evidence: failureEvidence(result) };
 }
 
@@ -184,21 +188,24 @@ export function stepMonitor(
   const agrees = condition === confirmed;
   const showCause = pending?.to === 'DOWN' ? pending.cause : confirmed === 'UP' ? undefined : agrees ? cause : prev.cause;
   const showEvidence = pending?.to === 'DOWN' ? pending.evidence : confirmed === 'UP' ? undefined : agrees ? evidence : prev.evidence;
-  const state = withVisible(
-    prev,
-    {
-      state: visibleFor(confirmed, pending),
-      confirmed,
-      ...(pending ? { pending } : {}),
-      ...(showCause ? { cause: showCause } : {}),
-      ...(showEvidence ? { evidence: showEvidence } : {}),
-      ...(incident ? { incident } : {}),
-      trend,
-    },
-    now,
-    events,
-    targetId,
-  );
+  // Built key by key rather than with spreads and withVisible's copy: this runs for every result.
+  const visible = visibleFor(confirmed, pending);
+  const state: MonitorState = { state: visible, since: visible === prev.state ? prev.since : now, confirmed, trend };
+  if (pending) state.pending = pending;
+  if (showCause) state.cause = showCause;
+  if (showEvidence) state.evidence = showEvidence;
+  if (incident) state.incident = incident;
+  if (visible !== prev.state) {
+    events.push({
+      type: 'state',
+      targetId,
+      from: prev.state,
+      to: visible,
+      at: now,
+      ...(showCause && visible !== 'UP' ? { cause: showCause } : {}),
+      ...(showEvidence && visible !== 'UP' ? { evidence: showEvidence } : {}),
+    });
+  }
   return { state, events };
 }
 

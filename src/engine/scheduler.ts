@@ -28,7 +28,8 @@ export class Scheduler {
   private driftCount = 0;
 
   constructor(
-    private readonly run: (id: string) => Promise<void>,
+    /** Starts the job of `id`; the job calls `done` once when it has ended, either way. */
+    private readonly run: (id: string, done: () => void) => void,
     private readonly options: SchedulerOptions,
   ) {
     this.now = options.now ?? (() => performance.now());
@@ -107,7 +108,11 @@ export class Scheduler {
       this.planned.delete(top.id);
       this.drifts[this.driftCount++ % this.drifts.length] = now - top.at;
       this.inFlight++;
-      this.run(top.id).then(this.done, this.done);
+      try {
+        this.run(top.id, this.done);
+      } catch {
+        this.done(); // a job that failed to start holds no slot
+      }
     }
     this.arm();
   }

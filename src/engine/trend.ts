@@ -14,16 +14,36 @@ export const TREND_FLOOR_MS = 5;
 /** Hysteresis: the flag clears once recent falls under this multiple of the baseline. */
 export const TREND_CLEAR_FACTOR = 1.5;
 
+/** The median of the values (one sorted copy). */
 export function median(values: readonly number[]): number {
-  return medianOfLast(values, values.length);
-}
-
-/** The median of the last `n` values: one copy, sorted in place (this runs for every open check). */
-function medianOfLast(values: readonly number[], n: number): number {
-  const s = values.slice(Math.max(0, values.length - n)).sort((a, b) => a - b);
+  const s = [...values].sort((a, b) => a - b);
   if (s.length === 0) return NaN;
   const mid = s.length >> 1;
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+/** Scratch for recentMedian: the function stays pure (nothing of it outlives a call). */
+const scratch = new Float64Array(TREND_RECENT);
+
+/**
+ * The median of the last TREND_RECENT values (fewer if there are not that many), with no allocation:
+ * an insertion sort of at most five numbers. This runs for every open check.
+ */
+function recentMedian(values: readonly number[]): number {
+  const from = Math.max(0, values.length - TREND_RECENT);
+  const n = values.length - from;
+  if (n === 0) return NaN;
+  for (let i = 0; i < n; i++) {
+    const v = values[from + i]!;
+    let j = i;
+    while (j > 0 && scratch[j - 1]! > v) {
+      scratch[j] = scratch[j - 1]!;
+      j--;
+    }
+    scratch[j] = v;
+  }
+  const mid = n >> 1;
+  return n % 2 ? scratch[mid]! : (scratch[mid - 1]! + scratch[mid]!) / 2;
 }
 
 export function initialTrend(): TrendState {
@@ -52,15 +72,20 @@ export function updateTrend(prev: TrendState, connectMs: number): TrendStep {
     inBlock = 0;
     baselineMs = blocks.length >= TREND_MIN_BLOCKS ? median(blocks) : undefined;
   }
-  const base: TrendState = { recent, blocks, inBlock, rising: prev.rising, ...(baselineMs !== undefined ? { baselineMs } : {}) };
-  if (prev.baselineMs === undefined) return { trend: base };
+  if (prev.baselineMs === undefined) return { trend: trendState(recent, blocks, inBlock, prev.rising, baselineMs) };
   const ref = prev.baselineMs;
-  const recentMs = medianOfLast(recent, TREND_RECENT);
+  const recentMs = recentMedian(recent);
   if (!prev.rising && recentMs > ref * TREND_FACTOR && recentMs - ref >= TREND_FLOOR_MS) {
-    return { trend: { ...base, rising: true }, change: { phase: 'rising', recentMs, baselineMs: ref } };
+    return { trend: trendState(recent, blocks, inBlock, true, baselineMs), change: { phase: 'rising', recentMs, baselineMs: ref } };
   }
   if (prev.rising && recentMs < ref * TREND_CLEAR_FACTOR) {
-    return { trend: { ...base, rising: false }, change: { phase: 'cleared', recentMs, baselineMs: ref } };
+    return { trend: trendState(recent, blocks, inBlock, false, baselineMs), change: { phase: 'cleared', recentMs, baselineMs: ref } };
   }
-  return { trend: base };
+  return { trend: trendState(recent, blocks, inBlock, prev.rising, baselineMs) };
+}
+
+/** One object, no spreads (this runs for every open check); no baselineMs key until there is one. */
+function trendState(recent: readonly number[], blocks: readonly number[], inBlock: number, rising: boolean, baselineMs: number | undefined): TrendState {
+  if (baselineMs === undefined) return { recent, blocks, inBlock, rising };
+  return { recent, blocks, inBlock, rising, baselineMs };
 }
