@@ -323,15 +323,17 @@ export class Engine implements Feed {
     const step = stepMonitor(t.id, prev.monitor, { kind: 'result', result }, now, this.settingsFor(e, t));
     this.counted(prev.monitor.state, step.state.state);
     // One new view per result (the UI compares views by identity to know what changed); the ring stays.
+    // Every key written out rather than spread: one literal of one shape for every result.
     e.view = {
-      ...prev,
+      target: prev.target,
       monitor: step.state,
-      inFlight: false,
-      lastResult: result,
+      recent: prev.recent,
       checks: prev.checks + 1,
       failures: prev.failures + (failed ? 1 : 0),
+      inFlight: false,
+      lastResult: result,
       lastCheckAt: now,
-    };
+    } satisfies Required<TargetView>;
     this.lastCheckAt = now;
     this.totalChecks++;
     // With no subscriber (a one-shot check, a bench) the event is not even built.

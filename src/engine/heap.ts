@@ -16,35 +16,39 @@ export class MinHeap {
     return this.items[0];
   }
 
+  // Sift by moving a hole rather than swapping pairs: no destructuring, half the writes.
   push(e: HeapEntry): void {
     const a = this.items;
+    let i = a.length;
     a.push(e);
-    let i = a.length - 1;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (!less(a[i]!, a[parent]!)) break;
-      [a[i], a[parent]] = [a[parent]!, a[i]!];
+      const p = a[parent]!;
+      if (!less(e, p)) break;
+      a[i] = p;
       i = parent;
     }
+    a[i] = e;
   }
 
   pop(): HeapEntry | undefined {
     const a = this.items;
     const top = a[0];
     const last = a.pop();
-    if (a.length > 0 && last) {
-      a[0] = last;
+    const n = a.length;
+    if (n > 0 && last) {
       let i = 0;
       for (;;) {
         const l = 2 * i + 1;
+        if (l >= n) break;
         const r = l + 1;
-        let m = i;
-        if (l < a.length && less(a[l]!, a[m]!)) m = l;
-        if (r < a.length && less(a[r]!, a[m]!)) m = r;
-        if (m === i) break;
-        [a[i], a[m]] = [a[m]!, a[i]!];
+        const m = r < n && less(a[r]!, a[l]!) ? r : l;
+        const child = a[m]!;
+        if (!less(child, last)) break;
+        a[i] = child;
         i = m;
       }
+      a[i] = last;
     }
     return top;
   }

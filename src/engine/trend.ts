@@ -61,8 +61,12 @@ export interface TrendStep {
  * Reports when recent rises well above the target's own baseline, and when it comes back.
  */
 export function updateTrend(prev: TrendState, connectMs: number): TrendStep {
-  const recent = prev.recent.slice(prev.recent.length >= TREND_BLOCK ? 1 : 0);
-  recent.push(connectMs);
+  // The newest TREND_BLOCK samples, copied once at their final length (slice + push would copy twice).
+  const from = prev.recent.length >= TREND_BLOCK ? 1 : 0;
+  const kept = prev.recent.length - from;
+  const recent = new Array<number>(kept + 1);
+  for (let i = 0; i < kept; i++) recent[i] = prev.recent[from + i]!;
+  recent[kept] = connectMs;
   let { blocks, baselineMs } = prev;
   let inBlock = prev.inBlock + 1;
   if (inBlock >= TREND_BLOCK) {

@@ -1,4 +1,5 @@
 import { classifyErrno } from './classify.js';
+import { CoarseDeadlines } from './deadlines.js';
 import { kernelHandshake } from './handshake-clock.js';
 import { LingeringSocket, lingerThenClose } from './linger.js';
 import { listenWindowMs } from './mysql-farewell.js';
@@ -51,7 +52,8 @@ const literals = new WeakMap<ProbeRequest, Resolved | null>();
  */
 class CheckSocket extends LingeringSocket {
   tConnect = 0;
-  deadline: NodeJS.Timeout | undefined;
+  /** The bucket of its timeout in `timeouts`. */
+  timeoutTick = 0;
 
   constructor(
     readonly req: ProbeRequest,
@@ -69,7 +71,7 @@ function settle(s: CheckSocket, r: ProbeResult): void {
   const answer = s.answer;
   if (!answer) return;
   s.answer = undefined;
-  clearTimeout(s.deadline);
+  timeouts.cancel(s, s.timeoutTick);
   answer(r);
 }
 
@@ -113,6 +115,12 @@ function onError(this: CheckSocket, err: NodeJS.ErrnoException): void {
   });
 }
 
+/**
+ * Every check's timeout on one shared timer, in 10 ms buckets (never early, at most a bucket late): a
+ * Node timer each would cost a 270-byte Timeout object and a timer-list insert and removal per check.
+ */
+const timeouts = new CoarseDeadlines<CheckSocket>(10, onTimeout);
+
 function onTimeout(s: CheckSocket): void {
   if (!s.answer) return;
   s.destroy();
@@ -131,12 +139,10 @@ function onTimeout(s: CheckSocket): void {
 }
 
 function handshake(req: ProbeRequest, resolved: Resolved, startedAt: number, t0: number): Promise<ProbeResult> {
-  // Whole milliseconds: Node keeps one timer list per distinct duration, and a fractional one would
-  // make a new list (and a priority-queue insert) for nearly every check.
-  const remaining = Math.max(1, Math.ceil(req.timeoutMs - (performance.now() - t0)));
+  const remaining = Math.max(1, req.timeoutMs - (performance.now() - t0));
   return new Promise<ProbeResult>((resolve) => {
     const socket = new CheckSocket(req, resolved, startedAt, t0, resolve);
-    socket.deadline = setTimeout(onTimeout, remaining, socket);
+    socket.timeoutTick = timeouts.add(socket, remaining);
     socket.on('connect', onConnect);
     socket.on('error', onError);
     socket.tConnect = performance.now();
