@@ -3,7 +3,7 @@
 // Prints results/s end to end, the delay from a check's end to a stream consumer having it (what the
 // cluster console and the aggregator read; p50/p99), CPU per agent against the baseline, and the
 // stream's bytes per result. Run: npm run build && npx tsx bench/cluster/run.ts [--targets 1000]
-// [--agents 3] [--seconds 10] [--rounds 2]. Only loopback is used: listeners of a child process.
+// [--agents 3] [--seconds 10] [--rounds 2] [--prof DIR]. Only loopback is used: listeners of a child process.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -18,7 +18,7 @@ import { followResults } from '../../src/cluster/read-results.js';
 import { RESULTS_STREAM } from '../../src/cluster/names.js';
 import { cpuTicks, TICKS } from '../lib/proc.js';
 
-const { values } = parseArgs({ options: { targets: { type: 'string', default: '1000' }, agents: { type: 'string', default: '3' }, seconds: { type: 'string', default: '10' }, rounds: { type: 'string', default: '2' }, warmup: { type: 'string', default: '6' } } });
+const { values } = parseArgs({ options: { targets: { type: 'string', default: '1000' }, agents: { type: 'string', default: '3' }, seconds: { type: 'string', default: '10' }, rounds: { type: 'string', default: '2' }, warmup: { type: 'string', default: '6' }, prof: { type: 'string' } } });
 const N = Number(values.targets);
 const AGENTS = Number(values.agents);
 const SECONDS = Number(values.seconds);
@@ -39,7 +39,9 @@ function freePort(): Promise<number> {
 }
 
 async function startAgent(config: string, dir: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [MAIN, 'agent', '--config', config, '--data-dir', dir, '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  // --prof DIR: every agent (with and without cluster) writes a V8 CPU profile there when it stops.
+  const prof = values.prof ? ['--cpu-prof', '--cpu-prof-dir', resolve(values.prof)] : [];
+  const child = spawn(process.execPath, [...prof, MAIN, 'agent', '--config', config, '--data-dir', dir, '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   child.stdout!.setEncoding('utf8').on('data', (d: string) => (out = (out + d).slice(-10_000)));
   for (let i = 0; i < 300 && !/ started .*url=(\S+)/.test(out); i++) await sleep(50);

@@ -43,7 +43,18 @@ export async function followResults(nc: NatsConnection, o: FollowOptions): Promi
     for await (const m of messages) {
       const message = checkResultMessage(m.data, m.subject, Date.now());
       if ('drop' in message) o.onDropped?.(message.drop);
-      else o.onResult({ message, seq: m.seq, msgId: m.headers?.get('Nats-Msg-Id') || undefined });
+      // The sequence and the publish id are read only when asked for: parsing them for every message
+      // cost the aggregator more than the message itself.
+      else
+        o.onResult({
+          message,
+          get seq() {
+            return m.seq;
+          },
+          get msgId() {
+            return m.headers?.get('Nats-Msg-Id') || undefined;
+          },
+        });
       if (!caughtUp && m.info.pending === 0) {
         caughtUp = true;
         o.onCaughtUp?.();
