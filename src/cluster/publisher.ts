@@ -23,7 +23,7 @@ export interface OutgoingResult {
 /** Results per batch at most: one acknowledged publish confirms them all. */
 const WINDOW = 1000;
 /** Results gather this long before a batch goes: the delay it adds, against one ack per result. */
-const BATCH_MS = 40;
+const BATCH_MS = 20;
 const MSG_ID = 'Nats-Msg-Id';
 
 /**

@@ -99,16 +99,31 @@ export function checkResultMessage(data: Uint8Array, subject: string, now: numbe
     const { v: _v, ...rest } = body;
     m = rest;
   } else {
-    const tokens = subject.startsWith(SUBJECT_HEAD) ? subject.slice(SUBJECT_HEAD.length).split('.') : [];
-    const [location, token] = tokens;
-    if (tokens.length !== 2 || location === undefined || token === undefined) return { drop: 'subject' };
-    if (!LOCATION_NAME.test(location)) return { drop: 'location' };
-    const id = decodeToken(token);
+    const from = subjectParts(subject);
+    if (typeof from === 'string') return { drop: from };
+    const { location, id } = from;
     const { v: _v, location: _l, id: _i, name, ...rest } = body;
     m = { location, id, name: name || id, ...rest };
   }
   if (Math.abs(m.at - now) > AT_WINDOW_MS) return { drop: 'time' };
   return m;
+}
+
+/** Subjects seen lately and what they name: the same few thousand come round every interval. */
+const subjects = new Map<string, { location: string; id: string } | 'subject' | 'location'>();
+
+function subjectParts(subject: string): { location: string; id: string } | 'subject' | 'location' {
+  let parts = subjects.get(subject);
+  if (parts === undefined) {
+    const tokens = subject.startsWith(SUBJECT_HEAD) ? subject.slice(SUBJECT_HEAD.length).split('.') : [];
+    const [location, token] = tokens;
+    if (tokens.length !== 2 || location === undefined || token === undefined) parts = 'subject';
+    else if (!LOCATION_NAME.test(location)) parts = 'location';
+    else parts = { location, id: decodeToken(token) };
+    if (subjects.size >= 100_000) subjects.clear();
+    subjects.set(subject, parts);
+  }
+  return parts;
 }
 
 type Body = (ResultMessage & { v: 1 }) | (Omit<ResultMessage, 'location' | 'id' | 'name'> & { v: 2; location?: undefined; id?: undefined; name: string | undefined });
