@@ -3,7 +3,7 @@
 // Prints results/s end to end, the delay from a check's end to a stream consumer having it (what the
 // cluster console and the aggregator read; p50/p99), CPU per agent against the baseline, and the
 // stream's bytes per result. Run: npm run build && npx tsx bench/cluster/run.ts [--targets 1000]
-// [--agents 3] [--seconds 10] [--rounds 2] [--prof DIR]. Only loopback is used: listeners of a child process.
+// [--agents 3] [--seconds 10] [--rounds 2] [--prof DIR] [--main dist/cli/main.js]. Only loopback is used: listeners of a child process.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -16,16 +16,19 @@ import { spawnListeners } from '../lib/spawn-listeners.js';
 import { fmt, percentile } from '../lib/stats.js';
 import { followResults } from '../../src/cluster/read-results.js';
 import { RESULTS_STREAM } from '../../src/cluster/names.js';
+import { ensureResultsStream } from '../../src/cluster/stream.js';
+import { CLUSTER_DEFAULTS } from '../../src/config/cluster-schema.js';
 import { cpuTicks, TICKS } from '../lib/proc.js';
 
-const { values } = parseArgs({ options: { targets: { type: 'string', default: '1000' }, agents: { type: 'string', default: '3' }, seconds: { type: 'string', default: '10' }, rounds: { type: 'string', default: '2' }, warmup: { type: 'string', default: '6' }, prof: { type: 'string' } } });
+const { values } = parseArgs({ options: { targets: { type: 'string', default: '1000' }, agents: { type: 'string', default: '3' }, seconds: { type: 'string', default: '10' }, rounds: { type: 'string', default: '2' }, warmup: { type: 'string', default: '6' }, prof: { type: 'string' }, main: { type: 'string' } } });
 const N = Number(values.targets);
 const AGENTS = Number(values.agents);
 const SECONDS = Number(values.seconds);
 const ROUNDS = Number(values.rounds);
 const WARMUP = Number(values.warmup);
 const ROOT = resolve(import.meta.dirname, '..', '..');
-const MAIN = join(ROOT, 'dist', 'cli', 'main.js');
+// --main: another build's dist/cli/main.js for the agents (to compare two builds' figures).
+const MAIN = values.main ? resolve(values.main) : join(ROOT, 'dist', 'cli', 'main.js');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function freePort(): Promise<number> {
@@ -117,6 +120,7 @@ try {
     console.log(`round ${r}: without cluster ${fmt(b.checksPerSec, 0)} checks/s, CPU per 1k checks/s ${b.cpuPer1k.map((x) => fmt(x)).join(' / ')}% | with cluster ${fmt(c.checksPerSec, 0)} checks/s, ${c.cpuPer1k.map((x) => fmt(x)).join(' / ')}%`);
   }
   // End to end: the cluster agents again, a consumer in this process timing each result's arrival.
+  await ensureResultsStream(nc, { maxAgeMs: CLUSTER_DEFAULTS.streamMaxAgeMs, maxBytes: CLUSTER_DEFAULTS.streamMaxBytes });
   let counting = false;
   const stopFollow = await followResults(nc, {
     from: 'latest',

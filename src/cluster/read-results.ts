@@ -1,4 +1,4 @@
-import { DeliverPolicy, jetstream } from '@nats-io/jetstream';
+import { DeliverPolicy, jetstream, type JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { RESULT_PREFIX, RESULTS_STREAM } from './names.js';
 import { checkResultMessage, type DropReason, type ResultMessage } from './result-message.js';
@@ -38,31 +38,39 @@ export async function followResults(nc: NatsConnection, o: FollowOptions): Promi
     caughtUp = true;
     o.onCaughtUp?.();
   }
-  // Pulls of 1,000 (topped up every 250): the default 100 meant a pull request every 25 messages,
-  // and the aggregator reads every location's results.
-  const messages = await consumer.consume({ max_messages: 1000, expires: 30_000 });
-  void (async () => {
-    for await (const m of messages) {
-      const message = checkResultMessage(m.data, m.subject, Date.now());
-      if ('drop' in message) o.onDropped?.(message.drop);
-      // The sequence and the publish id are read only when asked for: parsing them for every message
-      // cost the aggregator more than the message itself.
-      else
-        o.onResult({
-          message,
-          get seq() {
-            return m.seq;
-          },
-          get msgId() {
-            return m.headers?.get('Nats-Msg-Id') || undefined;
-          },
-        });
-      if (!caughtUp && m.info.pending === 0) {
-        caughtUp = true;
-        o.onCaughtUp?.();
-      }
+  const handle = (m: JsMsg) => {
+    const message = checkResultMessage(m.data, m.subject, Date.now());
+    if ('drop' in message) o.onDropped?.(message.drop);
+    // The publish id is parsed only when asked for (tests do): not for each message the aggregator reads.
+    else
+      o.onResult({
+        message,
+        get seq() {
+          return m.seq;
+        },
+        get msgId() {
+          return m.headers?.get('Nats-Msg-Id') || undefined;
+        },
+      });
+    if (!caughtUp && m.info.pending === 0) {
+      caughtUp = true;
+      o.onCaughtUp?.();
     }
-  })().catch(() => undefined);
+  };
+  // A callback rather than an async iterator (no promise per message), and pulls of 1,000 topped
+  // up every 250 (the default 100 meant a pull request every 25 messages): the aggregator reads
+  // every location's results.
+  const messages = await consumer.consume({
+    max_messages: 1000,
+    expires: 30_000,
+    callback: (m) => {
+      try {
+        handle(m);
+      } catch {
+        // A reader's fault must not stop the consumer (it would, thrown from here).
+      }
+    },
+  });
   return () => void messages.close().catch(() => undefined);
 }
 

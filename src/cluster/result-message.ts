@@ -70,8 +70,23 @@ const encoder = new TextEncoder();
  * checkResultMessage). About 70 bytes less per stored result than v 1.
  */
 export function encodeResultMessage(m: ResultMessage): OutgoingResult {
-  const { location: _l, id: _i, name, ...rest } = m;
-  const body = name === m.id ? { v: 2, ...rest } : { v: 2, name, ...rest };
+  // One literal of a fixed shape (undefined fields are left out by JSON.stringify): every agent
+  // encodes every result.
+  const body = {
+    v: 2,
+    name: m.name === m.id ? undefined : m.name,
+    host: m.host,
+    port: m.port,
+    at: m.at,
+    state: m.state,
+    outcome: m.outcome,
+    connectMs: m.connectMs,
+    totalMs: m.totalMs,
+    cause: m.cause,
+    evidence: m.evidence,
+    intervalMs: m.intervalMs,
+    incident: m.incident,
+  };
   return { subject: resultSubject(m.location, m.id), msgId: messageId(m), payload: encoder.encode(JSON.stringify(body)) };
 }
 
