@@ -22,8 +22,8 @@ export interface OutgoingResult {
 
 /** Results per batch at most: one acknowledged publish confirms them all. */
 const WINDOW = 1000;
-/** Results gather this long before a batch goes: the delay it adds, against one ack per result. */
-const BATCH_MS = 20;
+/** Results gather this long before a batch goes: the delay it adds (p50 ~25 ms), against a write and an ack per batch. */
+const BATCH_MS = 50;
 const MSG_ID = 'Nats-Msg-Id';
 
 /**

@@ -5,7 +5,7 @@ import { checkResultMessage, type DropReason, type ResultMessage } from './resul
 
 export interface StoredResult {
   message: ResultMessage;
-  /** The stream's sequence number. */
+  /** The stream's sequence number (0: read as published, not from the stream). */
   seq: number;
   /** The publish id it was stored under. */
   msgId: string | undefined;
@@ -92,4 +92,58 @@ export async function readStoredResults(nc: NatsConnection, from: 'latest' | 'al
   clearTimeout(timer);
   stop();
   return out;
+}
+
+/**
+ * The newest result of every location × target, kept current: what the aggregator follows. It
+ * catches up from the stream (an ordered consumer, last per subject) and then reads new results as
+ * they are published, on a plain subscription to the same subjects, taken before the catch-up so
+ * nothing falls between. The consumer stops once caught up: a JetStream delivery per result (its
+ * metadata, the pull requests) cost the aggregator, which reads every location's results, more than
+ * the message itself. A result seen twice (a resend, or both ways during the catch-up) is harmless to
+ * a reader that keeps the newest by time. Returns a stop function.
+ */
+export async function followNewest(nc: NatsConnection, o: Omit<FollowOptions, 'from'>): Promise<() => void> {
+  const sub = nc.subscribe(`${RESULT_PREFIX}.>`, {
+    callback: (err, m) => {
+      if (err) return;
+      try {
+        const message = checkResultMessage(m.data, m.subject, Date.now());
+        if ('drop' in message) o.onDropped?.(message.drop);
+        else
+          o.onResult({
+            message,
+            seq: 0,
+            get msgId() {
+              return m.headers?.get('Nats-Msg-Id') || undefined;
+            },
+          });
+      } catch {
+        // A reader's fault must not end the subscription.
+      }
+    },
+  });
+  let stopCatchUp: (() => void) | undefined;
+  let caughtUp = false;
+  try {
+    stopCatchUp = await followResults(nc, {
+      from: 'latest',
+      onResult: o.onResult,
+      ...(o.onDropped ? { onDropped: o.onDropped } : {}),
+      onCaughtUp: () => {
+        caughtUp = true;
+        // Called from within the consumer's own delivery: stopped once that returns.
+        queueMicrotask(() => stopCatchUp?.());
+        o.onCaughtUp?.();
+      },
+    });
+  } catch (err) {
+    sub.unsubscribe();
+    throw err;
+  }
+  if (caughtUp) stopCatchUp();
+  return () => {
+    sub.unsubscribe();
+    stopCatchUp?.();
+  };
 }
