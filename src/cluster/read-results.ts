@@ -34,7 +34,11 @@ export async function followResults(nc: NatsConnection, o: FollowOptions): Promi
   });
   let caughtUp = false;
   const info = await consumer.info(true).catch(() => undefined);
-  if ((info?.num_pending ?? 0) === 0) {
+  // What was stored at the start: caught up once that many have come. Waiting for "nothing pending"
+  // instead could wait for ever while agents keep publishing faster than a pause comes.
+  const stored = info?.num_pending ?? 0;
+  let received = 0;
+  if (stored === 0) {
     caughtUp = true;
     o.onCaughtUp?.();
   }
@@ -52,7 +56,7 @@ export async function followResults(nc: NatsConnection, o: FollowOptions): Promi
           return m.headers?.get('Nats-Msg-Id') || undefined;
         },
       });
-    if (!caughtUp && m.info.pending === 0) {
+    if (!caughtUp && (++received >= stored || m.info.pending === 0)) {
       caughtUp = true;
       o.onCaughtUp?.();
     }
