@@ -103,7 +103,7 @@ export class Aggregator {
   }
 
   private async step(now: number): Promise<void> {
-    for (const v of this.view.views(now)) {
+    for (const v of this.view.views(now, false)) {
       const held = this.records.get(v.id);
       const open = held && held.rec.ended === undefined ? held.rec : undefined;
       if (v.state === 'DOWN' && !open) {

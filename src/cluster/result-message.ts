@@ -105,23 +105,41 @@ const SUBJECT_HEAD = `${RESULT_PREFIX}.`;
  * A v 1 body (agents before v 2) names its location and target itself: they must be the subject's.
  */
 export function checkResultMessage(data: Uint8Array, subject: string, now: number): ResultMessage | { drop: DropReason } {
-  const body = parseBody(data);
-  if (!body) return { drop: 'malformed' };
-  let m: ResultMessage;
-  if (body.v === 1) {
-    if (!LOCATION_NAME.test(body.location)) return { drop: 'location' };
-    if (subject !== resultSubject(body.location, body.id)) return { drop: 'subject' };
-    const { v: _v, ...rest } = body;
-    m = rest;
-  } else {
+  const o = parseJson(data);
+  if (!o) return { drop: 'malformed' };
+  let location: string;
+  let id: string;
+  if (o.v === 2) {
     const from = subjectParts(subject);
-    if (typeof from === 'string') return { drop: from };
-    const { location, id } = from;
-    const { v: _v, location: _l, id: _i, name, ...rest } = body;
-    m = { location, id, name: name || id, ...rest };
+    if (typeof from === 'string') return fieldsValid(o, false) ? { drop: from } : { drop: 'malformed' };
+    ({ location, id } = from);
+  } else if (o.v === 1 && typeof o.location === 'string' && typeof o.id === 'string') {
+    ({ location, id } = o);
+  } else return { drop: 'malformed' };
+  if (!fieldsValid(o, o.v === 1)) return { drop: 'malformed' };
+  if (o.v === 1) {
+    if (!LOCATION_NAME.test(location)) return { drop: 'location' };
+    if (subject !== resultSubject(location, id)) return { drop: 'subject' };
   }
-  if (Math.abs(m.at - now) > AT_WINDOW_MS) return { drop: 'time' };
-  return m;
+  const at = o.at as number;
+  if (Math.abs(at - now) > AT_WINDOW_MS) return { drop: 'time' };
+  // One literal, built once: the aggregator reads every location's results.
+  return {
+    location,
+    id,
+    name: typeof o.name === 'string' ? o.name : id,
+    host: o.host as string,
+    port: o.port as number,
+    at,
+    state: o.state as State,
+    outcome: o.outcome as Outcome,
+    connectMs: (o.connectMs as number | null) ?? null,
+    totalMs: o.totalMs as number,
+    ...(typeof o.cause === 'string' ? { cause: o.cause } : {}),
+    ...(typeof o.evidence === 'string' ? { evidence: o.evidence } : {}),
+    intervalMs: o.intervalMs as number,
+    ...(typeof o.incident === 'string' ? { incident: o.incident } : {}),
+  };
 }
 
 /** Subjects seen lately and what they name: the same few thousand come round every interval. */
@@ -141,37 +159,20 @@ function subjectParts(subject: string): { location: string; id: string } | 'subj
   return parts;
 }
 
-type Body = (ResultMessage & { v: 1 }) | (Omit<ResultMessage, 'location' | 'id' | 'name'> & { v: 2; location?: undefined; id?: undefined; name: string | undefined });
-
-/** The body's fields and their types, nothing more: see checkResultMessage for what the stream's readers use. */
-function parseBody(data: Uint8Array): Body | undefined {
-  let v: unknown;
+function parseJson(data: Uint8Array): Record<string, unknown> | undefined {
   try {
-    v = JSON.parse(Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8'));
+    const v: unknown = JSON.parse(Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8'));
+    return v !== null && typeof v === 'object' ? (v as Record<string, unknown>) : undefined;
   } catch {
     return undefined;
   }
-  if (v === null || typeof v !== 'object') return undefined;
-  const o = v as Record<string, unknown>;
-  const str = (k: string) => typeof o[k] === 'string';
-  const num = (k: string) => typeof o[k] === 'number' && Number.isFinite(o[k]);
-  if ((o.v !== 1 && o.v !== 2) || !str('host') || !num('port') || !num('at') || !num('totalMs') || !num('intervalMs')) return undefined;
-  if (o.v === 1 && (!str('location') || !str('id') || !str('name'))) return undefined;
-  if (o.v === 2 && o.name !== undefined && !str('name')) return undefined;
-  if (typeof o.state !== 'string' || !STATES.has(o.state) || !str('outcome')) return undefined;
-  if (o.connectMs !== null && !num('connectMs')) return undefined;
-  const fields = {
-    host: o.host as string,
-    port: o.port as number,
-    at: o.at as number,
-    state: o.state as State,
-    outcome: o.outcome as Outcome,
-    connectMs: (o.connectMs as number | null) ?? null,
-    totalMs: o.totalMs as number,
-    ...(str('cause') ? { cause: o.cause as string } : {}),
-    ...(str('evidence') ? { evidence: o.evidence as string } : {}),
-    intervalMs: o.intervalMs as number,
-    ...(str('incident') ? { incident: o.incident as string } : {}),
-  };
-  return o.v === 1 ? { v: 1, location: o.location as string, id: o.id as string, name: o.name as string, ...fields } : { v: 2, name: o.name as string | undefined, ...fields };
+}
+
+/** The body's fields and their types (a v 1 body also names itself), nothing more. */
+function fieldsValid(o: Record<string, unknown>, v1: boolean): boolean {
+  const num = (x: unknown) => typeof x === 'number' && Number.isFinite(x);
+  if (typeof o.host !== 'string' || !num(o.port) || !num(o.at) || !num(o.totalMs) || !num(o.intervalMs)) return false;
+  if (v1 ? typeof o.name !== 'string' : o.name !== undefined && typeof o.name !== 'string') return false;
+  if (typeof o.state !== 'string' || !STATES.has(o.state) || typeof o.outcome !== 'string') return false;
+  return o.connectMs === null || num(o.connectMs);
 }
