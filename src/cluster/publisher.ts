@@ -141,7 +141,8 @@ export class ResultPublisher {
         this.published += batch.length;
         this.queue.ackThrough(last.seq);
       } catch {
-        await this.idle(500);
+        // Not woken by new results: each retry sends the whole batch again.
+        await sleep(500);
         continue;
       }
       // A backlog (after an outage) goes at once; otherwise results gather for the next batch.
