@@ -3,7 +3,7 @@
 // Prints results/s end to end, the delay from a check's end to a stream consumer having it (what the
 // cluster console and the aggregator read; p50/p99), CPU per agent against the baseline, and the
 // stream's bytes per result. Run: npm run build && npx tsx bench/cluster/run.ts [--targets 1000]
-// [--agents 3] [--seconds 10] [--rounds 2]. Only loopback is used: listeners of a child process.
+// [--agents 3] [--seconds 10] [--rounds 2] [--prof DIR] [--main dist/cli/main.js]. Only loopback is used: listeners of a child process.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -16,16 +16,19 @@ import { spawnListeners } from '../lib/spawn-listeners.js';
 import { fmt, percentile } from '../lib/stats.js';
 import { followResults } from '../../src/cluster/read-results.js';
 import { RESULTS_STREAM } from '../../src/cluster/names.js';
+import { ensureResultsStream } from '../../src/cluster/stream.js';
+import { CLUSTER_DEFAULTS } from '../../src/config/cluster-schema.js';
 import { cpuTicks, TICKS } from '../lib/proc.js';
 
-const { values } = parseArgs({ options: { targets: { type: 'string', default: '1000' }, agents: { type: 'string', default: '3' }, seconds: { type: 'string', default: '10' }, rounds: { type: 'string', default: '2' }, warmup: { type: 'string', default: '6' } } });
+const { values } = parseArgs({ options: { targets: { type: 'string', default: '1000' }, agents: { type: 'string', default: '3' }, seconds: { type: 'string', default: '10' }, rounds: { type: 'string', default: '2' }, warmup: { type: 'string', default: '6' }, prof: { type: 'string' }, main: { type: 'string' } } });
 const N = Number(values.targets);
 const AGENTS = Number(values.agents);
 const SECONDS = Number(values.seconds);
 const ROUNDS = Number(values.rounds);
 const WARMUP = Number(values.warmup);
 const ROOT = resolve(import.meta.dirname, '..', '..');
-const MAIN = join(ROOT, 'dist', 'cli', 'main.js');
+// --main: another build's dist/cli/main.js for the agents (to compare two builds' figures).
+const MAIN = values.main ? resolve(values.main) : join(ROOT, 'dist', 'cli', 'main.js');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function freePort(): Promise<number> {
@@ -39,7 +42,9 @@ function freePort(): Promise<number> {
 }
 
 async function startAgent(config: string, dir: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [MAIN, 'agent', '--config', config, '--data-dir', dir, '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  // --prof DIR: every agent (with and without cluster) writes a V8 CPU profile there when it stops.
+  const prof = values.prof ? ['--cpu-prof', '--cpu-prof-dir', resolve(values.prof)] : [];
+  const child = spawn(process.execPath, [...prof, MAIN, 'agent', '--config', config, '--data-dir', dir, '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   child.stdout!.setEncoding('utf8').on('data', (d: string) => (out = (out + d).slice(-10_000)));
   for (let i = 0; i < 300 && !/ started .*url=(\S+)/.test(out); i++) await sleep(50);
@@ -115,6 +120,7 @@ try {
     console.log(`round ${r}: without cluster ${fmt(b.checksPerSec, 0)} checks/s, CPU per 1k checks/s ${b.cpuPer1k.map((x) => fmt(x)).join(' / ')}% | with cluster ${fmt(c.checksPerSec, 0)} checks/s, ${c.cpuPer1k.map((x) => fmt(x)).join(' / ')}%`);
   }
   // End to end: the cluster agents again, a consumer in this process timing each result's arrival.
+  await ensureResultsStream(nc, { maxAgeMs: CLUSTER_DEFAULTS.streamMaxAgeMs, maxBytes: CLUSTER_DEFAULTS.streamMaxBytes });
   let counting = false;
   const stopFollow = await followResults(nc, {
     from: 'latest',
@@ -139,6 +145,9 @@ try {
   console.log(`  results/s end to end: ${fmt(windowReceived / SECONDS, 0)} received by a stream consumer, of ${fmt(e2e.checksPerSec, 0)} checks/s made`);
   console.log(`  check end → consumer: p50 ${fmt(percentile(delays, 50))} ms, p99 ${fmt(percentile(delays, 99))} ms (goal p99 < 250 ms; the console redraws within 200 ms more)`);
   console.log(`  CPU per agent per 1,000 checks/s: with cluster ${fmt(clusterCpu)}% of a core, without ${fmt(baseCpu)}% → ${fmt(clusterCpu / baseCpu, 2)}× (goal ≤ 1.2×)`);
+  // The aggregator also reads every location's results: the busiest agent of each round is it.
+  const busiest = med(clusterRounds.map((x) => Math.max(...x.cpuPer1k)));
+  console.log(`  the busiest agent of each round (the aggregator): ${fmt(busiest)}% → ${fmt(busiest / baseCpu, 2)}×`);
   console.log(`  stream: ${info.state.messages} results, ${fmt(info.state.bytes / 1_048_576, 1)} MB → ${fmt(info.state.bytes / Math.max(1, info.state.messages), 0)} bytes per result (payload + subject + headers + JetStream's own)`);
 } finally {
   await nc.close();

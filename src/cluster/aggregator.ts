@@ -5,7 +5,7 @@ import { ClusterView } from './cluster-view.js';
 import { INCIDENTS_BUCKET, parseIncidentRecord, seenText, type IncidentRecord } from './incident-record.js';
 import { encodeToken } from './names.js';
 import type { QuorumView } from './quorum.js';
-import { followResults } from './read-results.js';
+import { followNewest } from './read-results.js';
 
 export interface AlertSink {
   raise(item: AlertItem, channels: readonly string[]): void;
@@ -60,8 +60,7 @@ export class Aggregator {
       if (!rec.downSent) this.raiseDown(rec);
       if (rec.ended !== undefined && rec.recoverySent === false) this.raiseRecovery(rec);
     }
-    this.stopFollow = await followResults(this.nc, {
-      from: 'latest',
+    this.stopFollow = await followNewest(this.nc, {
       onResult: (r) => this.view.add(r.message),
       onDropped: () => this.refused++,
       onCaughtUp: () => (this.caughtUp = true),
@@ -104,7 +103,7 @@ export class Aggregator {
   }
 
   private async step(now: number): Promise<void> {
-    for (const v of this.view.views(now)) {
+    for (const v of this.view.views(now, false)) {
       const held = this.records.get(v.id);
       const open = held && held.rec.ended === undefined ? held.rec : undefined;
       if (v.state === 'DOWN' && !open) {

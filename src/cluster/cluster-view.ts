@@ -1,5 +1,5 @@
 import type { ResultMessage } from './result-message.js';
-import { quorumOf, type QuorumView } from './quorum.js';
+import { collate, quorumOf, type QuorumView } from './quorum.js';
 
 /**
  * The newest result of every location × target, kept as results arrive (from the stream), and the
@@ -27,7 +27,8 @@ export class ClusterView {
     return [...all].sort();
   }
 
-  views(now: number): QuorumView[] {
+  /** Sorted by name for display; the aggregator, which looks at each once, needs no order. */
+  views(now: number, sorted = true): QuorumView[] {
     const out: QuorumView[] = [];
     for (const [id, by] of this.latest) {
       const results = [...by.values()];
@@ -38,6 +39,6 @@ export class ClusterView {
       const v = quorumOf(results, now);
       if (v) out.push(v);
     }
-    return out.sort((a, b) => a.name.localeCompare(b.name));
+    return sorted ? out.sort((a, b) => collate(a.name, b.name)) : out;
   }
 }

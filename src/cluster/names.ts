@@ -27,6 +27,7 @@ export function encodeToken(id: string): string {
 }
 
 export function decodeToken(token: string): string {
+  if (!token.includes('=')) return token;
   const bytes: number[] = [];
   for (let i = 0; i < token.length; i++) {
     if (token[i] === '=' && /^[0-9A-F]{2}$/.test(token.slice(i + 1, i + 3))) {

@@ -1,12 +1,11 @@
 import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
-import type { NatsConnection } from '@nats-io/transport-node';
+import { headers, type NatsConnection } from '@nats-io/transport-node';
 import { BoundedQueue } from './buffer.js';
-import { resultSubject } from './names.js';
-import { messageId, type ResultMessage } from './result-message.js';
 
 export interface PublisherStats {
+  /** Results the stream has confirmed. */
   published: number;
-  /** Publishes JetStream had already (a resend after a lost ack): stored once. */
+  /** Batches whose last result JetStream already had (a resend after a lost ack): stored once. */
   duplicates: number;
   /** Results dropped from a full buffer while NATS was away. */
   dropped: number;
@@ -14,18 +13,40 @@ export interface PublisherStats {
   connected: boolean;
 }
 
-/** Publishes in flight at once: enough to keep the link busy, few enough to resend cheaply. */
-const WINDOW = 256;
+/** One result ready to go: encoded once, re-sent byte for byte (same publish id) until confirmed. */
+export interface OutgoingResult {
+  subject: string;
+  msgId: string;
+  payload: Uint8Array;
+}
+
+/** Results per batch at most: one acknowledged publish confirms them all. */
+const WINDOW = 1000;
+/** Results gather this long before a batch goes: the delay it adds (p50 ~25 ms), against a write and an ack per batch. */
+const BATCH_MS = 50;
+const MSG_ID = 'Nats-Msg-Id';
 
 /**
- * Sends queued results to the results stream in order, each with its publish id. While the link is
- * down, results wait in a bounded queue (the oldest dropped, counted); on reconnect they go in order.
- * A batch that fails part way is re-sent from its first failure (the ids keep what got through once).
+ * Sends queued results to the results stream in order, each with its publish id (Nats-Msg-Id).
+ *
+ * A batch goes out as plain NATS publishes (the stream captures the subject) but for its last
+ * result, which is a JetStream publish whose ack is awaited: the server hands one connection's
+ * messages to the stream in order, so that ack says the stream has handled everything sent before it
+ * on that connection. Only then is the batch confirmed. A JetStream ack per result (a request, an
+ * inbox reply, a promise and a timer each) cost more CPU than the checking itself.
+ *
+ * A batch whose ack fails or times out, or during which the connection dropped (what was in the old
+ * socket may be lost even if the ack came after the reconnect), is sent again whole, with the same
+ * ids: the stream's duplicate window stores each result once. While the link is down, results wait
+ * in a bounded queue (the oldest dropped, counted); on reconnect they go in order.
  */
 export class ResultPublisher {
-  private readonly queue: BoundedQueue<ResultMessage>;
+  private readonly queue: BoundedQueue<OutgoingResult>;
+  private nc: NatsConnection | undefined;
   private js: JetStreamClient | undefined;
   private connected = false;
+  /** Bumped on every disconnect and reconnect: a batch that spans a change is not trusted. */
+  private epoch = 0;
   private wake: (() => void) | undefined;
   private closed = false;
   private pumping: Promise<void> | undefined;
@@ -36,19 +57,24 @@ export class ResultPublisher {
     this.queue = new BoundedQueue(capacity);
   }
 
-  enqueue(m: ResultMessage): void {
+  enqueue(m: OutgoingResult): void {
     this.queue.push(m);
     this.kick();
   }
 
   /** The link is up (again): the queue drains. */
   attach(nc: NatsConnection): void {
-    this.js = jetstream(nc, { timeout: this.publishTimeoutMs });
+    if (this.nc !== nc) {
+      this.nc = nc;
+      this.js = jetstream(nc, { timeout: this.publishTimeoutMs });
+      void this.watch(nc);
+    }
     this.setConnected(true);
     this.pumping ??= this.pump();
   }
 
   setConnected(up: boolean): void {
+    if (!up) this.epoch++;
     this.connected = up;
     if (up) this.kick();
   }
@@ -64,6 +90,11 @@ export class ResultPublisher {
     this.closed = true;
     this.kick();
     await this.pumping;
+  }
+
+  /** Its own view of the connection's changes, seen as they happen (the agent's log loop may be busy). */
+  private async watch(nc: NatsConnection): Promise<void> {
+    for await (const s of nc.status()) if (s.type === 'disconnect' || s.type === 'reconnect') this.epoch++;
   }
 
   private kick(): void {
@@ -88,24 +119,34 @@ export class ResultPublisher {
 
   private async pump(): Promise<void> {
     while (!this.closed) {
-      const js = this.js;
-      if (!js || !this.connected || this.queue.length === 0) {
+      const { nc, js } = this;
+      if (!nc || !js || !this.connected || this.queue.length === 0) {
         await this.idle(1000);
         continue;
       }
       const batch = this.queue.peek(WINDOW);
-      const sent = await Promise.allSettled(batch.map((q) => js.publish(resultSubject(q.item.location, q.item.id), JSON.stringify(q.item), { msgID: messageId(q.item) })));
-      let acked = 0;
-      for (const s of sent) {
-        if (s.status !== 'fulfilled') break;
-        acked++;
-        if (s.value.duplicate) this.duplicates++;
-        else this.published++;
+      const last = batch[batch.length - 1];
+      if (!last) continue;
+      const epoch = this.epoch;
+      try {
+        for (let i = 0; i < batch.length - 1; i++) {
+          const r = (batch[i] as { item: OutgoingResult }).item;
+          const h = headers();
+          h.set(MSG_ID, r.msgId);
+          nc.publish(r.subject, r.payload, { headers: h });
+        }
+        const ack = await js.publish(last.item.subject, last.item.payload, { msgID: last.item.msgId });
+        if (epoch !== this.epoch) throw new Error('the connection changed while the batch was in flight');
+        if (ack.duplicate) this.duplicates++;
+        this.published += batch.length;
+        this.queue.ackThrough(last.seq);
+      } catch {
+        // Not woken by new results: each retry sends the whole batch again.
+        await sleep(500);
+        continue;
       }
-      // Later ones that got through are counted when re-sent (as duplicates, stored once).
-      const last = batch[acked - 1];
-      if (last) this.queue.ackThrough(last.seq);
-      if (acked < batch.length) await this.idle(500);
+      // A backlog (after an outage) goes at once; otherwise results gather for the next batch.
+      if (this.queue.length < WINDOW && !this.closed) await sleep(BATCH_MS);
     }
   }
 }

@@ -34,6 +34,9 @@ export interface QuorumView {
   locations: LocationState[];
 }
 
+/** localeCompare's order, with one collator made once (the aggregator orders every target's locations 4 times a second). */
+export const collate = new Intl.Collator().compare;
+
 /** A result counts while it is younger than this many of its target's intervals. */
 export const FRESH_INTERVALS = 2;
 
@@ -48,10 +51,11 @@ const VOTES: ReadonlySet<State> = new Set(['UP', 'SLOW', 'RETRYING', 'DOWN']);
  * checks it has reported lately. A silent location never counts as up or down.
  */
 export function quorumOf(latest: readonly ResultMessage[], now: number): QuorumView | undefined {
-  const newest = [...latest].sort((a, b) => b.at - a.at)[0];
+  let newest: ResultMessage | undefined;
+  for (const m of latest) if (!newest || m.at > newest.at) newest = m;
   if (!newest) return undefined;
   const locations: LocationState[] = [...latest]
-    .sort((a, b) => a.location.localeCompare(b.location))
+    .sort((a, b) => collate(a.location, b.location))
     .map((m) => ({
       location: m.location,
       state: m.state,

@@ -12,7 +12,7 @@ const { render, cleanup } = await import('ink-testing-library');
 const { useClusterFrames } = await import('../../src/ui/hooks/useClusterFrames.js');
 
 const NOW = 1_800_000_000_000;
-const msg = (location: string, at: number, intervalMs = 10_000): ResultMessage => ({ v: 1, location, id: 'db', name: 'db', host: '127.0.0.1', port: 45432, at, state: 'UP', outcome: 'open', connectMs: 0.4, totalMs: 1, intervalMs });
+const msg = (location: string, at: number, intervalMs = 10_000): ResultMessage => ({ location, id: 'db', name: 'db', host: '127.0.0.1', port: 45432, at, state: 'UP', outcome: 'open', connectMs: 0.4, totalMs: 1, intervalMs });
 
 /** A source the test moves: its results, its version, and who listens. */
 class Source implements ClusterFrameSource {

@@ -17,7 +17,7 @@ import type { State } from '../../src/engine/types.js';
 
 const NOW = 1_800_000_000_000;
 const msg = (location: string, id: string, state: State, ageMs = 300): ResultMessage => ({
-  v: 1, location, id, name: id, host: '10.0.0.5', port: 5432, at: NOW - ageMs, state, outcome: state === 'DOWN' ? 'timeout' : 'open',
+  location, id, name: id, host: '10.0.0.5', port: 5432, at: NOW - ageMs, state, outcome: state === 'DOWN' ? 'timeout' : 'open',
   connectMs: state === 'DOWN' ? null : 0.4, totalMs: 1, intervalMs: 1000, ...(state === 'DOWN' ? { cause: 'timeout' } : {}),
 });
 

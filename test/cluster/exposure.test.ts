@@ -60,7 +60,7 @@ describe('exposure checks: a port that must stay closed', () => {
   });
   it('quorum: one location that reaches a closed port is enough, and it is named', () => {
     const now = 1_800_000_000_000;
-    const m = (location: string, state: 'UP' | 'DOWN', cause?: string): ResultMessage => ({ v: 1, location, id: 'db', name: 'db', host: 'h', port: 1, at: now - 100, state, outcome: 'open', connectMs: 1, totalMs: 1, intervalMs: 1000, ...(cause ? { cause } : {}) });
+    const m = (location: string, state: 'UP' | 'DOWN', cause?: string): ResultMessage => ({ location, id: 'db', name: 'db', host: 'h', port: 1, at: now - 100, state, outcome: 'open', connectMs: 1, totalMs: 1, intervalMs: 1000, ...(cause ? { cause } : {}) });
     const v = quorumOf([m('a', 'UP'), m('b', 'UP'), m('c', 'DOWN', 'exposed')], now);
     assert.equal(v?.state, 'DOWN');
     assert.equal(v?.label, 'EXPOSED c');

@@ -6,15 +6,39 @@ import { distMissing, runCli } from '../helpers/agent.js';
 import { NatsServer, natsUnavailable } from '../helpers/nats.js';
 import { ensureResultsStream } from '../../src/cluster/stream.js';
 import { resultSubject } from '../../src/cluster/names.js';
-import { AT_WINDOW_MS, checkResultMessage, type ResultMessage } from '../../src/cluster/result-message.js';
+import { AT_WINDOW_MS, checkResultMessage, encodeResultMessage, type ResultMessage } from '../../src/cluster/result-message.js';
 
 const NOW = 1_800_000_000_000;
-function msg(location: string, extra: Partial<ResultMessage> = {}): ResultMessage {
+/** A v 1 body (it names its location and target itself), as agents before v 2 published. */
+function msg(location: string, extra: Partial<ResultMessage> = {}): ResultMessage & { v: 1 } {
   return { v: 1, location, id: 'db.main', name: 'db', host: '127.0.0.1', port: 45432, at: NOW, state: 'DOWN', outcome: 'open', connectMs: 0.3, totalMs: 1, intervalMs: 1000, cause: 'exposed', ...extra };
 }
 const bytes = (m: unknown) => new TextEncoder().encode(JSON.stringify(m));
 
-describe('a result from the stream is checked against its subject and the clock', () => {
+describe('the stored form (v 2): location and target from the subject', () => {
+  const m: ResultMessage = { location: 'fra-1', id: 'db.main', name: 'db.main', host: '127.0.0.1', port: 45432, at: NOW, state: 'UP', outcome: 'open', connectMs: 0.312, totalMs: 1.5, intervalMs: 1000 };
+  it('round-trips through its subject, without repeating location, id or a name that is the id', () => {
+    const out = encodeResultMessage(m);
+    assert.equal(out.subject, resultSubject('fra-1', 'db.main'));
+    assert.equal(out.msgId, `fra-1:db.main:${NOW}`);
+    const body = JSON.parse(new TextDecoder().decode(out.payload)) as Record<string, unknown>;
+    assert.equal(body.v, 2);
+    assert.equal('location' in body || 'id' in body || 'name' in body, false);
+    assert.deepEqual(checkResultMessage(out.payload, out.subject, NOW), m);
+    const named = { ...m, name: 'main database' };
+    assert.deepEqual(checkResultMessage(encodeResultMessage(named).payload, out.subject, NOW), named);
+  });
+  it('refuses a subject that is not a location name and a target, and a time a day off', () => {
+    const { payload } = encodeResultMessage(m);
+    assert.deepEqual(checkResultMessage(payload, 'porthole.result.a\u001b[2J.db', NOW), { drop: 'location' });
+    assert.deepEqual(checkResultMessage(payload, 'porthole.result.a.b.db=2Emain', NOW), { drop: 'subject' });
+    assert.deepEqual(checkResultMessage(payload, 'porthole.result.a', NOW), { drop: 'subject' });
+    assert.deepEqual(checkResultMessage(payload, 'elsewhere.a.db', NOW), { drop: 'subject' });
+    assert.deepEqual(checkResultMessage(encodeResultMessage({ ...m, at: 1e20 }).payload, resultSubject('fra-1', 'db.main'), NOW), { drop: 'time' });
+  });
+});
+
+describe('a v 1 result from the stream is checked against its subject and the clock', () => {
   it('accepts a location speaking for itself', () => {
     const r = checkResultMessage(bytes(msg('fra-1')), resultSubject('fra-1', 'db.main'), NOW);
     assert.ok(!('drop' in r));

@@ -8,7 +8,7 @@ import type { State } from '../../src/engine/types.js';
 
 const NOW = 1_800_000_000_000;
 function r(location: string, state: State, ageMs = 500, extra: Partial<ResultMessage> = {}): ResultMessage {
-  return { v: 1, location, id: 'db', name: 'db', host: '10.0.0.5', port: 5432, at: NOW - ageMs, state, outcome: state === 'DOWN' ? 'timeout' : 'open', connectMs: state === 'DOWN' ? null : 0.4, totalMs: 1, intervalMs: 1000, ...(state === 'DOWN' ? { cause: 'timeout' } : {}), ...extra };
+  return { location, id: 'db', name: 'db', host: '10.0.0.5', port: 5432, at: NOW - ageMs, state, outcome: state === 'DOWN' ? 'timeout' : 'open', connectMs: state === 'DOWN' ? null : 0.4, totalMs: 1, intervalMs: 1000, ...(state === 'DOWN' ? { cause: 'timeout' } : {}), ...extra };
 }
 
 describe('quorum of the locations', () => {
