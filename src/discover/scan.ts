@@ -2,6 +2,7 @@ import type { Socket } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { pickDialer, type Dialer } from './dialers.js';
+import { nativeScan } from './native-scan.js';
 import { boardOf, OPEN, scanShare, SHUT, type ScanBoard, type ScanShare } from './scan-share.js';
 
 
@@ -27,6 +28,14 @@ export interface ScanOptions {
 /** A second thread pays off only for a long --no-banners scan on a machine with a core to spare. */
 const THREAD_MIN_PORTS = 2_048;
 
+/** Threads for the native scan: one per core (at most 4), each with at least NATIVE_PORTS_PER_JOB ports. */
+const NATIVE_PORTS_PER_JOB = 1_024;
+
+function nativeJobs(n: number): number {
+  if (process.env.PORTHOLE_DISCOVER_THREADS === '1') return 1;
+  return Math.max(1, Math.min(4, availableParallelism(), Math.ceil(n / NATIVE_PORTS_PER_JOB)));
+}
+
 function wantsSecondThread(n: number, o: ScanOptions): boolean {
   if (o.open !== 'at-once' || n < THREAD_MIN_PORTS || process.env.PORTHOLE_DISCOVER_THREADS === '1') return false;
   return availableParallelism() >= 2;
@@ -45,6 +54,10 @@ function wantsSecondThread(n: number, o: ScanOptions): boolean {
  */
 export async function scanPorts(address: string, family: 4 | 6, ports: readonly number[], concurrency: number, timeoutMs: number, o: ScanOptions = {}): Promise<PortFinding[]> {
   const n = ports.length;
+  if (o.open === 'at-once' && n > 0) {
+    const native = nativeScan(address, family, ports, concurrency, timeoutMs, nativeJobs(n));
+    if (native) return native;
+  }
   const two = wantsSecondThread(n, o);
   const { board, counter } = boardOf(n, two);
   const share: ScanShare = { address, ports, concurrency: two ? Math.max(1, Math.ceil(concurrency / 2)) : concurrency, timeoutMs };
