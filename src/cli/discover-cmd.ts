@@ -8,7 +8,7 @@ import type { Identity } from '../discover/identify.js';
 import type { OpenPort } from '../discover/open-port.js';
 import { defaultConcurrency, openFileLimit } from '../discover/limits.js';
 import { parsePorts } from '../discover/ports.js';
-import { scanPorts } from '../discover/scan.js';
+import { scanEngineFor, scanPorts, type ScanOptions } from '../discover/scan.js';
 import { sanitize } from '../text/sanitize.js';
 
 // The scan is the fast path: it loads only what parses the command line and dials. The service
@@ -87,12 +87,13 @@ export async function runDiscover(argv: string[], io: { out: NodeJS.WritableStre
   // the server says first on that very connection); without, it is closed at once, as nmap -sT does.
   const identifier = banners ? new (await import('../discover/identify.js')).Identifier(resolved.address, resolved.family, timeoutMs, serviceForPort) : undefined;
   const naming = new Map<number, Promise<Identity>>();
+  const scanOptions: ScanOptions = {
+    open: identifier ? (f, socket) => naming.set(f.port, identifier.identify(f.port, f.connectMs ?? 0, socket).catch((): Identity => ({ asked: 0, elapsedMs: 0 }))) : 'at-once',
+  };
   const t0 = performance.now();
   let findings;
   try {
-    findings = await scanPorts(resolved.address, resolved.family, ports, concurrency, timeoutMs, {
-      open: identifier ? (f, socket) => naming.set(f.port, identifier.identify(f.port, f.connectMs ?? 0, socket).catch((): Identity => ({ asked: 0, elapsedMs: 0 }))) : 'at-once',
-    });
+    findings = await scanPorts(resolved.address, resolved.family, ports, concurrency, timeoutMs, scanOptions);
   } catch (e) {
     io.err.write(`porthole discover: ${sanitize((e as Error).message)}\n`);
     return 1;
@@ -123,6 +124,7 @@ export async function runDiscover(argv: string[], io: { out: NodeJS.WritableStre
       family: resolved.family,
       scanned: ports.length,
       scanMs: Math.round(scanMs),
+      scan: scanEngineFor(scanOptions),
       elapsedMs: Math.round(elapsedMs),
       open: open.map((p) => ({ ...p, ...(p.evidence ? { evidence: sanitize(p.evidence) } : {}) })),
       closed,

@@ -2,7 +2,7 @@ import type { Socket } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { pickDialer, type Dialer } from './dialers.js';
-import { nativeScan } from './native-scan.js';
+import { nativeScan, scanEngine } from './native-scan.js';
 import { boardOf, OPEN, scanShare, SHUT, type ScanBoard, type ScanShare } from './scan-share.js';
 
 
@@ -23,6 +23,12 @@ export interface ScanOptions {
    * 'at-once' closes it right after the handshake, as nmap -sT does; a function takes it over.
    */
   open?: 'polite' | 'at-once' | ((finding: PortFinding, socket: Socket) => void);
+}
+
+/** Which scan `scanPorts` runs with these options: in C for a scan whose open ports close at once, where the addon loads. */
+export function scanEngineFor(o: ScanOptions): { engine: 'native' | 'js'; why?: string } {
+  if (o.open !== 'at-once') return { engine: 'js', why: 'open ports are handed on as sockets (banners)' };
+  return scanEngine();
 }
 
 /** A second thread pays off only for a long --no-banners scan on a machine with a core to spare. */

@@ -150,22 +150,50 @@ static int settle(scan_t *s, int i, int fd, int err) {
  * 0 (established), the error (refused), or EALREADY (still waiting: then epoll watches it). That is
  * two system calls where epoll would take three, and on a remote host one more per port than needed.
  */
-static int dial(scan_t *s, int epfd, int i) {
-  int fd = socket(s->family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  if (fd < 0) {
-    if (local_shortage(errno)) return SHORTAGE;
-    s->state[i] = -errno;
-    return DIALED;
-  }
+static int dial(scan_t *s, int epfd, int i, int *spare) {
   struct sockaddr_storage to = s->target;
   if (s->family == AF_INET) ((struct sockaddr_in *)&to)->sin_port = htons(s->ports[i]);
   else ((struct sockaddr_in6 *)&to)->sin6_port = htons(s->ports[i]);
+  int fd = *spare;
+  *spare = -1;
+  if (fd >= 0) {
+    // A socket whose last connect() was refused (see below) is dialled again; anything but the
+    // expected start means it is not fit for another connect, and a new socket takes the port.
+    s->started_ns[i] = now_ns();
+    if (connect(fd, (struct sockaddr *)&to, s->target_len) != 0 && errno != EINPROGRESS) {
+      close(fd);
+      fd = -1;
+    }
+  }
+  if (fd < 0) {
+    fd = socket(s->family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+      if (local_shortage(errno)) return SHORTAGE;
+      s->state[i] = -errno;
+      return DIALED;
+    }
+    s->started_ns[i] = now_ns();
+    if (connect(fd, (struct sockaddr *)&to, s->target_len) == 0) {
+      s->fds[i] = fd;
+      return settle(s, i, fd, 0);
+    }
+    if (errno != EINPROGRESS) {
+      s->fds[i] = fd;
+      return settle(s, i, fd, errno);
+    }
+  }
   s->fds[i] = fd;
-  s->started_ns[i] = now_ns();
   if (connect(fd, (struct sockaddr *)&to, s->target_len) == 0) return settle(s, i, fd, 0);
-  if (errno != EINPROGRESS) return settle(s, i, fd, errno);
-  if (connect(fd, (struct sockaddr *)&to, s->target_len) == 0) return settle(s, i, fd, 0);
-  if (errno != EALREADY) return settle(s, i, fd, errno == EISCONN ? 0 : errno);
+  int err = errno;
+  if (err == ECONNREFUSED) {
+    // connect() that reports the refusal also disconnects the socket (Linux: SS_UNCONNECTED, its
+    // local port let go), so it can dial the next port: no socket() and close() per refused port.
+    s->state[i] = CLOSED;
+    s->fds[i] = -1;
+    *spare = fd;
+    return DIALED;
+  }
+  if (err != EALREADY) return settle(s, i, fd, err == EISCONN ? 0 : err);
   struct epoll_event ev = {.events = EPOLLOUT, .data.u32 = (uint32_t)i};
   if (epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev) != 0) return settle(s, i, fd, errno);
   return IN_FLIGHT;
@@ -220,7 +248,7 @@ static void run_job(napi_env env, void *data) {
   job_t *job = data;
   scan_t *s = job->scan;
   int limit = (s->concurrency + s->jobs - 1) / s->jobs;
-  int inflight = 0, at = 0, end = 0, exhausted = 0, idle_shortages = 0;
+  int inflight = 0, at = 0, end = 0, exhausted = 0, idle_shortages = 0, spare = -1;
   fifo_t queue = {0};
   retry_stack_t retry = {0};
   struct epoll_event events[256];
@@ -239,7 +267,7 @@ static void run_job(napi_env env, void *data) {
         exhausted = 1;
         break;
       }
-      int r = dial(s, epfd, i);
+      int r = dial(s, epfd, i, &spare);
       if (r == IN_FLIGHT) {
         if (fifo_push(&queue, i) != 0) {
           snprintf(job->error, sizeof job->error, "out of memory");
@@ -312,6 +340,7 @@ out:
       s->fds[i] = -1;
     }
   }
+  if (spare >= 0) close(spare);
   close(epfd);
   free(queue.at);
   free(retry.at);
