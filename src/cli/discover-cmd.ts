@@ -82,10 +82,11 @@ export async function runDiscover(argv: string[], io: { out: NodeJS.WritableStre
     }
   }
   const banners = !values['no-banners'];
-  const { serviceForPort } = await import('../config/service-ports.js');
+  // Loaded while a --no-banners scan runs (it runs off this thread), awaited once the ports are in.
+  const serviceNames = import('../config/service-ports.js');
   // With banners, each open port's connection goes straight to identification (it starts with what
   // the server says first on that very connection); without, it is closed at once, as nmap -sT does.
-  const identifier = banners ? new (await import('../discover/identify.js')).Identifier(resolved.address, resolved.family, timeoutMs, serviceForPort) : undefined;
+  const identifier = banners ? new (await import('../discover/identify.js')).Identifier(resolved.address, resolved.family, timeoutMs, (await serviceNames).serviceForPort) : undefined;
   const naming = new Map<number, Promise<Identity>>();
   const scanOptions: ScanOptions = {
     open: identifier ? (f, socket) => naming.set(f.port, identifier.identify(f.port, f.connectMs ?? 0, socket).catch((): Identity => ({ asked: 0, elapsedMs: 0 }))) : 'at-once',
@@ -99,6 +100,7 @@ export async function runDiscover(argv: string[], io: { out: NodeJS.WritableStre
     return 1;
   }
   const scanMs = performance.now() - t0;
+  const { serviceForPort } = await serviceNames;
   const open: OpenPort[] = [];
   for (const f of findings) {
     if (f.state !== 'open') continue;
