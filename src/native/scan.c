@@ -247,7 +247,8 @@ static void run_job(napi_env env, void *data) {
   (void)env;
   job_t *job = data;
   scan_t *s = job->scan;
-  int limit = (s->concurrency + s->jobs - 1) / s->jobs;
+  const int share = (s->concurrency + s->jobs - 1) / s->jobs;
+  int limit = share;
   int inflight = 0, at = 0, end = 0, exhausted = 0, idle_shortages = 0, spare = -1;
   fifo_t queue = {0};
   retry_stack_t retry = {0};
@@ -257,7 +258,7 @@ static void run_job(napi_env env, void *data) {
     snprintf(job->error, sizeof job->error, "epoll_create1: %s", strerror(errno));
     return;
   }
-  job->limit_used = limit;
+  job->limit_used = share;
 
   for (;;) {
     while (inflight < limit) {
@@ -274,6 +275,8 @@ static void run_job(napi_env env, void *data) {
           goto out;
         }
         inflight++;
+        // After a shortage, one more in flight for each handshake that could start, up to the share.
+        if (limit < share) limit++;
       } else if (r == SHORTAGE) {
         if (stack_push(&retry, i) != 0) {
           snprintf(job->error, sizeof job->error, "out of memory");
