@@ -150,10 +150,15 @@ static int settle(scan_t *s, int i, int fd, int err) {
  * 0 (established), the error (refused), or EALREADY (still waiting: then epoll watches it). That is
  * two system calls where epoll would take three, and on a remote host one more per port than needed.
  */
+static void address_of(const scan_t *s, int i, struct sockaddr_storage *to) {
+  *to = s->target;
+  if (s->family == AF_INET) ((struct sockaddr_in *)to)->sin_port = htons(s->ports[i]);
+  else ((struct sockaddr_in6 *)to)->sin6_port = htons(s->ports[i]);
+}
+
 static int dial(scan_t *s, int epfd, int i, int *spare) {
-  struct sockaddr_storage to = s->target;
-  if (s->family == AF_INET) ((struct sockaddr_in *)&to)->sin_port = htons(s->ports[i]);
-  else ((struct sockaddr_in6 *)&to)->sin6_port = htons(s->ports[i]);
+  struct sockaddr_storage to;
+  address_of(s, i, &to);
   int fd = *spare;
   *spare = -1;
   if (fd >= 0) {
@@ -327,10 +332,20 @@ static void run_job(napi_env env, void *data) {
       int fd = s->fds[i];
       if (fd >= 0) {
         if (s->started_ns[i] + s->timeout_ns > now) break;
-        s->state[i] = TIMED_OUT;
-        close(fd);
-        s->fds[i] = -1;
+        // Past its time, but this thread may have been kept from running (a loaded machine) with the
+        // answer already in and not yet reported by epoll: connect() says whether it is still waiting.
+        struct sockaddr_storage to;
+        address_of(s, i, &to);
+        int err = connect(fd, (struct sockaddr *)&to, s->target_len) == 0 ? 0 : errno;
         inflight--;
+        if (err == EALREADY) {
+          s->state[i] = TIMED_OUT;
+          close(fd);
+          s->fds[i] = -1;
+        } else if (settle(s, i, fd, err == EISCONN ? 0 : err) == SHORTAGE && stack_push(&retry, i) != 0) {
+          snprintf(job->error, sizeof job->error, "out of memory");
+          goto out;
+        }
       }
       queue.head++;
     }
