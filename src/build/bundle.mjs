@@ -37,8 +37,8 @@ const checkApart = {
   },
 };
 // discover, apart too (the build after check's): its scan path is one ESM file, dist/bin/discover-cmd.js,
-// instead of main.js + 8 chunks (Node 20 resolves, reads and compiles each; ~7 ms of a --no-banners
-// run's start). Its lazy imports (DISCOVER_LAZY: names, banners, --write, the JS scan) are entry
+// instead of main.js + 8 chunks (Node 20 resolves, reads and compiles each: see README, Discover,
+// "Start-up"). Its lazy imports (DISCOVER_LAZY: names, banners, --write, the JS scan) are entry
 // points of this build with stable names; one not in that list fails the build.
 const DISCOVER_LAZY = ['dist/probe/resolve.js', 'dist/discover/identify.js', 'dist/discover/config-out.js', 'dist/discover/js-scan.js'];
 const discoverLazyName = (rel) => `discover-lazy-${rel.replace(/^dist\//, '').replace(/\.js$/, '').replaceAll('/', '-')}`;
