@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
-import { existsSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MAIN, ROOT } from '../helpers/agent.js';
 import { NetNs, netnsUnavailable, which } from '../helpers/system.js';
@@ -97,6 +98,17 @@ describe('the scan: native or JS (Node TCP handles or plain sockets), IPv4 and I
     if (!existsSync(bundle)) return t.skip('no bundle: npm run build makes it');
     expectRight(scan('exec', {}, bundle), noAddon ? 'js' : 'native');
     expectRight(scan('exec', JS, bundle), 'js');
+  });
+
+  it('an install whose addon did not build (a copy of dist without src/native/build) scans with the JS scan and says why', (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'porthole-noaddon-'));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    cpSync(join(ROOT, 'dist'), join(dir, 'dist'), { recursive: true });
+    cpSync(join(ROOT, 'package.json'), join(dir, 'package.json'));
+    const bundle = join(dir, 'dist', 'bin', 'main.js');
+    const r = scan('exec', {}, existsSync(bundle) ? bundle : join(dir, 'dist', 'cli', 'main.js'));
+    expectRight(r, 'js');
+    assert.match(r.scan.why ?? '', /scan addon did not load/);
   });
 
   it('open-file limit 64 with --concurrency 1000: the scan slows down to what fits, every port still right', () => {
