@@ -102,17 +102,21 @@ export async function runDiscover(argv: string[], io: { out: NodeJS.WritableStre
   const scanMs = performance.now() - t0;
   const { serviceForPort } = await serviceNames;
   const open: OpenPort[] = [];
+  const closed: number[] = [];
+  const filtered: number[] = [];
+  // One pass: a 10,000-port scan is mostly closed ports, and this runs on code V8 has not warmed up.
   for (const f of findings) {
-    if (f.state !== 'open') continue;
-    const named = naming.get(f.port);
-    if (named) open.push(withIdentity(f, await named));
+    if (f.state === 'closed') closed.push(f.port);
+    else if (f.state === 'filtered') filtered.push(f.port);
     else {
-      const service = serviceForPort(f.port);
-      open.push({ ...f, ...(service ? { service, label: service, how: 'port' as const } : {}) });
+      const named = naming.get(f.port);
+      if (named) open.push(withIdentity(f, await named));
+      else {
+        const service = serviceForPort(f.port);
+        open.push({ ...f, ...(service ? { service, label: service, how: 'port' as const } : {}) });
+      }
     }
   }
-  const closed = findings.filter((f) => f.state === 'closed').map((f) => f.port);
-  const filtered = findings.filter((f) => f.state === 'filtered').map((f) => f.port);
   const elapsedMs = performance.now() - t0;
 
   if (file) {
