@@ -1,8 +1,11 @@
 // porthole discover --no-banners against nmap -sT on the same 10,000 ports, in one run, rounds
 // alternating which goes first. Prints every round, then best-of-N and the median of the rounds
 // (nmap has a slow mode on loopback, ~1.1 s instead of ~0.1 s some runs), and `node -e 0` as the floor
-// that Node's own start-up sets. porthole runs twice a round: as it ships (a second thread for a long
-// scan) and on one thread (PORTHOLE_DISCOVER_THREADS=1). All must find the same open ports every round.
+// that Node's own start-up sets. porthole runs three times a round: as it ships (the native scan on
+// one thread per core), on one thread (PORTHOLE_DISCOVER_THREADS=1), and with the JS scan that is the
+// fallback without the addon (PORTHOLE_DISCOVER_SCAN=js). All must find the same open ports every round.
+// Where NODE_EXTRA_CA_CERTS is set, Node parses that bundle at every start, before any of porthole's
+// code: `node -e 0` is then timed without it too, to show what the variable costs.
 //
 // As root it runs inside a network namespace of its own (its loopback holds only the bench's 20
 // listeners, and other work's listeners neither add to nor suffer from the scan); otherwise on the
@@ -96,6 +99,9 @@ const ours: number[] = [];
 const oursCpu: number[] = [];
 const theirsCpu: number[] = [];
 const oneThread: number[] = [];
+const jsScan: number[] = [];
+const bareFloor: number[] = [];
+const extraCa = process.env.NODE_EXTRA_CA_CERTS !== undefined;
 const theirs: number[] = [];
 const floor: number[] = [];
 let disagreements = 0;
@@ -107,22 +113,27 @@ for (let r = 0; r < rounds; r++) {
     () => wall(process.execPath, args),
     () => wall(process.execPath, args, { PORTHOLE_DISCOVER_THREADS: '1' }),
     () => wall('nmap', ['-sT', '-n', '-Pn', '-p', `${FROM}-${TO}`, '-oG', '-', '127.0.0.1']),
+    () => wall(process.execPath, args, { PORTHOLE_DISCOVER_SCAN: 'js' }),
   ];
-  const order = [[0, 1, 2], [2, 0, 1], [1, 2, 0]][r % 3]!;
+  const order = [[0, 1, 2, 3], [2, 3, 0, 1], [1, 2, 3, 0], [3, 0, 1, 2]][r % 4]!;
   const got: Run[] = [];
   for (const k of order) got[k] = await runs[k]!();
-  const [a, one, b] = got as [Run, Run, Run];
+  const [a, one, b, js] = got as [Run, Run, Run, Run];
   oursCpu.push(a.cpuMs);
   theirsCpu.push(b.cpuMs);
-  const n = await wall(process.execPath, ["-e", "0"]);
+  const n = await wall(process.execPath, ['-e', '0']);
+  const bare = extraCa ? (await wall('env', ['-u', 'NODE_EXTRA_CA_CERTS', process.execPath, '-e', '0'])).ms : NaN;
   ours.push(a.ms);
   oneThread.push(one.ms);
+  jsScan.push(js.ms);
   theirs.push(b.ms);
   floor.push(n.ms);
+  bareFloor.push(bare);
   const openTheirs = [...b.out.matchAll(/(\d+)\/open\//g)].map((m) => Number(m[1])).sort((x, y) => x - y);
-  const agree = JSON.stringify(openIn(a.out)) === JSON.stringify(openTheirs) && JSON.stringify(openIn(one.out)) === JSON.stringify(openTheirs);
+  const agree = [a, one, js].every((x) => JSON.stringify(openIn(x.out)) === JSON.stringify(openTheirs));
   if (!agree) disagreements++;
-  console.log(`round ${r + 1}: porthole ${a.ms.toFixed(0)} ms (one thread ${one.ms.toFixed(0)} ms), nmap ${b.ms.toFixed(0)} ms, ratio ${(a.ms / b.ms).toFixed(2)}x; CPU ${a.cpuMs.toFixed(0)} vs ${b.cpuMs.toFixed(0)} ms; node -e 0 ${n.ms.toFixed(0)} ms; open ${openIn(a.out).length}/${openTheirs.length}${agree ? ' (same ports)' : ' (DIFFERENT ports)'}`);
+  const engine = (JSON.parse(a.out) as { scan?: { engine: string } }).scan?.engine ?? '?';
+  console.log(`round ${r + 1}: porthole ${a.ms.toFixed(0)} ms (${engine}; one thread ${one.ms.toFixed(0)} ms; JS scan ${js.ms.toFixed(0)} ms), nmap ${b.ms.toFixed(0)} ms, ratio ${(a.ms / b.ms).toFixed(2)}x; CPU ${a.cpuMs.toFixed(0)} vs ${b.cpuMs.toFixed(0)} ms; node -e 0 ${n.ms.toFixed(0)} ms${extraCa ? ` (${bare.toFixed(0)} ms without NODE_EXTRA_CA_CERTS)` : ''}; open ${openIn(a.out).length}/${openTheirs.length}${agree ? ' (same ports)' : ' (DIFFERENT ports)'}`);
 }
 for (const s of servers) s.close();
 rmSync(cpuFile, { force: true });
@@ -134,8 +145,9 @@ const median = (xs: number[]) => {
 };
 const best = (xs: number[]) => Math.min(...xs);
 const slow = theirs.filter((t) => t > 3 * best(theirs)).length;
-console.log(`best of ${rounds}:  porthole ${best(ours).toFixed(0)} ms (one thread ${best(oneThread).toFixed(0)} ms), nmap ${best(theirs).toFixed(0)} ms: ratio ${(best(ours) / best(theirs)).toFixed(2)}x (one thread ${(best(oneThread) / best(theirs)).toFixed(2)}x; goal <= 1.5x); node -e 0 ${best(floor).toFixed(0)} ms`);
-console.log(`median:      porthole ${median(ours).toFixed(0)} ms (one thread ${median(oneThread).toFixed(0)} ms), nmap ${median(theirs).toFixed(0)} ms: ratio ${(median(ours) / median(theirs)).toFixed(2)}x (one thread ${(median(oneThread) / median(theirs)).toFixed(2)}x); node -e 0 ${median(floor).toFixed(0)} ms`);
+const bareNote = (f: (xs: number[]) => number) => (extraCa ? ` (${f(bareFloor).toFixed(0)} ms without NODE_EXTRA_CA_CERTS)` : '');
+console.log(`best of ${rounds}:  porthole ${best(ours).toFixed(0)} ms (one thread ${best(oneThread).toFixed(0)} ms; JS scan ${best(jsScan).toFixed(0)} ms), nmap ${best(theirs).toFixed(0)} ms: ratio ${(best(ours) / best(theirs)).toFixed(2)}x (one thread ${(best(oneThread) / best(theirs)).toFixed(2)}x; JS scan ${(best(jsScan) / best(theirs)).toFixed(2)}x; goal <= 1.5x); node -e 0 ${best(floor).toFixed(0)} ms${bareNote(best)}`);
+console.log(`median:      porthole ${median(ours).toFixed(0)} ms (one thread ${median(oneThread).toFixed(0)} ms; JS scan ${median(jsScan).toFixed(0)} ms), nmap ${median(theirs).toFixed(0)} ms: ratio ${(median(ours) / median(theirs)).toFixed(2)}x (one thread ${(median(oneThread) / median(theirs)).toFixed(2)}x; JS scan ${(median(jsScan) / median(theirs)).toFixed(2)}x); node -e 0 ${median(floor).toFixed(0)} ms${bareNote(median)}`);
 if (TIME) console.log(`CPU (user+system), medians: porthole ${median(oursCpu).toFixed(0)} ms, nmap ${median(theirsCpu).toFixed(0)} ms: ratio ${(median(oursCpu) / median(theirsCpu)).toFixed(2)}x`);
 console.log(`median of per-round ratios: ${median(ours.map((o, i) => o / theirs[i]!)).toFixed(2)}x; nmap slow-mode rounds (over 3x its best): ${slow}; rounds where the open ports differed: ${disagreements}`);
 if (disagreements > 0) process.exitCode = 1;

@@ -36,6 +36,20 @@ const checkApart = {
     );
   },
 };
+// discover, apart too (the build after check's): its scan path is one ESM file, dist/bin/discover-cmd.js,
+// instead of main.js + 8 chunks (Node 20 resolves, reads and compiles each: see README, Discover,
+// "Start-up"). Its lazy imports (DISCOVER_LAZY: names, banners, --write, the JS scan) are entry
+// points of this build with stable names; one not in that list fails the build.
+const DISCOVER_LAZY = ['dist/probe/resolve.js', 'dist/discover/identify.js', 'dist/discover/config-out.js', 'dist/discover/js-scan.js'];
+const discoverLazyName = (rel) => `discover-lazy-${rel.replace(/^dist\//, '').replace(/\.js$/, '').replaceAll('/', '-')}`;
+const discoverApart = {
+  name: 'discover-apart',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/discover-cmd\.js$/ }, (args) =>
+      args.importer.endsWith('/dist/cli/main.js') ? { path: './discover-cmd.js', external: true } : undefined,
+    );
+  },
+};
 await build({
   ...common,
   entryPoints: {
@@ -44,8 +58,28 @@ await build({
     hook: 'dist/ui/ink-patch/hook.js',
     // discover's helper thread is started by URL (new Worker) from next to the scan: a file of its own too.
     'scan-helper': 'dist/discover/scan-helper.js',
+    ...Object.fromEntries(DISCOVER_LAZY.map((rel) => [discoverLazyName(rel), rel])),
   },
-  plugins: [checkApart],
+  plugins: [checkApart, discoverApart],
+});
+await build({
+  ...common,
+  entryPoints: { 'discover-cmd': 'dist/cli/discover-cmd.js' },
+  splitting: false,
+  plugins: [
+    {
+      name: 'discover-lazy',
+      setup(b) {
+        b.onResolve({ filter: /.*/ }, (args) => {
+          if (args.kind !== 'dynamic-import' || !args.path.startsWith('.')) return undefined;
+          const rel = relative(root.pathname, resolve(args.resolveDir, args.path));
+          if (rel === 'dist/config/service-ports.js') return undefined; // a table, no imports: inlined
+          if (DISCOVER_LAZY.includes(rel)) return { path: `./${discoverLazyName(rel)}.js`, external: true };
+          return { errors: [{ text: `the discover bundle met a lazy import it has no rule for: ${rel} (add it to DISCOVER_LAZY in src/build/bundle.mjs)` }] };
+        });
+      },
+    },
+  ],
 });
 // The one-shot check, built apart so that its TCP path is one file (check-cmd.cjs, run with a V8 code
 // cache by check-loader.mjs, installed as check-cmd.js): split together with every other

@@ -8,7 +8,7 @@ import type { Identity } from '../discover/identify.js';
 import type { OpenPort } from '../discover/open-port.js';
 import { defaultConcurrency, openFileLimit } from '../discover/limits.js';
 import { parsePorts } from '../discover/ports.js';
-import { scanPorts } from '../discover/scan.js';
+import { scanEngineFor, scanPorts, type ScanOptions } from '../discover/scan.js';
 import { sanitize } from '../text/sanitize.js';
 
 // The scan is the fast path: it loads only what parses the command line and dials. The service
@@ -82,34 +82,41 @@ export async function runDiscover(argv: string[], io: { out: NodeJS.WritableStre
     }
   }
   const banners = !values['no-banners'];
-  const { serviceForPort } = await import('../config/service-ports.js');
+  // Loaded while a --no-banners scan runs (it runs off this thread), awaited once the ports are in.
+  const serviceNames = import('../config/service-ports.js');
   // With banners, each open port's connection goes straight to identification (it starts with what
   // the server says first on that very connection); without, it is closed at once, as nmap -sT does.
-  const identifier = banners ? new (await import('../discover/identify.js')).Identifier(resolved.address, resolved.family, timeoutMs, serviceForPort) : undefined;
+  const identifier = banners ? new (await import('../discover/identify.js')).Identifier(resolved.address, resolved.family, timeoutMs, (await serviceNames).serviceForPort) : undefined;
   const naming = new Map<number, Promise<Identity>>();
+  const scanOptions: ScanOptions = {
+    open: identifier ? (f, socket) => naming.set(f.port, identifier.identify(f.port, f.connectMs ?? 0, socket).catch((): Identity => ({ asked: 0, elapsedMs: 0 }))) : 'at-once',
+  };
   const t0 = performance.now();
   let findings;
   try {
-    findings = await scanPorts(resolved.address, resolved.family, ports, concurrency, timeoutMs, {
-      open: identifier ? (f, socket) => naming.set(f.port, identifier.identify(f.port, f.connectMs ?? 0, socket).catch((): Identity => ({ asked: 0, elapsedMs: 0 }))) : 'at-once',
-    });
+    findings = await scanPorts(resolved.address, resolved.family, ports, concurrency, timeoutMs, scanOptions);
   } catch (e) {
     io.err.write(`porthole discover: ${sanitize((e as Error).message)}\n`);
     return 1;
   }
   const scanMs = performance.now() - t0;
+  const { serviceForPort } = await serviceNames;
   const open: OpenPort[] = [];
+  const closed: number[] = [];
+  const filtered: number[] = [];
+  // One pass: a 10,000-port scan is mostly closed ports, and this runs on code V8 has not warmed up.
   for (const f of findings) {
-    if (f.state !== 'open') continue;
-    const named = naming.get(f.port);
-    if (named) open.push(withIdentity(f, await named));
+    if (f.state === 'closed') closed.push(f.port);
+    else if (f.state === 'filtered') filtered.push(f.port);
     else {
-      const service = serviceForPort(f.port);
-      open.push({ ...f, ...(service ? { service, label: service, how: 'port' as const } : {}) });
+      const named = naming.get(f.port);
+      if (named) open.push(withIdentity(f, await named));
+      else {
+        const service = serviceForPort(f.port);
+        open.push({ ...f, ...(service ? { service, label: service, how: 'port' as const } : {}) });
+      }
     }
   }
-  const closed = findings.filter((f) => f.state === 'closed').map((f) => f.port);
-  const filtered = findings.filter((f) => f.state === 'filtered').map((f) => f.port);
   const elapsedMs = performance.now() - t0;
 
   if (file) {
@@ -123,6 +130,7 @@ export async function runDiscover(argv: string[], io: { out: NodeJS.WritableStre
       family: resolved.family,
       scanned: ports.length,
       scanMs: Math.round(scanMs),
+      scan: scanEngineFor(scanOptions),
       elapsedMs: Math.round(elapsedMs),
       open: open.map((p) => ({ ...p, ...(p.evidence ? { evidence: sanitize(p.evidence) } : {}) })),
       closed,

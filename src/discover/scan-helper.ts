@@ -1,9 +1,9 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { pickDialer, type Dialer } from './dialers.js';
-import { HELPER_GATE, type HelperJob, type HelperReply } from './scan.js';
+import { HELPER_GATE, type HelperJob, type HelperReply } from './js-scan.js';
 import { claimer, scanShare } from './scan-share.js';
 
-// The second thread of a long --no-banners scan (see scanPorts): it takes ports from the shared
+// The second thread of a long --no-banners scan (see jsScan in js-scan.ts): it takes ports from the shared
 // counter until none is left, writes their states into the shared board, and sends back the errnos.
 const job = workerData as HelperJob;
 const reply = (m: HelperReply) => parentPort!.postMessage(m);

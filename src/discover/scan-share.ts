@@ -163,8 +163,18 @@ export function scanShare<H>(dialer: Dialer<H>, share: ScanShare, board: ScanBoa
       pump();
     };
 
+    // A thread that was kept from running (a loaded machine) may find its oldest handshakes past their
+    // time with the answers already in, queued for the poll phase, which libuv runs after the timers:
+    // look at them only after that phase (setImmediate), so an answer that came in time is not "filtered".
+    let expiring = false;
     const expire = () => {
       timer = undefined;
+      expiring = true;
+      setImmediate(expireNow);
+    };
+    const expireNow = () => {
+      expiring = false;
+      if (finished) return;
       const now = performance.now();
       while (head < started.length) {
         const i = started[head]!;
@@ -184,7 +194,7 @@ export function scanShare<H>(dialer: Dialer<H>, share: ScanShare, board: ScanBoa
     };
 
     const arm = () => {
-      if (timer || finished) return;
+      if (timer || expiring || finished) return;
       while (head < started.length && handles[started[head]!] === undefined) head++;
       if (head >= started.length) return;
       const wait = startedAt[started[head]!]! + timeoutMs - performance.now();
