@@ -12,11 +12,15 @@ import { spawnListeners } from '../lib/spawn-listeners.js';
 import { fmt, percentile } from '../lib/stats.js';
 import { cpuTicks, rssMb, TICKS } from '../lib/proc.js';
 
-const { values } = parseArgs({ options: { targets: { type: 'string', default: '5000' }, seconds: { type: 'string', default: '15' }, rounds: { type: 'string', default: '3' }, warmup: { type: 'string', default: '8' } } });
+const { values } = parseArgs({ options: { targets: { type: 'string', default: '5000' }, seconds: { type: 'string', default: '15' }, rounds: { type: 'string', default: '3' }, warmup: { type: 'string', default: '8' }, 'node-args': { type: 'string', default: '' }, 'agent-node-args': { type: 'string', default: '' } } });
 const N = Number(values.targets);
 const SECONDS = Number(values.seconds);
 const ROUNDS = Number(values.rounds);
 const WARMUP = Number(values.warmup);
+/** Extra node flags for the agent and the no-UI child alike, e.g. --cpu-prof --cpu-prof-dir=/tmp/p to profile both. */
+const NODE_ARGS = values['node-args'].split(' ').filter(Boolean);
+/** Extra node flags for the agent only (V8 heap flags measured against the same baseline). */
+const AGENT_NODE_ARGS = values['agent-node-args'].split(' ').filter(Boolean);
 const INTERVAL_S = N / 1000; // 1,000 checks/s in steady state
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const MAIN = join(ROOT, 'dist', 'cli', 'main.js');
@@ -74,7 +78,7 @@ async function stop(child: ChildProcess): Promise<void> {
 }
 
 async function runAgent(config: string, dir: string): Promise<Measured & { scrapeMs: number[]; scrapeBytes: number }> {
-  const child = spawn(process.execPath, [MAIN, 'agent', '--config', config, '--data-dir', dir, '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...NODE_ARGS, ...AGENT_NODE_ARGS, MAIN, 'agent', '--config', config, '--data-dir', dir, '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'inherit'] });
   const out = lineReader(child);
   const url = (await out.waitFor(/ started .*url=(\S+)/))[1]!;
   const checks = async () => ((await (await fetch(`${url}/healthz`)).json()) as { checks: number }).checks;
@@ -94,7 +98,7 @@ async function runAgent(config: string, dir: string): Promise<Measured & { scrap
 
 async function runNoUi(config: string, dir: string): Promise<Measured> {
   // From dist/, as the agent runs: the same compiled code on both sides.
-  const child = spawn(process.execPath, [join(import.meta.dirname, 'runtime-child.mjs'), config, dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...NODE_ARGS, join(import.meta.dirname, 'runtime-child.mjs'), config, dir], { stdio: ['ignore', 'pipe', 'inherit'] });
   const out = lineReader(child);
   await out.waitFor(/checks/);
   const checks = async () => {

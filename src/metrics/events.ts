@@ -1,6 +1,6 @@
 import type { Registry } from 'prom-client';
 import type { EngineEvent, TargetView } from '../engine/types.js';
-import { TargetFamily, type Labels } from './family.js';
+import { Row, TargetFamily, type Labels } from './family.js';
 import { sameLabels, TARGET_LABELS, type LabelCache, type TargetLabels } from './labels.js';
 import type { MetricsSource } from './source.js';
 
@@ -40,9 +40,9 @@ class Handshakes {
 
 /** What the events have told about one target since it appeared (or since its labels changed). */
 interface TargetStats {
-  labels: TargetLabels;
-  /** The histogram's labels: target and location only (host and port are on every other series). */
-  histogramLabels: Labels;
+  row: Row<TargetLabels>;
+  /** The histogram's row: target and location only (host and port are on every other series). */
+  histogramRow: Row;
   /** Per outcome: its own label ({outcome}) and the count. */
   checks: Map<string, { labels: Labels; n: number }>;
   /** Per cause: its own label ({cause}) and the count. */
@@ -72,21 +72,23 @@ export class EventStats {
     const each = (fn: (s: TargetStats) => void) => {
       for (const s of this.stats.values()) fn(s);
     };
+    const locationRow = new Row({ location: labels.location });
     this.families = [
       new TargetFamily(
         registry,
         { name: 'porthole_checks_total', help: 'Completed checks of the target by outcome (open, refused, timeout, unreachable, dns, error, mismatch, tls)', type: 'counter', labelNames: [...TARGET_LABELS, 'outcome'] },
-        (emit) => each((s) => s.checks.forEach((c) => emit(s.labels, c.n, c.labels))),
+        (emit) => each((s) => s.checks.forEach((c) => emit(s.row, c.n, c.labels))),
       ),
       new TargetFamily(
         registry,
         { name: 'porthole_retries_total', help: 'Checks made at the retry delay to confirm a change of state (a failure, or a recovery)', type: 'counter', labelNames: [...TARGET_LABELS] },
-        (emit) => each((s) => s.checks.size > 0 && emit(s.labels, s.retries)),
+        // Absent until the first retry, as a counter that never counted: most targets never retry.
+        (emit) => each((s) => s.retries > 0 && emit(s.row, s.retries)),
       ),
       new TargetFamily(
         registry,
         { name: 'porthole_incidents_total', help: 'Incidents opened (a confirmed DOWN or SLOW) by cause', type: 'counter', labelNames: [...TARGET_LABELS, 'cause'] },
-        (emit) => each((s) => s.incidents.forEach((c) => emit(s.labels, c.n, c.labels))),
+        (emit) => each((s) => s.incidents.forEach((c) => emit(s.row, c.n, c.labels))),
       ),
       new TargetFamily(
         registry,
@@ -98,10 +100,10 @@ export class EventStats {
         },
         (emit) => {
           if (histogram === 'location') {
-            if (this.allHandshakes.n > 0) this.allHandshakes.write((v, own, suffix) => emit({ location: labels.location }, v, own, suffix));
+            if (this.allHandshakes.n > 0) this.allHandshakes.write((v, own, suffix) => emit(locationRow, v, own, suffix));
             return;
           }
-          each((s) => s.handshakes?.write((v, own, suffix) => emit(s.histogramLabels, v, own, suffix)));
+          each((s) => s.handshakes?.write((v, own, suffix) => emit(s.histogramRow, v, own, suffix)));
         },
       ),
     ];
@@ -150,12 +152,12 @@ export class EventStats {
     for (const v of views) {
       const id = v.target.id;
       seen.add(id);
-      const labels = this.labels.of(v.target);
+      const row = this.labels.of(v.target);
       const s = this.stats.get(id);
-      if (s && sameLabels(s.labels, labels)) continue;
+      if (s && sameLabels(s.row.labels, row.labels)) continue;
       this.stats.set(id, {
-        labels,
-        histogramLabels: { target: labels.target, location: labels.location },
+        row,
+        histogramRow: new Row({ target: row.labels.target, location: row.labels.location }),
         checks: new Map(),
         incidents: new Map(),
         retries: 0,

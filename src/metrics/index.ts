@@ -3,6 +3,8 @@ import { registerAgent } from './agent.js';
 import { registerBlackbox } from './blackbox.js';
 import { EventStats } from './events.js';
 import { TargetFamily } from './family.js';
+import { Frames } from './frame.js';
+import { TextWriter } from './text-writer.js';
 import { LabelCache, labelValue } from './labels.js';
 import { registerService } from './service.js';
 import type { MetricsOptions } from './source.js';
@@ -33,33 +35,33 @@ export function createMetrics(options: MetricsOptions): Metrics {
   const location = labelValue(options.location ?? 'local');
   const registry = new Registry();
   const labels = new LabelCache(location);
-  const views = () => options.source.snapshot();
-  registerBlackbox(registry, views, labels);
-  registerState(registry, views, labels);
-  const events = new EventStats(registry, options.source, labels, options.handshakeHistogram ?? 'target');
+  const frames = new Frames(() => options.source.snapshot(), labels);
+  registerBlackbox(registry, frames);
+  registerState(registry, frames);
+  const events = new EventStats(registry, options.source, labels, options.handshakeHistogram ?? 'location');
   registerService(registry, options, location);
   registerAgent(registry, options, location);
   const unsubscribe = options.source.subscribe(events.onEvent);
 
-  const render = async (): Promise<string> => {
-    const out: string[] = [];
-    for (const metric of registry.getMetricsAsArray()) {
-      if (metric instanceof TargetFamily) {
-        metric.lines(out);
-        // Let checks that completed meanwhile be timed now, not after the whole scrape: a
-        // 5,000-target scrape done in one go would add its length to their handshake times.
-        await new Promise((resolve) => setImmediate(resolve));
-      } else out.push(await registry.getSingleMetricAsString(metric.name));
-    }
-    out.push('');
-    return out.join('\n');
-  };
+  const renderBuffer = (): Promise<Buffer> =>
+    frames.during(async () => {
+      const w = new TextWriter();
+      for (const metric of registry.getMetricsAsArray()) {
+        if (metric instanceof TargetFamily) {
+          metric.write(w);
+          // Let checks that completed meanwhile be timed now, not after the whole scrape: a
+          // 5,000-target scrape done in one go would add its length to their handshake times.
+          await new Promise((resolve) => setImmediate(resolve));
+        } else w.text(`${await registry.getSingleMetricAsString(metric.name)}\n`);
+      }
+      return w.done();
+    });
 
   return {
     registry,
     contentType: registry.contentType,
-    render,
-    renderBuffer: async () => Buffer.from(await render()),
+    render: async () => (await renderBuffer()).toString('utf8'),
+    renderBuffer,
     close: () => {
       unsubscribe();
       registry.clear();
