@@ -1,20 +1,19 @@
 import { Gauge, type MetricObjectWithValues, type MetricType, type MetricValueWithName, type Registry } from 'prom-client';
 import { escapeHelp, formatValue, labelText } from './exposition.js';
+import type { TargetView } from '../engine/types.js';
+import type { Frames } from './frame.js';
+import type { TargetLabels } from './labels.js';
 import type { TextWriter } from './text-writer.js';
 
 export type Labels = Readonly<Record<string, string>>;
 
 /**
- * A label set written on many lines at every scrape (a target's, or a histogram's): its text,
- * escaped once, and each family's line beginnings for it (`name{labels} `), built once and kept as
- * long as the row. A family finds its own by its slot: an array index, not a lookup per line.
+ * A label set written on many lines at every scrape (a target's, or a histogram's) and its text,
+ * escaped once. Only this text is kept per target; each family keeps its few line beginnings
+ * (`name{` or `name_bucket{le="0.1",`), so a line is written as three pieces and a value.
  */
 export class Row<L extends Labels = Labels> {
   readonly text: string;
-  /** Per family slot: the beginning of the line without own labels or suffix. */
-  readonly plain: (string | undefined)[] = [];
-  /** Per family slot: the beginnings with own labels (by their object) or a suffix (by its text). */
-  readonly keyed: (Map<Labels | string, string> | undefined)[] = [];
 
   constructor(readonly labels: L) {
     this.text = labelText(labels);
@@ -30,6 +29,17 @@ export type Emit = (row: Row, value: number, own?: Labels, suffix?: string) => v
 
 export type FamilyType = 'gauge' | 'counter' | 'histogram';
 
+/** A family's samples of one target, from its view: called once per target per scrape. */
+export type PerView = (view: TargetView, row: Row<TargetLabels>, emit: Emit) => void;
+
+/**
+ * Where a family's samples come from: every sample at once (from counts it keeps), or target by
+ * target from the engine's views. The second kind is written in one pass over the targets for all
+ * such families together: each view is read once per scrape, not once per family (at 5,000 targets,
+ * walking the views is most of a scrape's time; bench/metrics).
+ */
+export type FamilySource = ((emit: Emit) => void) | { frames: Frames; each: PerView };
+
 const NONE: Labels = Object.freeze({});
 const ownText = new WeakMap<Labels, string>();
 
@@ -39,18 +49,6 @@ function cachedText(labels: Labels): string {
   if (t === undefined) ownText.set(labels, (t = labelText(labels)));
   return t;
 }
-
-/**
- * The same text as one flat string: a template literal is a tree of pieces (a V8 cons string) that
- * every scrape's join would walk again; reading a character flattens it once, in place.
- */
-function flat(s: string): string {
-  void s.charCodeAt(0);
-  return s;
-}
-
-/** Slots are numbered per registry: the rows of one createMetrics serve only its families. */
-const slotsOf = new WeakMap<Registry, number>();
 
 /**
  * A per-target metric family written straight from porthole's own state at each scrape. It sits in
@@ -63,35 +61,52 @@ export class TargetFamily extends Gauge<string> {
   constructor(
     registry: Registry,
     readonly spec: { name: string; help: string; type: FamilyType; labelNames: readonly string[] },
-    private readonly rows: (emit: Emit) => void,
+    source: FamilySource,
   ) {
     super({ name: spec.name, help: spec.help, labelNames: spec.labelNames, registers: [registry] });
-    this.slot = slotsOf.get(registry) ?? 0;
-    slotsOf.set(registry, this.slot + 1);
+    if (typeof source === 'function') this.rows = source;
+    else {
+      const { frames, each } = source;
+      this.perView = each;
+      this.rows = (emit) => {
+        const { views, rows } = frames.current();
+        for (let i = 0; i < views.length; i++) each(views[i]!, rows[i]!, emit);
+      };
+    }
   }
 
-  private readonly slot: number;
+  private readonly rows: (emit: Emit) => void;
+  /** Set for a family written target by target (createMetrics' one pass). */
+  readonly perView: PerView | undefined;
 
-  private prefix(row: Row, own: Labels, suffix: string): string {
-    if (own === NONE && suffix === '') {
-      return (row.plain[this.slot] ??= flat(`${this.spec.name}{${row.text}} `));
-    }
-    let byOwn = row.keyed[this.slot];
-    if (!byOwn) row.keyed[this.slot] = byOwn = new Map();
+  /** Line beginnings by own labels (by their object) or suffix (by its text), each built once. */
+  private readonly heads = new Map<Labels | string, string>();
+
+  private head(own: Labels, suffix: string): string {
     const key = own === NONE ? suffix : own;
-    let p = byOwn.get(key);
-    if (p === undefined) {
+    let h = this.heads.get(key);
+    if (h === undefined) {
       const o = own === NONE ? '' : cachedText(own);
-      byOwn.set(key, (p = flat(`${this.spec.name}${suffix}{${o ? (row.text ? `${o},${row.text}` : o) : row.text}} `)));
+      this.heads.set(key, (h = `${this.spec.name}${suffix}{${o}`));
     }
-    return p;
+    return h;
+  }
+
+  /** HELP and TYPE. */
+  header(w: TextWriter): void {
+    const { name, help, type } = this.spec;
+    w.text(`# HELP ${name} ${escapeHelp(help)}\n# TYPE ${name} ${type}\n`);
+  }
+
+  /** Writes each sample emitted to `w` as a line. */
+  emitTo(w: TextWriter): Emit {
+    return (row, value, own = NONE, suffix = '') => w.sample(this.head(own, suffix), own !== NONE && row.text !== '', row.text, formatValue(value));
   }
 
   /** Writes the family's exposition text: HELP, TYPE and a line per sample. */
   write(w: TextWriter): void {
-    const { name, help, type } = this.spec;
-    w.text(`# HELP ${name} ${escapeHelp(help)}\n# TYPE ${name} ${type}\n`);
-    this.rows((row, value, own = NONE, suffix = '') => w.sample(this.prefix(row, own, suffix), formatValue(value)));
+    this.header(w);
+    this.rows(this.emitTo(w));
   }
 
   override async get(): Promise<MetricObjectWithValues<MetricValueWithName<string>>> {

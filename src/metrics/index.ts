@@ -2,7 +2,7 @@ import { Registry } from 'prom-client';
 import { registerAgent } from './agent.js';
 import { registerBlackbox } from './blackbox.js';
 import { EventStats } from './events.js';
-import { TargetFamily } from './family.js';
+import { TargetFamily, type Emit, type PerView } from './family.js';
 import { Frames } from './frame.js';
 import { TextWriter } from './text-writer.js';
 import { LabelCache, labelValue } from './labels.js';
@@ -43,18 +43,43 @@ export function createMetrics(options: MetricsOptions): Metrics {
   registerAgent(registry, options, location);
   const unsubscribe = options.source.subscribe(events.onEvent);
 
+  // Let checks that completed meanwhile be timed now, not after the whole scrape: a 5,000-target
+  // scrape done in one go would add its length to their handshake times.
+  const yieldToChecks = () => new Promise((resolve) => setImmediate(resolve));
+
   const renderBuffer = (): Promise<Buffer> =>
     frames.during(async () => {
-      const w = new TextWriter();
-      for (const metric of registry.getMetricsAsArray()) {
-        if (metric instanceof TargetFamily) {
-          metric.write(w);
-          // Let checks that completed meanwhile be timed now, not after the whole scrape: a
-          // 5,000-target scrape done in one go would add its length to their handshake times.
-          await new Promise((resolve) => setImmediate(resolve));
-        } else w.text(`${await registry.getSingleMetricAsString(metric.name)}\n`);
+      const all = registry.getMetricsAsArray();
+      // The per-target families from views: one pass over the targets, each family into its own writer.
+      const perView = new Map<TargetFamily, TextWriter>();
+      const passes: { each: PerView; emit: Emit }[] = [];
+      for (const m of all) {
+        if (!(m instanceof TargetFamily) || !m.perView) continue;
+        const w = new TextWriter();
+        perView.set(m, w);
+        passes.push({ each: m.perView, emit: m.emitTo(w) });
       }
-      return w.done();
+      const { views, rows } = frames.current();
+      for (let i = 0; i < views.length; i++) {
+        const v = views[i]!;
+        const row = rows[i]!;
+        for (const p of passes) p.each(v, row, p.emit);
+        if (i % 1000 === 999) await yieldToChecks();
+      }
+      const out = new TextWriter();
+      for (const m of all) {
+        if (m instanceof TargetFamily) {
+          const w = perView.get(m);
+          if (w) {
+            m.header(out);
+            out.append(w);
+          } else {
+            m.write(out);
+            await yieldToChecks();
+          }
+        } else out.text(`${await registry.getSingleMetricAsString(m.name)}\n`);
+      }
+      return out.done();
     });
 
   return {

@@ -19,21 +19,12 @@ export function registerState(registry: Registry, frames: Frames): TargetFamily[
     new TargetFamily(
       registry,
       { name: 'porthole_target_state', help: `The target's current state as the label state (${STATES.join(', ')}), value 1`, type: 'gauge', labelNames: [...TARGET_LABELS, 'state'] },
-      (emit) => {
-        const { views, rows } = frames.current();
-        for (let i = 0; i < views.length; i++) emit(rows[i]!, 1, STATE_LABELS.get(views[i]!.monitor.state));
-      },
+      { frames, each: (v, row, emit) => emit(row, 1, STATE_LABELS.get(v.monitor.state)) },
     ),
     new TargetFamily(
       registry,
       { name: 'porthole_last_check_timestamp_seconds', help: 'When the last check of the target completed (unix seconds); absent before the first', type: 'gauge', labelNames: [...TARGET_LABELS] },
-      (emit) => {
-        const { views, rows } = frames.current();
-        for (let i = 0; i < views.length; i++) {
-          const at = views[i]!.lastCheckAt;
-          if (at !== undefined) emit(rows[i]!, at / 1000);
-        }
-      },
+      { frames, each: (v, row, emit) => v.lastCheckAt !== undefined && emit(row, v.lastCheckAt / 1000) },
     ),
   ];
 }
