@@ -41,12 +41,13 @@ class Handshakes {
 /** What the events have told about one target since it appeared (or since its labels changed). */
 interface TargetStats {
   row: Row<TargetLabels>;
-  /** The histogram's row: target and location only (host and port are on every other series). */
-  histogramRow: Row;
+  /** The per-target histogram's row, made with it: target and location only (host and port are on every other series). */
+  histogramRow: Row | undefined;
   /** Per outcome: its own label ({outcome}) and the count. */
   checks: Map<string, { labels: Labels; n: number }>;
   /** Per cause: its own label ({cause}) and the count. */
-  incidents: Map<string, { labels: Labels; n: number }>;
+  /** Per cause, made at the first incident (most targets have none). */
+  incidents: Map<string, { labels: Labels; n: number }> | undefined;
   retries: number;
   /** The last result left a change being confirmed: the next check is a retry. */
   pending: boolean;
@@ -88,7 +89,7 @@ export class EventStats {
       new TargetFamily(
         registry,
         { name: 'porthole_incidents_total', help: 'Incidents opened (a confirmed DOWN or SLOW) by cause', type: 'counter', labelNames: [...TARGET_LABELS, 'cause'] },
-        (emit) => each((s) => s.incidents.forEach((c) => emit(s.row, c.n, c.labels))),
+        (emit) => each((s) => s.incidents?.forEach((c) => emit(s.row, c.n, c.labels))),
       ),
       new TargetFamily(
         registry,
@@ -103,7 +104,7 @@ export class EventStats {
             if (this.allHandshakes.n > 0) this.allHandshakes.write((v, own, suffix) => emit(locationRow, v, own, suffix));
             return;
           }
-          each((s) => s.handshakes?.write((v, own, suffix) => emit(s.histogramRow, v, own, suffix)));
+          each((s) => s.handshakes?.write((v, own, suffix) => emit((s.histogramRow ??= new Row({ target: s.row.labels.target, location: s.row.labels.location })), v, own, suffix)));
         },
       ),
     ];
@@ -133,6 +134,7 @@ export class EventStats {
         const s = this.stats.get(e.incident.targetId);
         if (!s) return;
         const cause = e.incident.cause;
+        s.incidents ??= new Map();
         let c = s.incidents.get(cause);
         if (!c) s.incidents.set(cause, (c = { labels: { cause }, n: 0 }));
         c.n++;
@@ -157,9 +159,9 @@ export class EventStats {
       if (s && sameLabels(s.row.labels, row.labels)) continue;
       this.stats.set(id, {
         row,
-        histogramRow: new Row({ target: row.labels.target, location: row.labels.location }),
+        histogramRow: undefined,
         checks: new Map(),
-        incidents: new Map(),
+        incidents: undefined,
         retries: 0,
         pending: false,
         handshakes: undefined,
