@@ -4,7 +4,7 @@ import { registerBlackbox } from './blackbox.js';
 import { EventStats } from './events.js';
 import { TargetFamily, type Emit, type PerView } from './family.js';
 import { Frames } from './frame.js';
-import { TextWriter } from './text-writer.js';
+import { BlockPool, TextWriter } from './text-writer.js';
 import { LabelCache, labelValue } from './labels.js';
 import { registerService } from './service.js';
 import type { MetricsOptions } from './source.js';
@@ -45,6 +45,7 @@ export function createMetrics(options: MetricsOptions): Metrics {
 
   // Let checks that completed meanwhile be timed now, not after the whole scrape: a 5,000-target
   // scrape done in one go would add its length to their handshake times.
+  const pool = new BlockPool();
   const yieldToChecks = () => new Promise((resolve) => setImmediate(resolve));
 
   const renderBuffer = (): Promise<Buffer> =>
@@ -55,7 +56,7 @@ export function createMetrics(options: MetricsOptions): Metrics {
       const passes: { each: PerView; emit: Emit }[] = [];
       for (const m of all) {
         if (!(m instanceof TargetFamily) || !m.perView) continue;
-        const w = new TextWriter();
+        const w = new TextWriter(pool);
         perView.set(m, w);
         passes.push({ each: m.perView, emit: m.emitTo(w) });
       }
@@ -66,7 +67,7 @@ export function createMetrics(options: MetricsOptions): Metrics {
         for (const p of passes) p.each(v, row, p.emit);
         if (i % 1000 === 999) await yieldToChecks();
       }
-      const out = new TextWriter();
+      const out = new TextWriter(pool);
       for (const m of all) {
         if (m instanceof TargetFamily) {
           const w = perView.get(m);
