@@ -10,7 +10,7 @@ export type Labels = Readonly<Record<string, string>>;
 /**
  * A label set written on many lines at every scrape (a target's, or a histogram's) and its text,
  * escaped once. Only this text is kept per target; each family keeps its few line beginnings
- * (`name{` or `name_bucket{le="0.1",`), so a line is written as three pieces and a value.
+ * (`name{` or `name_bucket{le="0.1"`), so a line is written as a few pieces and a value.
  */
 export class Row<L extends Labels = Labels> {
   readonly text: string;
@@ -54,7 +54,7 @@ function cachedText(labels: Labels): string {
  * A per-target metric family written straight from porthole's own state at each scrape. It sits in
  * the prom-client registry (so `registry.metrics()`, JSON and merging with other registries work,
  * through get()), but createMetrics' render() takes its text from write(): prom-client re-formats
- * and re-escapes every label of every sample on each scrape, two to three times the CPU of this at
+ * and re-escapes every label of every sample on each scrape, four to six times the CPU of this at
  * 1,000-5,000 targets (bench/metrics). Each target's labels are escaped once and cached (Row).
  */
 export class TargetFamily extends Gauge<string> {
