@@ -4,6 +4,8 @@
 // and size. Run: npm run build && npx tsx bench/agent/run.ts [--targets 5000] [--seconds 15] [--rounds 3]
 // Every target is a loopback listener of a child process of this bench (nothing else is probed).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { request } from 'node:http';
+import { gunzipSync } from 'node:zlib';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -11,12 +13,17 @@ import { parseArgs } from 'node:util';
 import { spawnListeners } from '../lib/spawn-listeners.js';
 import { fmt, percentile } from '../lib/stats.js';
 import { cpuTicks, rssMb, TICKS } from '../lib/proc.js';
+import { AGENT_NODE_FLAGS } from '../../src/agent/systemd-unit.js';
 
-const { values } = parseArgs({ options: { targets: { type: 'string', default: '5000' }, seconds: { type: 'string', default: '15' }, rounds: { type: 'string', default: '3' }, warmup: { type: 'string', default: '8' } } });
+const { values } = parseArgs({ options: { targets: { type: 'string', default: '5000' }, seconds: { type: 'string', default: '15' }, rounds: { type: 'string', default: '3' }, warmup: { type: 'string', default: '8' }, 'node-args': { type: 'string', default: '' }, 'agent-node-args': { type: 'string', default: AGENT_NODE_FLAGS.join(' ') } } });
 const N = Number(values.targets);
 const SECONDS = Number(values.seconds);
 const ROUNDS = Number(values.rounds);
 const WARMUP = Number(values.warmup);
+/** Extra node flags for the agent and the no-UI child alike, e.g. --cpu-prof --cpu-prof-dir=/tmp/p to profile both. */
+const NODE_ARGS = values['node-args'].split(' ').filter(Boolean);
+/** Node flags for the agent only: by default those of `porthole agent --print-systemd-unit` (V8 heap flags), as a service runs it. */
+const AGENT_NODE_ARGS = values['agent-node-args'].split(' ').filter(Boolean);
 const INTERVAL_S = N / 1000; // 1,000 checks/s in steady state
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const MAIN = join(ROOT, 'dist', 'cli', 'main.js');
@@ -73,28 +80,57 @@ async function stop(child: ChildProcess): Promise<void> {
   if (child.exitCode === null) child.kill('SIGKILL');
 }
 
-async function runAgent(config: string, dir: string): Promise<Measured & { scrapeMs: number[]; scrapeBytes: number }> {
-  const child = spawn(process.execPath, [MAIN, 'agent', '--config', config, '--data-dir', dir, '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+interface Scrape {
+  ms: number;
+  /** Bytes on the wire. */
+  wire: number;
+  /** Bytes of exposition text (after gunzip when gzipped). */
+  text: number;
+}
+
+/** One GET /metrics, with or without Accept-Encoding: gzip (Prometheus sends it). */
+function scrape(url: string, gzip: boolean): Promise<Scrape> {
+  return new Promise((resolve, reject) => {
+    const t = performance.now();
+    const req = request(`${url}/metrics`, { headers: gzip ? { 'accept-encoding': 'gzip' } : {} }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const ms = performance.now() - t;
+        const body = Buffer.concat(chunks);
+        resolve({ ms, wire: body.length, text: res.headers['content-encoding'] === 'gzip' ? gunzipSync(body).length : body.length });
+      });
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+async function runAgent(config: string, dir: string): Promise<Measured & { scrapes: Scrape[]; gzipScrapes: Scrape[]; rssAfterScrapes: number }> {
+  const child = spawn(process.execPath, [...NODE_ARGS, ...AGENT_NODE_ARGS, MAIN, 'agent', '--config', config, '--data-dir', dir, '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'inherit'] });
   const out = lineReader(child);
   const url = (await out.waitFor(/ started .*url=(\S+)/))[1]!;
   const checks = async () => ((await (await fetch(`${url}/healthz`)).json()) as { checks: number }).checks;
   await sleep(WARMUP * 1000);
   const m = await measure(child.pid!, checks);
-  const scrapeMs: number[] = [];
-  let scrapeBytes = 0;
-  for (let i = 0; i < 7; i++) {
-    const t = performance.now();
-    const body = await (await fetch(`${url}/metrics`)).text();
-    scrapeMs.push(performance.now() - t);
-    scrapeBytes = Buffer.byteLength(body);
+  // Plain and gzipped scrapes alternating, a second apart (Prometheus scrapes every 15 s or so).
+  const scrapes: Scrape[] = [];
+  const gzipScrapes: Scrape[] = [];
+  for (let i = 0; i < 5; i++) {
+    scrapes.push(await scrape(url, false));
+    await sleep(500);
+    gzipScrapes.push(await scrape(url, true));
+    await sleep(500);
   }
+  // The scrapes' buffers count too: RSS once they are done.
+  const rssAfterScrapes = rssMb(child.pid!);
   await stop(child);
-  return { ...m, scrapeMs, scrapeBytes };
+  return { ...m, scrapes, gzipScrapes, rssAfterScrapes };
 }
 
 async function runNoUi(config: string, dir: string): Promise<Measured> {
   // From dist/, as the agent runs: the same compiled code on both sides.
-  const child = spawn(process.execPath, [join(import.meta.dirname, 'runtime-child.mjs'), config, dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...NODE_ARGS, join(import.meta.dirname, 'runtime-child.mjs'), config, dir], { stdio: ['ignore', 'pipe', 'inherit'] });
   const out = lineReader(child);
   await out.waitFor(/checks/);
   const checks = async () => {
@@ -133,7 +169,7 @@ writeFileSync(
     targets: listeners.ports.map((port, i) => ({ name: `svc-${String(i).padStart(5, '0')}`, host: '127.0.0.1', port })),
   }),
 );
-console.log(`bench/agent: ${N} loopback targets every ${INTERVAL_S}s (≈1,000 checks/s), ${SECONDS}s windows after ${WARMUP}s warm-up, ${ROUNDS} rounds`);
+console.log(`bench/agent: ${N} loopback targets every ${INTERVAL_S}s (≈1,000 checks/s), ${SECONDS}s windows after ${WARMUP}s warm-up, ${ROUNDS} rounds; agent node flags: ${AGENT_NODE_ARGS.join(' ') || 'none'}`);
 const agents: Awaited<ReturnType<typeof runAgent>>[] = [];
 const noUis: Measured[] = [];
 const consoles: Measured[] = [];
@@ -147,7 +183,7 @@ try {
     if (c) consoles.push(c);
     const per1k = (m: Measured) => (m.cpuShare * 100) / (m.checksPerSec / 1000);
     console.log(
-      `round ${r}: agent ${fmt(a.checksPerSec, 0)} checks/s, ${fmt(a.cpuShare * 100)}% CPU (${fmt(per1k(a))}% per 1k/s), RSS ${fmt(a.rssMb)} MB, /metrics ${fmt(percentile(a.scrapeMs, 50))} ms ${fmt(a.scrapeBytes / 1_048_576, 2)} MB` +
+      `round ${r}: agent ${fmt(a.checksPerSec, 0)} checks/s, ${fmt(a.cpuShare * 100)}% CPU (${fmt(per1k(a))}% per 1k/s), RSS ${fmt(a.rssMb)} MB (${fmt(a.rssAfterScrapes)} after 10 scrapes), /metrics ${fmt(percentile(a.scrapes.map((s) => s.ms), 50))} ms ${fmt(a.scrapes[0]!.text / 1_048_576, 2)} MB, gzip ${fmt(percentile(a.gzipScrapes.map((s) => s.ms), 50))} ms ${fmt(a.gzipScrapes[0]!.wire / 1024, 0)} KB` +
         ` | no-UI ${fmt(b.checksPerSec, 0)} checks/s, ${fmt(b.cpuShare * 100)}% (${fmt(per1k(b))}% per 1k/s), RSS ${fmt(b.rssMb)} MB` +
         (c ? ` | console 200×50 ${fmt(c.cpuShare * 100)}% CPU, RSS ${fmt(c.rssMb)} MB` : ' | console: tmux missing'),
     );
@@ -166,4 +202,8 @@ if (consoles.length) {
   const consoleRss = med(consoles.map((c) => c.rssMb));
   console.log(`  RSS: agent ${fmt(agentRss)} MB, console ${fmt(consoleRss)} MB → ${fmt((agentRss / consoleRss) * 100, 0)}% (goal ≤ 60%); no-UI runtime ${fmt(med(noUis.map((b) => b.rssMb)))} MB`);
 }
-console.log(`  /metrics scrape of ${N} targets: ${fmt(med(agents.flatMap((a) => a.scrapeMs)))} ms median (goal < 100 ms), ${fmt(med(agents.map((a) => a.scrapeBytes)) / 1_048_576, 2)} MB (goal < 5 MB)`);
+console.log(
+  `  /metrics scrape of ${N} targets: ${fmt(med(agents.flatMap((a) => a.scrapes.map((s) => s.ms))))} ms median (goal < 100 ms), ${fmt(med(agents.map((a) => a.scrapes[0]!.text)) / 1_048_576, 2)} MB of text (goal < 5 MB);` +
+    ` gzipped as Prometheus asks: ${fmt(med(agents.flatMap((a) => a.gzipScrapes.map((s) => s.ms))))} ms, ${fmt(med(agents.map((a) => a.gzipScrapes[0]!.wire)) / 1024, 0)} KB on the wire; agent RSS after the scrapes ${fmt(med(agents.map((a) => a.rssAfterScrapes)))} MB`,
+);
+console.log(`(load average ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')} at the end)`);

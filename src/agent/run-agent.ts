@@ -14,6 +14,8 @@ export interface AgentOptions {
   dataDir?: string;
   listen: ListenAddress;
   logFormat: LogFormat;
+  /** /metrics' handshake histogram: one for the agent (default) or one per target. */
+  handshakeHistogram?: 'location' | 'target';
   tlsCert?: string;
   tlsKey?: string;
   version: string;
@@ -64,6 +66,7 @@ export async function runAgent(o: AgentOptions): Promise<number> {
     alerts: () => runtime.notify.health(),
     outbox: () => runtime.notify.health().map((c) => ({ channel: c.name, pending: c.pending, failed: c.failed })),
     history: () => runtime.history.stats(),
+    ...(o.handshakeHistogram ? { handshakeHistogram: o.handshakeHistogram } : {}),
   });
   const endpoint: MetricsEndpoint = (req, res) => writeMetrics(metrics, req, res);
   const tls = o.tlsCert && o.tlsKey ? { cert: readFileSync(o.tlsCert), key: readFileSync(o.tlsKey) } : undefined;

@@ -6,7 +6,7 @@ import { EXIT_BAD_CONFIG } from '../check/exit-codes.js';
 export async function runAgentCommand(argv: string[], version: string): Promise<number> {
   const parsed = parseCommand(AGENT, argv, { out: process.stdout, err: process.stderr });
   if ('exit' in parsed) return parsed.exit;
-  const values = parsed.values as { config?: string; 'data-dir'?: string; listen: string; 'log-format': 'text' | 'json'; 'tls-cert'?: string; 'tls-key'?: string; 'print-systemd-unit'?: boolean };
+  const values = parsed.values as { config?: string; 'data-dir'?: string; listen: string; 'log-format': 'text' | 'json'; 'tls-cert'?: string; 'tls-key'?: string; 'print-systemd-unit'?: boolean; 'handshake-histogram': 'agent' | 'target' };
   const { resolve } = await import('node:path');
   if (values['print-systemd-unit']) {
     const { systemdUnit } = await import('../agent/systemd-unit.js');
@@ -44,6 +44,7 @@ export async function runAgentCommand(argv: string[], version: string): Promise<
       ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
       listen,
       logFormat: format,
+      handshakeHistogram: values['handshake-histogram'] === 'target' ? 'target' : 'location',
       ...(values['tls-cert'] ? { tlsCert: values['tls-cert'] } : {}),
       ...(values['tls-key'] ? { tlsKey: values['tls-key'] } : {}),
       version,

@@ -51,7 +51,7 @@ export const AGENT: CommandSpec = {
   name: 'agent',
   summary: 'the monitor as a service: no terminal, /metrics, /healthz, API for consoles',
   usage: [
-    'agent [--config FILE] [--data-dir DIR] [--listen HOST:PORT] [--log-format text|json] [--tls-cert FILE --tls-key FILE]',
+    'agent [--config FILE] [--data-dir DIR] [--listen HOST:PORT] [--log-format text|json] [--tls-cert FILE --tls-key FILE] [--handshake-histogram agent|target]',
     'agent --print-systemd-unit [--config FILE]',
   ],
   about:
@@ -66,6 +66,7 @@ export const AGENT: CommandSpec = {
     'log-format': { type: 'string', help: 'log lines as text or JSON', default: 'text', choices: ['text', 'json'] },
     'tls-cert': { type: 'string', value: 'FILE', help: 'serve HTTPS with this certificate (PEM)', complete: 'file' },
     'tls-key': { type: 'string', value: 'FILE', help: 'and this key (PEM)', complete: 'file' },
+    'handshake-histogram': { type: 'string', help: "/metrics' handshake histogram: one for the agent, or one per target (14 series each)", default: 'agent', choices: ['agent', 'target'] },
     'print-systemd-unit': { type: 'boolean', help: 'print a systemd unit for this porthole and exit' },
   },
 };

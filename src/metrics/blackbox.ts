@@ -1,9 +1,9 @@
 import { KINDS } from '../checks/registry.js';
 import type { Registry } from 'prom-client';
-import type { TargetView } from '../engine/types.js';
 import type { ProbeResult } from '../probe/types.js';
 import { TargetFamily } from './family.js';
-import { TARGET_LABELS, type LabelCache } from './labels.js';
+import type { Frames } from './frame.js';
+import { TARGET_LABELS } from './labels.js';
 
 /** Node's TLSSocket.getProtocol() names ("TLSv1.3") as blackbox_exporter spells them ("TLS 1.3"). */
 export function tlsVersionLabel(protocol: string | null): string {
@@ -39,15 +39,16 @@ function versionLabels(protocol: string | null): { version: string } {
  * completed check (blackbox answers one probe per scrape; porthole reports each target's latest).
  * A target never checked yet, or paused, has none: a stale result must not read as live.
  */
-export function registerBlackbox(registry: Registry, views: () => readonly TargetView[], labels: LabelCache): TargetFamily[] {
+export function registerBlackbox(registry: Registry, frames: Frames): TargetFamily[] {
   const labelNames = [...TARGET_LABELS];
   const family = (name: string, help: string, value: (r: ProbeResult) => number | undefined) =>
-    new TargetFamily(registry, { name, help, type: 'gauge', labelNames }, (emit) => {
-      for (const v of views()) {
-        if (!v.lastResult || v.monitor.state === 'PAUSED') continue;
+    new TargetFamily(registry, { name, help, type: 'gauge', labelNames }, {
+      frames,
+      each: (v, row, emit) => {
+        if (!v.lastResult || v.monitor.state === 'PAUSED') return;
         const x = value(v.lastResult);
-        if (x !== undefined) emit(labels.of(v.target), x);
-      }
+        if (x !== undefined) emit(row, x);
+      },
     });
 
   return [
@@ -56,11 +57,12 @@ export function registerBlackbox(registry: Registry, views: () => readonly Targe
     family('probe_dns_lookup_time_seconds', 'Returns the time taken for probe dns lookup in seconds (0 for an IP address)', (r) => seconds(r.dnsMs ?? 0)),
     family('probe_ip_protocol', 'Specifies whether probe ip protocol is IP4 or IP6 (4 or 6; absent when the name did not resolve)', (r) => r.family),
     family('probe_ssl_earliest_cert_expiry', 'Returns earliest SSL cert expiry date in unix seconds (the leaf and the intermediates the server presents); TLS targets only', certExpirySeconds),
-    new TargetFamily(registry, { name: 'probe_tls_version_info', help: 'Contains the TLS version used (value 1); TLS targets only', type: 'gauge', labelNames: [...labelNames, 'version'] }, (emit) => {
-      for (const v of views()) {
+    new TargetFamily(registry, { name: 'probe_tls_version_info', help: 'Contains the TLS version used (value 1); TLS targets only', type: 'gauge', labelNames: [...labelNames, 'version'] }, {
+      frames,
+      each: (v, row, emit) => {
         const tls = v.lastResult?.tls;
-        if (tls && v.monitor.state !== 'PAUSED') emit(labels.of(v.target), 1, versionLabels(tls.protocol));
-      }
+        if (tls && v.monitor.state !== 'PAUSED') emit(row, 1, versionLabels(tls.protocol));
+      },
     }),
     // Each check kind's own series (src/checks/<kind>/kind.ts), e.g. a ping round's loss.
     ...Object.values(KINDS).flatMap((k) => (k.series ?? []).map((x) => family(x.name, x.help, x.value))),

@@ -1,6 +1,6 @@
 import type { Registry } from 'prom-client';
 import type { EngineEvent, TargetView } from '../engine/types.js';
-import { TargetFamily, type Labels } from './family.js';
+import { Row, TargetFamily, type Labels } from './family.js';
 import { sameLabels, TARGET_LABELS, type LabelCache, type TargetLabels } from './labels.js';
 import type { MetricsSource } from './source.js';
 
@@ -40,13 +40,14 @@ class Handshakes {
 
 /** What the events have told about one target since it appeared (or since its labels changed). */
 interface TargetStats {
-  labels: TargetLabels;
-  /** The histogram's labels: target and location only (host and port are on every other series). */
-  histogramLabels: Labels;
+  row: Row<TargetLabels>;
+  /** The per-target histogram's row, made with it: target and location only (host and port are on every other series). */
+  histogramRow: Row | undefined;
   /** Per outcome: its own label ({outcome}) and the count. */
   checks: Map<string, { labels: Labels; n: number }>;
   /** Per cause: its own label ({cause}) and the count. */
-  incidents: Map<string, { labels: Labels; n: number }>;
+  /** Per cause, made at the first incident (most targets have none). */
+  incidents: Map<string, { labels: Labels; n: number }> | undefined;
   retries: number;
   /** The last result left a change being confirmed: the next check is a retry. */
   pending: boolean;
@@ -72,21 +73,23 @@ export class EventStats {
     const each = (fn: (s: TargetStats) => void) => {
       for (const s of this.stats.values()) fn(s);
     };
+    const locationRow = new Row({ location: labels.location });
     this.families = [
       new TargetFamily(
         registry,
         { name: 'porthole_checks_total', help: 'Completed checks of the target by outcome (open, refused, timeout, unreachable, dns, error, mismatch, tls)', type: 'counter', labelNames: [...TARGET_LABELS, 'outcome'] },
-        (emit) => each((s) => s.checks.forEach((c) => emit(s.labels, c.n, c.labels))),
+        (emit) => each((s) => s.checks.forEach((c) => emit(s.row, c.n, c.labels))),
       ),
       new TargetFamily(
         registry,
         { name: 'porthole_retries_total', help: 'Checks made at the retry delay to confirm a change of state (a failure, or a recovery)', type: 'counter', labelNames: [...TARGET_LABELS] },
-        (emit) => each((s) => s.checks.size > 0 && emit(s.labels, s.retries)),
+        // Absent until the first retry, as a counter that never counted: most targets never retry.
+        (emit) => each((s) => s.retries > 0 && emit(s.row, s.retries)),
       ),
       new TargetFamily(
         registry,
         { name: 'porthole_incidents_total', help: 'Incidents opened (a confirmed DOWN or SLOW) by cause', type: 'counter', labelNames: [...TARGET_LABELS, 'cause'] },
-        (emit) => each((s) => s.incidents.forEach((c) => emit(s.labels, c.n, c.labels))),
+        (emit) => each((s) => s.incidents?.forEach((c) => emit(s.row, c.n, c.labels))),
       ),
       new TargetFamily(
         registry,
@@ -98,10 +101,10 @@ export class EventStats {
         },
         (emit) => {
           if (histogram === 'location') {
-            if (this.allHandshakes.n > 0) this.allHandshakes.write((v, own, suffix) => emit({ location: labels.location }, v, own, suffix));
+            if (this.allHandshakes.n > 0) this.allHandshakes.write((v, own, suffix) => emit(locationRow, v, own, suffix));
             return;
           }
-          each((s) => s.handshakes?.write((v, own, suffix) => emit(s.histogramLabels, v, own, suffix)));
+          each((s) => s.handshakes?.write((v, own, suffix) => emit((s.histogramRow ??= new Row({ target: s.row.labels.target, location: s.row.labels.location })), v, own, suffix)));
         },
       ),
     ];
@@ -131,6 +134,7 @@ export class EventStats {
         const s = this.stats.get(e.incident.targetId);
         if (!s) return;
         const cause = e.incident.cause;
+        s.incidents ??= new Map();
         let c = s.incidents.get(cause);
         if (!c) s.incidents.set(cause, (c = { labels: { cause }, n: 0 }));
         c.n++;
@@ -150,14 +154,14 @@ export class EventStats {
     for (const v of views) {
       const id = v.target.id;
       seen.add(id);
-      const labels = this.labels.of(v.target);
+      const row = this.labels.of(v.target);
       const s = this.stats.get(id);
-      if (s && sameLabels(s.labels, labels)) continue;
+      if (s && sameLabels(s.row.labels, row.labels)) continue;
       this.stats.set(id, {
-        labels,
-        histogramLabels: { target: labels.target, location: labels.location },
+        row,
+        histogramRow: undefined,
         checks: new Map(),
-        incidents: new Map(),
+        incidents: undefined,
         retries: 0,
         pending: false,
         handshakes: undefined,

@@ -2,7 +2,9 @@ import { Registry } from 'prom-client';
 import { registerAgent } from './agent.js';
 import { registerBlackbox } from './blackbox.js';
 import { EventStats } from './events.js';
-import { TargetFamily } from './family.js';
+import { TargetFamily, type Emit, type PerView } from './family.js';
+import { Frames } from './frame.js';
+import { BlockPool, TextWriter } from './text-writer.js';
 import { LabelCache, labelValue } from './labels.js';
 import { registerService } from './service.js';
 import type { MetricsOptions } from './source.js';
@@ -33,33 +35,59 @@ export function createMetrics(options: MetricsOptions): Metrics {
   const location = labelValue(options.location ?? 'local');
   const registry = new Registry();
   const labels = new LabelCache(location);
-  const views = () => options.source.snapshot();
-  registerBlackbox(registry, views, labels);
-  registerState(registry, views, labels);
-  const events = new EventStats(registry, options.source, labels, options.handshakeHistogram ?? 'target');
+  const frames = new Frames(() => options.source.snapshot(), labels);
+  registerBlackbox(registry, frames);
+  registerState(registry, frames);
+  const events = new EventStats(registry, options.source, labels, options.handshakeHistogram ?? 'location');
   registerService(registry, options, location);
   registerAgent(registry, options, location);
   const unsubscribe = options.source.subscribe(events.onEvent);
 
-  const render = async (): Promise<string> => {
-    const out: string[] = [];
-    for (const metric of registry.getMetricsAsArray()) {
-      if (metric instanceof TargetFamily) {
-        metric.lines(out);
-        // Let checks that completed meanwhile be timed now, not after the whole scrape: a
-        // 5,000-target scrape done in one go would add its length to their handshake times.
-        await new Promise((resolve) => setImmediate(resolve));
-      } else out.push(await registry.getSingleMetricAsString(metric.name));
-    }
-    out.push('');
-    return out.join('\n');
-  };
+  // Let checks that completed meanwhile be timed now, not after the whole scrape: a 5,000-target
+  // scrape done in one go would add its length to their handshake times.
+  const pool = new BlockPool();
+  const yieldToChecks = () => new Promise((resolve) => setImmediate(resolve));
+
+  const renderBuffer = (): Promise<Buffer> =>
+    frames.during(async () => {
+      const all = registry.getMetricsAsArray();
+      // The per-target families from views: one pass over the targets, each family into its own writer.
+      const perView = new Map<TargetFamily, TextWriter>();
+      const passes: { each: PerView; emit: Emit }[] = [];
+      for (const m of all) {
+        if (!(m instanceof TargetFamily) || !m.perView) continue;
+        const w = new TextWriter(pool);
+        perView.set(m, w);
+        passes.push({ each: m.perView, emit: m.emitTo(w) });
+      }
+      const { views, rows } = frames.current();
+      for (let i = 0; i < views.length; i++) {
+        const v = views[i]!;
+        const row = rows[i]!;
+        for (const p of passes) p.each(v, row, p.emit);
+        if (i % 1000 === 999) await yieldToChecks();
+      }
+      const out = new TextWriter(pool);
+      for (const m of all) {
+        if (m instanceof TargetFamily) {
+          const w = perView.get(m);
+          if (w) {
+            m.header(out);
+            out.append(w);
+          } else {
+            m.write(out);
+            await yieldToChecks();
+          }
+        } else out.text(`${await registry.getSingleMetricAsString(m.name)}\n`);
+      }
+      return out.done();
+    });
 
   return {
     registry,
     contentType: registry.contentType,
-    render,
-    renderBuffer: async () => Buffer.from(await render()),
+    render: async () => (await renderBuffer()).toString('utf8'),
+    renderBuffer,
     close: () => {
       unsubscribe();
       registry.clear();

@@ -1,6 +1,7 @@
 import { kindOf } from '../checks/registry.js';
 import type { Target } from '../config/target.js';
 import { sanitize } from '../text/sanitize.js';
+import { Row } from './family.js';
 
 export const TARGET_LABELS = ['target', 'host', 'port', 'location'] as const;
 export type TargetLabels = Record<(typeof TARGET_LABELS)[number], string>;
@@ -10,19 +11,22 @@ export function labelValue(text: string): string {
   return sanitize(text, 256);
 }
 
-/** The label set of each Target object, worked out once (a target's object changes only on pause, resume or edit). */
+/**
+ * The row (label set, its text, the families' line beginnings) of each Target object, worked out
+ * once: a target's object changes only on pause, resume or edit, and then its row is built afresh.
+ */
 export class LabelCache {
-  private readonly byTarget = new WeakMap<Target, TargetLabels>();
+  private readonly byTarget = new WeakMap<Target, Row<TargetLabels>>();
 
   constructor(readonly location: string) {}
 
-  of(target: Target): TargetLabels {
-    let l = this.byTarget.get(target);
-    if (!l) {
-      l = { target: labelValue(target.name), host: labelValue(target.host), port: kindOf(target).usesPort ? String(target.port) : '', location: this.location };
-      this.byTarget.set(target, l);
+  of(target: Target): Row<TargetLabels> {
+    let r = this.byTarget.get(target);
+    if (!r) {
+      r = new Row({ target: labelValue(target.name), host: labelValue(target.host), port: kindOf(target).usesPort ? String(target.port) : '', location: this.location });
+      this.byTarget.set(target, r);
     }
-    return l;
+    return r;
   }
 }
 

@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { BUILTIN_DEFAULTS, resolveTarget, type Target } from '../../src/config/target.js';
 import { Engine } from '../../src/engine/engine.js';
-import { STATES } from '../../src/engine/types.js';
 import { createMetrics, HANDSHAKE_BUCKETS, type Metrics } from '../../src/metrics/index.js';
 import { sanitize } from '../../src/text/sanitize.js';
 import { freePort, listen, waitFor, type Listener } from '../helpers/net.js';
@@ -25,7 +24,7 @@ describe('metrics of a real engine checking loopback listeners', () => {
     svc = await listen();
     closed = await freePort();
     engine = new Engine({ targets: [t('svc', svc.port), t('refused', closed, { retries: 0 }), t('doomed', closed, { retries: 0 })], startSpreadMs: 0 });
-    metrics = createMetrics({ source: engine, location: 'lab-1' });
+    metrics = createMetrics({ source: engine, location: 'lab-1', handshakeHistogram: 'target' });
     engine.start();
   });
   after(async () => {
@@ -44,8 +43,12 @@ describe('metrics of a real engine checking loopback listeners', () => {
     assert.equal(value(s, 'probe_dns_lookup_time_seconds', { target: 'svc' }), 0, 'an IP address needs no lookup');
     const duration = value(s, 'probe_duration_seconds', { target: 'svc' })!;
     assert.ok(duration > 0 && duration < 1, `duration ${duration}s`);
-    assert.equal(find(s, 'porthole_target_state', { target: 'svc' }).length, STATES.length, 'one series per state');
-    assert.equal(find(s, 'porthole_target_state', { target: 'svc' }).reduce((n, x) => n + x.value, 0), 1, 'exactly one state is 1');
+    assert.deepEqual(
+      find(s, 'porthole_target_state', { target: 'svc' }).map((x) => [x.labels.state, x.value]),
+      [['UP', 1]],
+      'one series: the current state, value 1',
+    );
+    assert.equal(value(s, 'porthole_retries_total', { target: 'svc' }), undefined, 'no retry yet: no retries series (absent counts as 0)');
     const last = value(s, 'porthole_last_check_timestamp_seconds', { target: 'svc' })!;
     assert.ok(Math.abs(last - Date.now() / 1000) < 10, `last check ${last}`);
     assert.ok(value(s, 'porthole_checks_total', { target: 'svc', outcome: 'open' })! >= 1);
@@ -78,7 +81,8 @@ describe('metrics of a real engine checking loopback listeners', () => {
       const s = await scrape();
       return value(s, 'porthole_target_state', { target: 'svc', state: 'DOWN' }) === 1 && s;
     });
-    assert.equal(value(s, 'porthole_target_state', { target: 'svc', state: 'UP' }), 0);
+    assert.equal(value(s, 'porthole_target_state', { target: 'svc', state: 'UP' }), undefined, 'the previous state has no series');
+    assert.equal(find(s, 'porthole_target_state', { target: 'svc' }).length, 1, 'one state series per target');
     assert.equal(value(s, 'probe_success', { target: 'svc' }), 0);
     assert.ok(value(s, 'porthole_checks_total', { target: 'svc', outcome: 'refused' })! >= 2, 'retries 1: two refused checks confirm it');
     assert.ok(value(s, 'porthole_checks_total', { target: 'svc', outcome: 'open' })! >= checksBefore, 'a counter never goes down');
