@@ -1,4 +1,5 @@
-import Conf from 'conf';
+import { join } from 'node:path';
+import { readJsonState, writeJsonState } from './json-state-file.js';
 import { validateTarget } from './load.js';
 import type { Problem } from './problems.js';
 import type { Defaults, Target } from './target.js';
@@ -114,28 +115,19 @@ export class MemoryOverlay implements Overlay {
   }
 }
 
-/** Where the overlay is kept: `conf` (atomic writes) in the user's porthole config dir. */
+/** Where the overlay is kept: `console-state.json` (atomic writes) in the user's porthole config dir. */
 export class OverlayStore implements Overlay {
-  private readonly conf: Conf<OverlayState>;
+  readonly path: string;
 
   constructor(dir: string, configName = 'console-state') {
-    this.conf = new Conf<OverlayState>({
-      projectName: 'porthole',
-      projectSuffix: '',
-      cwd: dir,
-      configName,
-      accessPropertiesByDotNotation: false,
-      clearInvalidConfig: false,
-      defaults: { targets: {} },
-    });
-  }
-
-  get path(): string {
-    return this.conf.path;
+    this.path = join(dir, `${configName}.json`);
+    // As conf did: the file exists from the start, with an empty overlay when there was none.
+    const stored = readJsonState(this.path);
+    if (!('targets' in stored)) writeJsonState(this.path, { targets: {}, ...stored });
   }
 
   read(): OverlayState {
-    return normalizeOverlay(this.conf.store);
+    return normalizeOverlay(readJsonState(this.path));
   }
 
   private write(id: string, change: (old: OverlayEntry | undefined) => OverlayEntry | undefined): void {
@@ -143,7 +135,7 @@ export class OverlayStore implements Overlay {
     const next = change(state.targets[id]);
     if (next === undefined) delete state.targets[id];
     else state.targets[id] = next;
-    this.conf.set('targets', state.targets);
+    writeJsonState(this.path, { ...readJsonState(this.path), targets: state.targets });
   }
 
   upsert(id: string, target: Record<string, unknown>): void {

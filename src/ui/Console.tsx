@@ -1,5 +1,5 @@
 import { Box } from 'ink';
-import { useLayoutEffect, useMemo, useReducer, useRef } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useReducer, useRef } from 'react';
 import type { Defaults, Target } from '../config/target.js';
 import type { ChannelHealth } from '../notify/index.js';
 import type { ConsoleCommands } from './commands.js';
@@ -19,6 +19,7 @@ import { useEngineSnapshot, type IncidentFeed } from './hooks/useEngineSnapshot.
 import { useKeys } from './hooks/useKeys.js';
 import { useTerminalSize, type TermSize } from './hooks/useTerminalSize.js';
 import { computeLayout, gridColumns, MIN_COLUMNS, scrollOffset, type GridColumn } from './model/layout.js';
+import { ShownDurations } from './model/clock.js';
 import { columnContent } from './model/rows.js';
 import { filterViews, NameRanks, sortViews } from './model/sort-filter.js';
 import { initialUiState, selectionIndex, uiReducer } from './model/ui-state.js';
@@ -64,7 +65,8 @@ export function Console(props: ConsoleProps) {
     onFrame?.(performance.now() - renderStart);
   });
   const size = useTerminalSize(props.size);
-  const snap = useEngineSnapshot(source, incidents, pollMs, now);
+  const shownDurations = useRef(new ShownDurations()).current;
+  const snap = useEngineSnapshot(source, incidents, pollMs, now, shownDurations);
   const [state, dispatch] = useReducer(uiReducer, initialUiState);
 
   const ranks = useRef(new NameRanks()).current;
@@ -104,6 +106,11 @@ export function Console(props: ConsoleProps) {
   const columnsRef = useRef<readonly GridColumn[]>(fresh);
   if (!sameColumns(columnsRef.current, fresh)) columnsRef.current = fresh;
   const columns = columnsRef.current;
+  // The clock wakes the console only for durations on screen (see ShownDurations).
+  const sinceShown = columns.some((c) => c.key === 'SINCE');
+  const detailId = layout && layout.detailHeight > 0 && state.mode !== 'help' && state.mode !== 'form' ? selected?.target.id : undefined;
+  const everything = !layout || state.mode === 'help';
+  useEffect(() => shownDurations.set({ everything, since: sinceShown, detailId }), [shownDurations, everything, sinceShown, detailId]);
 
   if (!layout) {
     return (

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { formatDuration } from '../../src/config/duration.js';
-import { msUntilDurationChanges, nextClockChange } from '../../src/ui/model/clock.js';
+import { msUntilDurationChanges, nextClockChange, ShownDurations } from '../../src/ui/model/clock.js';
 import { NOW, view } from './fixtures.js';
 
 describe('when the console next shows another duration', () => {
@@ -25,5 +25,31 @@ describe('when the console next shows another duration', () => {
     assert.equal(nextClockChange(NOW, [old], [closed]), NOW + 3_600_000, 'a closed incident does not tick');
     assert.equal(nextClockChange(NOW, [old], [{ ...closed, ended: null, durationMs: null }]), NOW + 500);
     assert.equal(nextClockChange(NOW, [], []), Infinity);
+  });
+
+  it('counts only the durations on screen: none at 80 columns with no detail pane, the detail target, or all', () => {
+    const a = view('a', 'UP', { monitor: { since: NOW - 10_400 } });
+    const b = view('b', 'UP', { monitor: { since: NOW - 2 * 86_400_000 } });
+    const open = { id: 'x', targetId: 'a', from: 'UP' as const, to: 'DOWN' as const, cause: 'refused' as const, evidence: '', started: NOW - 500, ended: null, durationMs: null };
+    const shown = new ShownDurations();
+    const at = () => {
+      const on = shown.pick([a, b], [open]);
+      return nextClockChange(NOW, on.views, on.incidents);
+    };
+    assert.equal(at(), NOW + 500, 'by default everything');
+    let changes = 0;
+    const stop = shown.onChange(() => changes++);
+    shown.set({ everything: false, since: false, detailId: undefined });
+    assert.equal(at(), Infinity, 'no duration on screen: no clock wake');
+    shown.set({ everything: false, since: false, detailId: 'b' });
+    assert.equal(at(), NOW + 3_600_000, "the detail pane's target only");
+    shown.set({ everything: false, since: false, detailId: 'b' });
+    shown.set({ everything: false, since: true, detailId: undefined });
+    assert.equal(at(), NOW + 600, 'the SINCE column: every target');
+    assert.equal(changes, 3, 'a listener hears each change once');
+    stop();
+    shown.set({ everything: true, since: false, detailId: undefined });
+    assert.equal(changes, 3);
+    assert.equal(at(), NOW + 500);
   });
 });

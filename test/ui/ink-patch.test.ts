@@ -21,7 +21,7 @@ import { which } from '../helpers/system.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const INK_BUILD = join(ROOT, 'node_modules/ink/build');
-const FILES: InkFile[] = ['measure-text', 'wrap-text', 'output', 'render-node-to-output', 'log-update'];
+const FILES: InkFile[] = ['ink', 'measure-text', 'wrap-text', 'output', 'render-node-to-output', 'log-update'];
 
 interface ChildReport {
   patched: boolean;
@@ -184,6 +184,26 @@ if (CHILD) {
       for (const outside of ['\u0301', '\u00AD', '\u200D', '\uFE0F', '\u25FD', '\u231A', '\u2705', '日']) assert.equal(narrow.test(outside), false, outside);
     });
 
+    it("takes Ink's throttle from its own entry point, the same function as the es-toolkit/compat index's, only where that entry is installed", async () => {
+      const patched = patchInkSource('ink', readFileSync(join(INK_BUILD, 'ink.js'), 'utf8')) ?? '';
+      assert.match(patched, /^import throttle from 'es-toolkit\/compat\/throttle';$/m);
+      assert.doesNotMatch(patched, /from 'es-toolkit\/compat';/);
+      const entry = (await import('es-toolkit/compat/throttle')) as { default: unknown };
+      const index = (await import('es-toolkit/compat')) as { throttle: unknown };
+      assert.equal(entry.default, index.throttle);
+      // An Ink 6.8.0 with no es-toolkit beside it (or one without that entry point) loads ink.js stock.
+      const dir = mkdtempSync(join(tmpdir(), 'ink-patch-'));
+      try {
+        mkdirSync(join(dir, 'ink/build'), { recursive: true });
+        writeFileSync(join(dir, 'ink/package.json'), JSON.stringify({ version: '6.8.0' }));
+        const source = readFileSync(join(INK_BUILD, 'ink.js'), 'utf8');
+        const result = await load(pathToFileURL(join(dir, 'ink/build/ink.js')).href, {}, async () => ({ format: 'module', source }));
+        assert.equal(result.source, source);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
     it('returns undefined when an anchor is missing or not unique', () => {
       const output = readFileSync(join(INK_BUILD, 'output.js'), 'utf8');
       assert.equal(patchInkSource('output', output.replace('    caches = new OutputCaches();', '    caches = makeCaches();')), undefined);
@@ -208,7 +228,7 @@ if (CHILD) {
       assert.deepEqual(
         report.map((r) => `${r.package} ${r.version} ${r.file} ${r.status}`),
         [
-          ...['measure-text', 'wrap-text', 'output', 'render-node-to-output', 'log-update'].map((f) => `ink 6.8.0 build/${f}.js patched`),
+          ...FILES.map((f) => `ink 6.8.0 build/${f}.js patched`),
           'string-width 8.3.0 index.js patched',
           '@alcalzone/ansi-tokenize 0.2.5 build/tokenize.js patched',
           '@alcalzone/ansi-tokenize 0.2.5 build/styledChars.js patched',
@@ -217,7 +237,7 @@ if (CHILD) {
       const out = execFileSync(process.execPath, [join(ROOT, 'dist/cli/main.js'), '--version', '--verbose'], { encoding: 'utf8', env: { ...process.env, PORTHOLE_STOCK_INK: '' } });
       assert.match(out, /^porthole \d+\.\d+\.\d+\n/);
       assert.match(out, /ink patch: applied through module\.(register|registerHooks) /);
-      assert.equal(out.match(/ patched$/gm)?.length, 8, out);
+      assert.equal(out.match(/ patched$/gm)?.length, 9, out);
       const stock = execFileSync(process.execPath, [join(ROOT, 'dist/cli/main.js'), '--version', '--verbose'], { encoding: 'utf8', env: { ...process.env, PORTHOLE_STOCK_INK: '1' } });
       assert.match(stock, /ink patch: off \(PORTHOLE_STOCK_INK=1\)/);
     });

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { EngineEvent, Incident, StateCounts, TargetView } from '../../engine/types.js';
 import type { Feed } from '../../feed/feed.js';
-import { nextClockChange } from '../model/clock.js';
+import { nextClockChange, type ShownDurations } from '../model/clock.js';
 
 export interface IncidentFeed {
   readonly version: number;
@@ -34,15 +34,22 @@ function urgent(e: EngineEvent): boolean {
  * events wake it (a state change, an incident or a change to the target list is shown within
  * `minGapMs`; results that only move ms columns and sparklines at most once per QUIET_FRAME_MS), and
  * one timer wakes it when a shown duration ("since", an ongoing incident) next changes its text, at
- * most once per QUIET_FRAME_MS too. A console nothing happens on does no work between checks.
+ * most once per QUIET_FRAME_MS too — only the durations `shown` says are on screen, when given. A
+ * console nothing happens on does no work between checks.
  */
-export function useEngineSnapshot(source: Feed, feed: IncidentFeed, minGapMs = 500, now: () => number = Date.now): Snapshot {
+export function useEngineSnapshot(source: Feed, feed: IncidentFeed, minGapMs = 500, now: () => number = Date.now, shown?: ShownDurations): Snapshot {
   const [snap, setSnap] = useState(() => take(source, feed, now));
   useEffect(() => {
     let seenSource = source.version;
     let seenFeed = feed.version;
     let lastAt = now();
-    let clockAt = nextClockChange(lastAt, source.snapshot(), feed.list());
+    let views = source.snapshot();
+    let incidents = feed.list();
+    const clockFor = (t: number): number => {
+      const on = shown ? shown.pick(views, incidents) : { views, incidents };
+      return nextClockChange(t, on.views, on.incidents);
+    };
+    let clockAt = clockFor(lastAt);
     let timer: NodeJS.Timeout | undefined;
     let timerAt = Infinity;
     let closed = false;
@@ -58,7 +65,9 @@ export function useEngineSnapshot(source: Feed, feed: IncidentFeed, minGapMs = 5
         seenSource = source.version;
         seenFeed = feed.version;
         lastAt = t;
-        clockAt = nextClockChange(t, next.views, next.incidents);
+        views = next.views;
+        incidents = next.incidents;
+        clockAt = clockFor(t);
         setSnap(next);
       }
       wakeAt(Math.max(clockAt, lastAt + QUIET_FRAME_MS));
@@ -70,14 +79,20 @@ export function useEngineSnapshot(source: Feed, feed: IncidentFeed, minGapMs = 5
       timer = setTimeout(frame, Math.max(0, at - now()));
     };
     const unsubscribe = source.subscribe((e) => wakeAt(lastAt + (urgent(e) ? minGapMs : QUIET_FRAME_MS)));
+    // Another duration came on screen (the detail pane opened, a column appeared): its clock starts now.
+    const unwatch = shown?.onChange(() => {
+      clockAt = clockFor(now());
+      wakeAt(Math.max(clockAt, lastAt + QUIET_FRAME_MS));
+    });
     wakeAt(Math.max(clockAt, lastAt + QUIET_FRAME_MS));
     // Changes made before the subscription (between the first snapshot and this effect).
     if (source.version !== seenSource || feed.version !== seenFeed) wakeAt(lastAt);
     return () => {
       closed = true;
       unsubscribe();
+      unwatch?.();
       clearTimeout(timer);
     };
-  }, [source, feed, minGapMs, now]);
+  }, [source, feed, minGapMs, now, shown]);
   return snap;
 }

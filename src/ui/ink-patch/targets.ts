@@ -1,9 +1,10 @@
 // Which files the Ink patch edits, the one version of their package each edit was written against,
 // and the decision for one loaded file: shared by the load hook and `porthole --version --verbose`,
 // so the report says exactly what the hook does.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { patchInkSource, type PatchedFile } from './patch.js';
+import { patchInkSource, THROTTLE_ENTRY, type PatchedFile } from './patch.js';
 
 export interface PatchTarget {
   package: string;
@@ -20,9 +21,9 @@ export const TARGETS: readonly PatchTarget[] = [
   {
     package: 'ink',
     version: '6.8.0',
-    file: /\/ink\/build\/(measure-text|wrap-text|output|render-node-to-output|log-update)\.js$/,
+    file: /\/ink\/build\/(ink|measure-text|wrap-text|output|render-node-to-output|log-update)\.js$/,
     packageJson: '../package.json',
-    files: ['build/measure-text.js', 'build/wrap-text.js', 'build/output.js', 'build/render-node-to-output.js', 'build/log-update.js'],
+    files: ['build/ink.js', 'build/measure-text.js', 'build/wrap-text.js', 'build/output.js', 'build/render-node-to-output.js', 'build/log-update.js'],
   },
   { package: 'string-width', version: '8.3.0', file: /\/node_modules\/(string-width)\/index\.js$/, packageJson: './package.json', files: ['index.js'] },
   {
@@ -65,6 +66,18 @@ export function decide(url: string, target: PatchTarget, file: PatchedFile, sour
   const version = packageVersion(url, target.packageJson);
   if (version !== target.version) return { status: 'stock', why: `${target.package} ${version ?? '(version unknown)'}, the patch is for ${target.version}` };
   if (source === undefined) return { status: 'stock', why: 'source not readable' };
+  if (file === 'ink' && !throttleEntryInstalled(url)) return { status: 'stock', why: `${THROTTLE_ENTRY} is not installed where Ink would import it` };
   const patched = patchInkSource(file, source);
   return patched === undefined ? { status: 'stock', why: 'an anchor of the patch is missing or not unique' } : { status: 'patched', source: patched };
+}
+
+/** Whether importing THROTTLE_ENTRY from this Ink file finds an ES module (an es-toolkit without that entry point leaves ink.js stock). */
+function throttleEntryInstalled(url: string): boolean {
+  try {
+    // require() resolves the CommonJS twin (compat/throttle.js); the import condition's file sits beside it.
+    const cjs = createRequire(url).resolve(THROTTLE_ENTRY);
+    return existsSync(cjs.replace(/\.js$/, '.mjs'));
+  } catch {
+    return false;
+  }
 }
