@@ -2,15 +2,19 @@
 // (the floor any Node program pays) and check_tcp (a C plugin), rounds interleaved in one run, medians.
 // Two targets: a refused port (nothing listens) and an open port whose listener closes at once.
 // Every round is printed, as the machine is shared and a single slow round says little.
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer, type AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
-// The installed command (the bundle, see src/build/bundle.mjs) and the same code unbundled.
-const CLI = fileURLToPath(new URL('../../dist/bin/main.js', import.meta.url));
+// The installed command (package.json's bin, the bundle: see src/build/bundle.mjs), the bundle's ES
+// module entry, and the same code unbundled.
+const ROOT = new URL('../../', import.meta.url);
+const pkg = JSON.parse(readFileSync(new URL('package.json', ROOT), 'utf8')) as { bin: { porthole: string } };
+const CLI = fileURLToPath(new URL(pkg.bin.porthole, ROOT));
+const MAIN = fileURLToPath(new URL('dist/bin/main.js', ROOT));
 const UNBUNDLED = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 const CHECK_TCP = '/usr/lib/nagios/plugins/check_tcp';
 const ROUNDS = Number(process.argv[process.argv.indexOf('--rounds') + 1]) || 15;
@@ -42,27 +46,33 @@ await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
 const refusedPort = (probe.address() as AddressInfo).port;
 await new Promise<void>((resolve) => probe.close(() => resolve()));
 
-// The least an ES module can do for the same answer: import net, connect once, print. What Node
-// itself costs for a one-shot TCP check, whatever the program.
+// The least a program can do for the same answer: load net, connect once, print. What Node itself
+// costs for a one-shot TCP check, whatever the program: as an ES module, and as CommonJS (as the
+// installed command is: an ES module entry first loads Node's ES module loader).
 const floorDir = mkdtempSync(join(tmpdir(), 'porthole-coldstart-'));
 const FLOOR = join(floorDir, 'floor.mjs');
-writeFileSync(
-  FLOOR,
-  "import { Socket } from 'node:net';\nconst s = new Socket();\ns.once('error', (e) => { process.stdout.write(`CRITICAL ${e.code}\\n`); process.exitCode = 2; });\ns.once('connect', () => { process.stdout.write('OK\\n'); s.destroy(); });\ns.connect({ host: '127.0.0.1', port: Number(process.argv[2]) });\n",
-);
+const FLOOR_CJS = join(floorDir, 'floor.cjs');
+const floorBody =
+  "const s = new Socket();\ns.once('error', (e) => { process.stdout.write(`CRITICAL ${e.code}\\n`); process.exitCode = 2; });\ns.once('connect', () => { process.stdout.write('OK\\n'); s.destroy(); });\ns.connect({ host: '127.0.0.1', port: Number(process.argv[2]) });\n";
+writeFileSync(FLOOR, `import { Socket } from 'node:net';\n${floorBody}`);
+writeFileSync(FLOOR_CJS, `const { Socket } = require('node:net');\n${floorBody}`);
 const haveCheckTcp = existsSync(CHECK_TCP);
 type Row = { name: string; cmd: string; args: string[]; ms: number[] };
 const rows: Row[] = [
   { name: 'node -e 0', cmd: process.execPath, args: ['-e', '0'], ms: [] },
   { name: 'porthole check, refused', cmd: process.execPath, args: [CLI, 'check', '-H', '127.0.0.1', '-p', String(refusedPort), '--retries', '0'], ms: [] },
   { name: 'porthole check, open+close', cmd: process.execPath, args: [CLI, 'check', '-H', '127.0.0.1', '-p', String(openPort), '--retries', '0'], ms: [] },
+  { name: 'main.js (ES entry), refused', cmd: process.execPath, args: [MAIN, 'check', '-H', '127.0.0.1', '-p', String(refusedPort), '--retries', '0'], ms: [] },
   { name: 'unbundled (dist/cli), refused', cmd: process.execPath, args: [UNBUNDLED, 'check', '-H', '127.0.0.1', '-p', String(refusedPort), '--retries', '0'], ms: [] },
   { name: 'floor: net.connect .mjs, refused', cmd: process.execPath, args: [FLOOR, String(refusedPort)], ms: [] },
+  { name: 'floor: net.connect .cjs, refused', cmd: process.execPath, args: [FLOOR_CJS, String(refusedPort)], ms: [] },
 ];
 if (haveCheckTcp) {
   rows.push({ name: 'check_tcp, refused', cmd: CHECK_TCP, args: ['-H', '127.0.0.1', '-p', String(refusedPort)], ms: [] });
   rows.push({ name: 'check_tcp, open+close', cmd: CHECK_TCP, args: ['-H', '127.0.0.1', '-p', String(openPort)], ms: [] });
 }
+const loadAvg = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+const loadBefore = loadAvg();
 // One warm-up of each (page cache), not counted.
 for (const r of rows) await wall(r.cmd, r.args);
 for (let i = 0; i < ROUNDS; i++) {
@@ -71,8 +81,7 @@ for (let i = 0; i < ROUNDS; i++) {
 closer.close();
 rmSync(floorDir, { recursive: true, force: true });
 
-const load = spawnSync('cat', ['/proc/loadavg'], { encoding: 'utf8' }).stdout.trim().split(' ').slice(0, 3).join(' ');
-console.log(`cold start, ${ROUNDS} rounds interleaved, wall ms (load average ${load})`);
+console.log(`cold start, ${ROUNDS} rounds interleaved, wall ms (load average ${loadBefore} before, ${loadAvg()} after)`);
 const base = median(rows[0]!.ms);
 for (const r of rows) {
   const m = median(r.ms);
