@@ -87,6 +87,13 @@ function onlyPerformanceNow(result) {
     if (other) throw new Error(`${input}: "${other[0]}": the check bundle's clock (src/build/check-clock.mjs) has only performance.now()`);
   }
 }
+// node:module, for createRequire only, is check-require.mjs in the CommonJS bundle, which has a require.
+const moduleAsRequire = {
+  name: 'module-as-require',
+  setup(b) {
+    b.onResolve({ filter: /^node:module$/ }, () => ({ path: new URL('src/build/check-require.mjs', root).pathname }));
+  },
+};
 onlyPerformanceNow(
   await build({
     ...common,
@@ -97,7 +104,7 @@ onlyPerformanceNow(
     format: 'cjs',
     outExtension: { '.js': '.cjs' },
     define: { 'import.meta.url': 'importMetaUrl' },
-    plugins: [checkLazySplit],
+    plugins: [checkLazySplit, moduleAsRequire],
   }),
 );
 // Its lazy imports go through the loader's own import(): an import() inside a vm.Script needs a
