@@ -86,7 +86,9 @@ const base = median(rows[0]!.ms);
 for (const r of rows) {
   const m = median(r.ms);
   const best = Math.min(...r.ms);
-  console.log(`${r.name.padEnd(32)} median ${m.toFixed(1).padStart(6)} ms ${(m / base).toFixed(2)}x, best ${best.toFixed(1).padStart(6)} ms ${(best / Math.min(...rows[0]!.ms)).toFixed(2)}x node -e 0   rounds: ${r.ms.map((x) => x.toFixed(0)).join(' ')}`);
+  // Each round against the `node -e 0` of the same round (run just before it, under the same load).
+  const perRound = median(r.ms.map((x, i) => x / rows[0]!.ms[i]!));
+  console.log(`${r.name.padEnd(32)} median ${m.toFixed(1).padStart(6)} ms ${(m / base).toFixed(2)}x, best ${best.toFixed(1).padStart(6)} ms ${(best / Math.min(...rows[0]!.ms)).toFixed(2)}x, per round ${perRound.toFixed(2)}x node -e 0   rounds: ${r.ms.map((x) => x.toFixed(0)).join(' ')}`);
 }
 if (!haveCheckTcp) console.log('check_tcp: not installed (monitoring-plugins-basic), skipped');
-console.log('goal: porthole check <= 1.30x node -e 0 (medians; "best" compares the fastest rounds, less sensitive to a loaded machine)');
+console.log('goal: porthole check <= 1.30x node -e 0 (medians; "best" compares the fastest rounds and "per round" is the median of each round\'s ratio, both less sensitive to a loaded machine)');
