@@ -1,5 +1,5 @@
 // Bundles the compiled CLI (dist/cli/main.js and what it imports) into a few ESM files in dist/bin,
-// the installed `porthole` command. Why: Node 20 loads an ES module graph file by file (resolve,
+// behind the installed `porthole` command (dist/bin/porthole.cjs, src/build/bin.cjs). Why: Node 20 loads an ES module graph file by file (resolve,
 // realpath, package scope, read, compile for each), which made a one-shot `porthole check` start
 // ~1.5x slower than `node -e 0`; Node 20 has no module compile cache (module.enableCompileCache is
 // Node 22.1+). Each command's code stays a lazily imported chunk, so `check` still loads no console,
