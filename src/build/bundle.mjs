@@ -1,5 +1,5 @@
 // Bundles the compiled CLI (dist/cli/main.js and what it imports) into a few ESM files in dist/bin,
-// the installed `porthole` command. Why: Node 20 loads an ES module graph file by file (resolve,
+// behind the installed `porthole` command (dist/bin/porthole.cjs, src/build/bin.cjs). Why: Node 20 loads an ES module graph file by file (resolve,
 // realpath, package scope, read, compile for each), which made a one-shot `porthole check` start
 // ~1.5x slower than `node -e 0`; Node 20 has no module compile cache (module.enableCompileCache is
 // Node 22.1+). Each command's code stays a lazily imported chunk, so `check` still loads no console,
@@ -82,7 +82,7 @@ await build({
   ],
 });
 // The one-shot check, built apart so that its TCP path is one file (check-cmd.cjs, run with a V8 code
-// cache by check-loader.mjs, installed as check-cmd.js): split together with every other
+// cache by porthole.cjs, src/build/bin.cjs): split together with every other
 // command, esbuild cut it into ~20 chunks (one per set of importers) and Node 20 pays for each file
 // (resolve, realpath, read, compile, a round trip per level of imports). Its lazy imports are of two
 // sorts. INLINE ones are light and wanted by a plain TCP check: bundled into check-cmd.cjs. LAZY ones
@@ -106,29 +106,61 @@ const checkLazySplit = {
     });
   },
 };
-await build({
-  ...common,
-  entryPoints: { 'check-cmd': 'dist/cli/check-cmd.js' },
-  splitting: false,
-  // CommonJS, run by check-loader.mjs through vm.Script with a V8 code cache (below).
-  format: 'cjs',
-  outExtension: { '.js': '.cjs' },
-  define: { 'import.meta.url': 'importMetaUrl' },
-  plugins: [checkLazySplit],
-});
+// The check's code reads the clock through the global `performance`, whose first use loads perf_hooks
+// (eight modules of Node's, ≈ 1 ms of a 55 ms start): in the check's bundles it is check-clock.mjs,
+// the same monotonic clock without them. Both bundles get it, so that times handed from one to the
+// other agree; a use of `performance` other than now() fails the build.
+const clock = {
+  inject: ['src/build/check-clock.mjs'],
+  metafile: true,
+};
+function onlyPerformanceNow(result) {
+  for (const input of Object.keys(result.metafile.inputs)) {
+    if (!input.startsWith('dist/')) continue;
+    const other = readFileSync(new URL(input, root), 'utf8').match(/\bperformance\b(?!\.now\(\))[^\n]{0,40}/);
+    if (other) throw new Error(`${input}: "${other[0]}": the check bundle's clock (src/build/check-clock.mjs) has only performance.now()`);
+  }
+}
+// node:module, for createRequire only, is check-require.mjs in the CommonJS bundle, which has a require.
+const moduleAsRequire = {
+  name: 'module-as-require',
+  setup(b) {
+    b.onResolve({ filter: /^node:module$/ }, () => ({ path: new URL('src/build/check-require.mjs', root).pathname }));
+  },
+};
+onlyPerformanceNow(
+  await build({
+    ...common,
+    ...clock,
+    entryPoints: { 'check-cmd': 'dist/cli/check-cmd.js' },
+    splitting: false,
+    // CommonJS, run by porthole.cjs (src/build/bin.cjs) through vm.Script with a V8 code cache (below).
+    format: 'cjs',
+    outExtension: { '.js': '.cjs' },
+    define: { 'import.meta.url': 'importMetaUrl' },
+    plugins: [checkLazySplit, moduleAsRequire],
+  }),
+);
 // Its lazy imports go through the loader's own import(): an import() inside a vm.Script needs a
 // callback that Node 20 calls experimental (a warning on stderr) and drops for code from a cache.
 const cjs = new URL('dist/bin/check-cmd.cjs', root);
 const lazied = readFileSync(cjs, 'utf8').replace(/\bimport\((?=")/g, 'importLazy(');
 if (/\bimport\(/.test(lazied)) throw new Error('dist/bin/check-cmd.cjs: an import() the build could not hand to the loader');
 writeFileSync(cjs, lazied);
-copyFileSync(new URL('src/build/check-loader.mjs', root), new URL('dist/bin/check-cmd.js', root));
-await build({
-  ...common,
-  entryPoints: Object.fromEntries(LAZY.map((rel) => [lazyName(rel), rel])),
-  chunkNames: 'check-lazy-chunk-[hash]',
-});
+// The installed command (package.json's bin): CommonJS, it runs a check itself and hands every other
+// command to main.js. check-cmd.js is the same loader for main.js (`node dist/bin/main.js check`).
+copyFileSync(new URL('src/build/bin.cjs', root), new URL('dist/bin/porthole.cjs', root));
+copyFileSync(new URL('src/build/check-entry.mjs', root), new URL('dist/bin/check-cmd.js', root));
+onlyPerformanceNow(
+  await build({
+    ...common,
+    ...clock,
+    entryPoints: Object.fromEntries(LAZY.map((rel) => [lazyName(rel), rel])),
+    chunkNames: 'check-lazy-chunk-[hash]',
+  }),
+);
 chmodSync(new URL('dist/bin/main.js', root), 0o755);
+chmodSync(new URL('dist/bin/porthole.cjs', root), 0o755);
 
 // The code cache: run one check (a refused port on loopback, taken and closed here) in this process,
 // then save what V8 compiled for it. Where no loopback port can be taken, the check runs uncached.

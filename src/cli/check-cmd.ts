@@ -1,4 +1,5 @@
 import { parseCommand } from './command-spec.js';
+import { quickParse } from './quick-args.js';
 import { CHECK } from './specs.js';
 import { ConfigError } from '../config/problems.js';
 import { parseDuration } from '../config/duration.js';
@@ -60,7 +61,8 @@ async function buildTargets(values: Record<string, string | boolean | undefined>
 export async function runCheckCmd(argv: string[], out: NodeJS.WritableStream = process.stdout): Promise<number> {
   // As a plugin: what went wrong is the first line of stdout, which the monitoring system shows.
   const usage = (message: string) => out.write(`TCP UNKNOWN - ${message}\nTry "porthole check --help".\n`);
-  const parsed = parseCommand(CHECK, argv, { out, err: out }, usage);
+  // The usual command lines without util.parseArgs (quick-args.ts); anything else, and every mistake, through it.
+  const parsed = quickParse(CHECK, argv) ?? parseCommand(CHECK, argv, { out, err: out }, usage);
   if ('exit' in parsed) return parsed.exit;
   const values = parsed.values;
   const positionals = parsed.args;
