@@ -4,7 +4,7 @@ import { requestForTarget } from '../probe/request.js';
 import type { ProbeFn, ProbeResult } from '../probe/types.js';
 import { initialMonitorState, stepMonitor, withCarriedIncident } from './monitor.js';
 import { SampleRing } from './sample-ring.js';
-import { Scheduler } from './scheduler.js';
+import { Scheduler, type Plannable } from './scheduler.js';
 import type { Feed, FeedListener } from '../feed/feed.js';
 import type { EngineEvent, Incident, MonitorInput, MonitorSettings, State, StateCounts, TargetView } from './types.js';
 
@@ -23,8 +23,10 @@ export interface EngineOptions {
 }
 
 
-interface Entry {
+interface Entry extends Plannable {
   view: TargetView;
+  /** Removed from the engine: a check still in flight has nobody to report to. */
+  removed: boolean;
   /** The view's `recent`, written in place by every result (a new endpoint gets a new ring). */
   ring: SampleRing;
   /**
@@ -49,7 +51,7 @@ interface Entry {
 export class Engine implements Feed {
   private readonly entries = new Map<string, Entry>();
   private readonly listeners = new Set<FeedListener>();
-  private readonly scheduler: Scheduler;
+  private readonly scheduler: Scheduler<Entry>;
   private readonly runTarget: (target: Target) => Promise<ProbeResult>;
   private readonly recentSize: number;
   private readonly startSpreadMs: number;
@@ -71,7 +73,7 @@ export class Engine implements Feed {
     this.runTarget = options.check ?? (probe ? (t) => probe(requestForTarget(t)) : runCheck);
     this.recentSize = options.recentSize ?? 120;
     this.startSpreadMs = options.startSpreadMs ?? 1000;
-    this.scheduler = new Scheduler((id, done) => this.check(id, done), { concurrency: options.concurrency ?? 256 });
+    this.scheduler = new Scheduler<Entry>((e, done) => this.check(e, done), { concurrency: options.concurrency ?? 256 });
     const now = Date.now();
     for (const t of options.targets) this.insert(this.newEntry(t, now));
   }
@@ -160,7 +162,8 @@ export class Engine implements Feed {
     const e = this.entries.get(id);
     if (!e) return false;
     this.apply(e, { kind: 'end', reason: 'removed' });
-    this.scheduler.cancel(id);
+    this.scheduler.cancel(e);
+    e.removed = true;
     this.entries.delete(id);
     this.counted(e.view.monitor.state, undefined);
     this.emit({ type: 'targets', at: Date.now() });
@@ -194,7 +197,7 @@ export class Engine implements Feed {
   pause(id: string): void {
     const e = this.entries.get(id);
     if (!e) return;
-    this.scheduler.cancel(id);
+    this.scheduler.cancel(e);
     e.view = { ...e.view, target: { ...e.view.target, paused: true } };
     this.apply(e, { kind: 'pause' });
   }
@@ -238,6 +241,8 @@ export class Engine implements Feed {
       recheckRequested: false,
       settings: undefined,
       settingsOf: undefined,
+      plan: undefined,
+      removed: false,
     };
   }
 
@@ -247,7 +252,7 @@ export class Engine implements Feed {
   }
 
   private plan(e: Entry, at: number): void {
-    this.scheduler.plan(e.view.target.id, at);
+    this.scheduler.plan(e, at);
   }
 
   /**
@@ -275,9 +280,8 @@ export class Engine implements Feed {
   }
 
   /** Starts one check of a target; `done` frees its scheduler slot once it has ended, either way. */
-  private check(id: string, done: () => void): void {
-    const e = this.entries.get(id);
-    if (!e || e.view.target.paused) return done();
+  private check(e: Entry, done: () => void): void {
+    if (e.removed || e.view.target.paused) return done();
     const target = e.view.target;
     e.startedAt = performance.now();
     e.view = { ...e.view, inFlight: true };
@@ -307,9 +311,8 @@ export class Engine implements Feed {
   }
 
   private completed(e: Entry, target: Target, result: ProbeResult): void {
-    const current = this.entries.get(target.id);
     // Removed, or its endpoint replaced, while the check was in flight: the result is stale.
-    if (current !== e || (e.view.target !== target && endpointKey(e.view.target) !== endpointKey(target))) return;
+    if (e.removed || (e.view.target !== target && endpointKey(e.view.target) !== endpointKey(target))) return;
     this.record(e, result);
     if (this.started && !e.view.target.paused) this.planNext(e);
   }

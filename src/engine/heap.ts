@@ -1,23 +1,23 @@
 /** A binary min-heap ordered by `at`; ties keep insertion order through `seq`. */
-export interface HeapEntry {
+export interface HeapEntry<J> {
   at: number;
   seq: number;
-  id: string;
+  job: J;
 }
 
-export class MinHeap {
-  private items: HeapEntry[] = [];
+export class MinHeap<J> {
+  private items: HeapEntry<J>[] = [];
 
   get size(): number {
     return this.items.length;
   }
 
-  peek(): HeapEntry | undefined {
+  peek(): HeapEntry<J> | undefined {
     return this.items[0];
   }
 
   // Sift by moving a hole rather than swapping pairs: no destructuring, half the writes.
-  push(e: HeapEntry): void {
+  push(e: HeapEntry<J>): void {
     const a = this.items;
     let i = a.length;
     a.push(e);
@@ -31,7 +31,7 @@ export class MinHeap {
     a[i] = e;
   }
 
-  pop(): HeapEntry | undefined {
+  pop(): HeapEntry<J> | undefined {
     const a = this.items;
     const top = a[0];
     const last = a.pop();
@@ -58,6 +58,6 @@ export class MinHeap {
   }
 }
 
-function less(x: HeapEntry, y: HeapEntry): boolean {
+function less<J>(x: HeapEntry<J>, y: HeapEntry<J>): boolean {
   return x.at < y.at || (x.at === y.at && x.seq < y.seq);
 }

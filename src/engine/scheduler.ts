@@ -7,15 +7,21 @@ export interface SchedulerOptions {
   now?: () => number;
 }
 
+/** A job the scheduler can plan: it keeps its current plan on the job, so no lookup by id per run. */
+export interface Plannable {
+  /** Written by the scheduler only: the heap entry of the job's current plan. */
+  plan: HeapEntry<Plannable> | undefined;
+}
+
 /**
- * Runs jobs by id at planned monotonic times, never more than `concurrency` at once. Each id has at
+ * Runs jobs at planned monotonic times, never more than `concurrency` at once. Each job has at
  * most one planned run; planning it again replaces the earlier plan. Due jobs that find every slot
  * taken wait in time order and start as slots free up; the delay is recorded as drift.
  */
-export class Scheduler {
-  private readonly heap = new MinHeap();
-  /** Each id's current plan: the very entry in the heap (one object per plan, compared by identity). */
-  private readonly planned = new Map<string, HeapEntry>();
+export class Scheduler<J extends Plannable> {
+  private readonly heap = new MinHeap<J>();
+  /** Jobs with a plan (a plan is the very entry in the heap, one object per plan, compared by identity). */
+  private plannedCount = 0;
   private seq = 0;
   private inFlight = 0;
   private timer: NodeJS.Timeout | undefined;
@@ -28,8 +34,8 @@ export class Scheduler {
   private driftCount = 0;
 
   constructor(
-    /** Starts the job of `id`; the job calls `done` once when it has ended, either way. */
-    private readonly run: (id: string, done: () => void) => void,
+    /** Starts `job`; it calls `done` once when it has ended, either way. */
+    private readonly run: (job: J, done: () => void) => void,
     private readonly options: SchedulerOptions,
   ) {
     this.now = options.now ?? (() => performance.now());
@@ -40,7 +46,7 @@ export class Scheduler {
   }
 
   get queued(): number {
-    return this.planned.size;
+    return this.plannedCount;
   }
 
   start(): void {
@@ -55,19 +61,22 @@ export class Scheduler {
     this.timerAt = Infinity;
   }
 
-  plan(id: string, at: number): void {
-    const entry: HeapEntry = { at, seq: ++this.seq, id };
-    this.planned.set(id, entry);
+  plan(job: J, at: number): void {
+    const entry: HeapEntry<J> = { at, seq: ++this.seq, job };
+    if (!job.plan) this.plannedCount++;
+    job.plan = entry;
     this.heap.push(entry);
     if (this.running) this.pumpSoon();
   }
 
-  cancel(id: string): void {
-    this.planned.delete(id);
+  cancel(job: J): void {
+    if (!job.plan) return;
+    job.plan = undefined;
+    this.plannedCount--;
   }
 
-  plannedAt(id: string): number | undefined {
-    return this.planned.get(id)?.at;
+  plannedAt(job: J): number | undefined {
+    return job.plan?.at;
   }
 
   recentDrifts(): number[] {
@@ -99,17 +108,18 @@ export class Scheduler {
     while (this.inFlight < this.options.concurrency) {
       const top = this.heap.peek();
       if (!top) break;
-      if (this.planned.get(top.id) !== top) {
+      if (top.job.plan !== top) {
         this.heap.pop(); // superseded or cancelled
         continue;
       }
       if (top.at > now) break;
       this.heap.pop();
-      this.planned.delete(top.id);
+      top.job.plan = undefined;
+      this.plannedCount--;
       this.drifts[this.driftCount++ % this.drifts.length] = now - top.at;
       this.inFlight++;
       try {
-        this.run(top.id, this.done);
+        this.run(top.job, this.done);
       } catch {
         this.done(); // a job that failed to start holds no slot
       }

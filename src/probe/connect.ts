@@ -1,6 +1,6 @@
 import { Socket } from 'node:net';
 import { classifyErrno } from './classify.js';
-import { kernelHandshake, type HandshakeClock } from './handshake-clock.js';
+import { kernelHandshake, reportedLocalPort, type HandshakeClock } from './handshake-clock.js';
 import type { Outcome } from './types.js';
 
 export type Connected = { ok: true; socket: Socket; connectMs: number; clock: HandshakeClock; localPort?: number };
@@ -12,10 +12,9 @@ function where(address: string, family: 4 | 6, port: number): string {
   return `${family === 6 ? `[${address}]` : address}:${port}`;
 }
 
-/** The local port as Node sees it (the JS-clock path; the addon reads it with the RTT). */
-export function localPortOf(socket: Socket): { localPort?: number } {
-  const p = socket.localPort;
-  return p === undefined ? {} : { localPort: p };
+/** The local port, when this process reports it (the addon reads it with the RTT, else Node). */
+function localPortOf(port: number | undefined): { localPort?: number } {
+  return port === undefined ? {} : { localPort: port };
 }
 
 /** One timed TCP handshake that hands the established socket over to the caller (who must close it). */
@@ -33,7 +32,7 @@ export function openConnection(address: string, family: 4 | 6, port: number, tim
     const onConnect = () => {
       const jsMs = performance.now() - t0;
       const k = kernelHandshake(socket);
-      settle(k ? { ok: true, socket, connectMs: k.ms, clock: 'kernel-tcp_info', localPort: k.localPort } : { ok: true, socket, connectMs: jsMs, clock: 'js-monotonic', ...localPortOf(socket) });
+      settle(k ? { ok: true, socket, connectMs: k.ms, clock: 'kernel-tcp_info', ...localPortOf(k.localPort) } : { ok: true, socket, connectMs: jsMs, clock: 'js-monotonic', ...localPortOf(reportedLocalPort(socket)) });
     };
     const onError = (err: NodeJS.ErrnoException) => {
       socket.destroy();

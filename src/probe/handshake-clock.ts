@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 export type HandshakeClock = 'kernel-tcp_info' | 'js-monotonic';
 
 interface TcpInfoAddon {
-  read(fd: number, out: Int32Array): boolean;
+  read(fd: number, out: Int32Array, withLocalPort: boolean): boolean;
 }
 
 /** Where the addon lands after `npm install` (src/native/build.mjs), from dist/probe or src/probe alike. */
@@ -17,6 +17,28 @@ let addon: TcpInfoAddon | null | undefined;
 let why = '';
 /** [rtt_us, total_retrans, state, local_port], filled by the addon: no allocation per check. */
 const out = new Int32Array(4);
+
+/**
+ * Whether checks report their local port (to pair them with a capture or a server's log). It costs a
+ * getsockname per check (≈1–2 µs, a second syscall next to TCP_INFO's), so a long-running process
+ * pays it only when asked (PORTHOLE_LOCAL_PORT=1); a one-shot `porthole check` always reports it.
+ */
+let withLocalPort: boolean | undefined;
+
+/** Read on the first check, not at load: a bundle evaluates this module before the command runs. */
+function localPorts(): boolean {
+  return (withLocalPort ??= process.env.PORTHOLE_LOCAL_PORT === '1');
+}
+
+/** Turn the local port in results on or off for this process. */
+export function reportLocalPorts(on: boolean): void {
+  withLocalPort = on;
+}
+
+/** The local port as Node sees it, when ports are reported (the JS-clock path). */
+export function reportedLocalPort(socket: Socket): number | undefined {
+  return localPorts() ? socket.localPort : undefined;
+}
 
 function load(): TcpInfoAddon | null {
   if (addon !== undefined) return addon;
@@ -47,15 +69,15 @@ interface SocketHandle {
 }
 
 /**
- * Read right after `connect`, before anything is sent: the kernel's SYN→SYN-ACK RTT (ms) and the local
- * port. No figure when the addon is missing, the socket has no fd, the handshake has not completed,
+ * Read right after `connect`, before anything is sent: the kernel's SYN→SYN-ACK RTT (ms) and, when
+ * ports are reported, the local port. No figure when the addon is missing, the socket has no fd, the handshake has not completed,
  * or the SYN was retransmitted (Karn: then the sample would time the last SYN only, and the wait
  * before it is part of what the user waited for, so the JS clock speaks).
  */
-export function kernelHandshake(socket: Socket): { ms: number; localPort: number } | undefined {
+export function kernelHandshake(socket: Socket): { ms: number; localPort: number | undefined } | undefined {
   const a = load();
   const fd = (socket as unknown as SocketHandle)._handle?.fd;
-  if (!a || typeof fd !== 'number' || fd < 0 || !a.read(fd, out)) return undefined;
+  if (!a || typeof fd !== 'number' || fd < 0 || !a.read(fd, out, localPorts())) return undefined;
   if (out[2] === TCP_SYN_SENT || out[1] !== 0 || out[0]! <= 0) return undefined;
-  return { ms: out[0]! / 1000, localPort: out[3]! };
+  return { ms: out[0]! / 1000, localPort: out[3]! > 0 ? out[3] : undefined };
 }

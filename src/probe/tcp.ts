@@ -1,6 +1,6 @@
 import { classifyErrno } from './classify.js';
 import { CoarseDeadlines } from './deadlines.js';
-import { kernelHandshake } from './handshake-clock.js';
+import { kernelHandshake, reportedLocalPort } from './handshake-clock.js';
 import { LingeringSocket, lingerThenClose } from './linger.js';
 import { listenWindowMs } from './mysql-farewell.js';
 import { literalAddress, notResolved, resolveHost, type Resolved } from './resolve.js';
@@ -89,7 +89,7 @@ function onConnect(this: CheckSocket): void {
     outcome: 'open',
     connectMs,
     clock: k ? 'kernel-tcp_info' : 'js-monotonic',
-    localPort: k ? k.localPort : this.localPort,
+    localPort: k ? k.localPort : reportedLocalPort(this),
     totalMs: performance.now() - this.t0,
   });
   // The verdict is in; the goodbye (answering a server that speaks first, then FIN) happens after it.

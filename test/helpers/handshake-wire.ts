@@ -222,7 +222,7 @@ export async function agentRun(o: { host: string; ports: number[]; interval: str
   const { join } = await import('node:path');
   const config = join(o.dir, `timing-${Date.now()}.json`);
   writeFileSync(config, configText(o.ports.map((port, i) => ({ name: `t${i}`, host: o.host, port })), { interval: o.interval, timeout: '2s', retries: 0 }));
-  const agent: AgentProcess = await startAgent({ config, dataDir: join(o.dir, `data-${Date.now()}`), ...(o.env ? { env: o.env } : {}) });
+  const agent: AgentProcess = await startAgent({ config, dataDir: join(o.dir, `data-${Date.now()}`), env: { PORTHOLE_LOCAL_PORT: '1', ...o.env } });
   const reported: Reported[] = [];
   // A view is sent again when only the state changed: one figure per connection.
   const seen = new Set<string>();

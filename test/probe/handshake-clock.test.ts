@@ -2,7 +2,7 @@
 // against the wire is handshake-timing.test.ts (root and tcpdump); these run anywhere.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { handshakeClock } from '../../src/probe/handshake-clock.js';
+import { handshakeClock, reportLocalPorts } from '../../src/probe/handshake-clock.js';
 import { probeTcp } from '../../src/probe/tcp.js';
 import { distMissing, runCli } from '../helpers/agent.js';
 import { listen } from '../helpers/net.js';
@@ -12,6 +12,7 @@ const kernel = handshakeClock().clock === 'kernel-tcp_info';
 describe('handshake clock', () => {
   it('on Linux with the addon built, open checks are timed by the kernel, plain and layered, with their local port', { skip: kernel ? false : `no kernel clock here: ${handshakeClock().why}` }, async () => {
     const l = await listen();
+    reportLocalPorts(true);
     try {
       for (const options of [undefined, { check: 'tcp' as const, send: 'x' }]) {
         const t0 = performance.now();
@@ -21,6 +22,23 @@ describe('handshake clock', () => {
         assert.equal(r.clock, 'kernel-tcp_info');
         assert.ok(r.connectMs !== null && r.connectMs > 0 && r.connectMs <= around, `kernel ${r.connectMs}ms within the ${around.toFixed(3)}ms around the call`);
         assert.ok(typeof r.localPort === 'number' && r.localPort > 0 && r.localPort !== l.port);
+      }
+    } finally {
+      reportLocalPorts(false);
+      await l.close();
+    }
+  });
+
+  it('without PORTHOLE_LOCAL_PORT a long-running process reports no local port (no getsockname per check), plain and layered, still timed', async () => {
+    const l = await listen();
+    reportLocalPorts(false);
+    try {
+      for (const options of [undefined, { check: 'tcp' as const, send: 'x' }]) {
+        const r = await probeTcp({ host: '127.0.0.1', port: l.port, timeoutMs: 2000, family: 0, ...(options ? { options } : {}) });
+        assert.equal(r.outcome, 'open');
+        assert.equal(r.clock, handshakeClock().clock);
+        assert.ok(r.connectMs !== null && r.connectMs > 0);
+        assert.equal(r.localPort, undefined);
       }
     } finally {
       await l.close();
