@@ -25,8 +25,6 @@ const RUN: Record<string, () => Promise<Run>> = {
     return (argv) => runReload(argv, process.stdout, process.stderr);
   },
   check: async () => {
-    // One check: its local port (pairs it with a capture) costs one syscall; an agent's only when asked.
-    process.env.PORTHOLE_LOCAL_PORT ??= '1';
     const { runCheckCmd } = await import('./check-cmd.js');
     return (argv) => runCheckCmd(argv);
   },
