@@ -15,7 +15,7 @@ import { fmt, percentile } from '../lib/stats.js';
 import { cpuTicks, rssMb, TICKS } from '../lib/proc.js';
 import { AGENT_NODE_FLAGS } from '../../src/agent/systemd-unit.js';
 
-const { values } = parseArgs({ options: { targets: { type: 'string', default: '5000' }, seconds: { type: 'string', default: '15' }, rounds: { type: 'string', default: '3' }, warmup: { type: 'string', default: '8' }, 'node-args': { type: 'string', default: '' }, 'agent-node-args': { type: 'string', default: AGENT_NODE_FLAGS.join(' ') } } });
+const { values } = parseArgs({ options: { targets: { type: 'string', default: '5000' }, seconds: { type: 'string', default: '15' }, rounds: { type: 'string', default: '3' }, warmup: { type: 'string', default: '8' }, 'node-args': { type: 'string', default: '' }, 'agent-node-args': { type: 'string', default: AGENT_NODE_FLAGS.join(' ') }, 'also-agent-node-args': { type: 'string' } } });
 const N = Number(values.targets);
 const SECONDS = Number(values.seconds);
 const ROUNDS = Number(values.rounds);
@@ -24,6 +24,9 @@ const WARMUP = Number(values.warmup);
 const NODE_ARGS = values['node-args'].split(' ').filter(Boolean);
 /** Node flags for the agent only: by default those of `porthole agent --print-systemd-unit` (V8 heap flags), as a service runs it. */
 const AGENT_NODE_ARGS = values['agent-node-args'].split(' ').filter(Boolean);
+/** A second agent per round with these node flags instead (e.g. --max-semi-space-size=4), to compare two settings in one run. */
+const ALSO_AGENT_NODE_ARGS = values['also-agent-node-args']?.split(' ').filter(Boolean);
+const AGENT_VARIANTS = [AGENT_NODE_ARGS, ...(ALSO_AGENT_NODE_ARGS ? [ALSO_AGENT_NODE_ARGS] : [])];
 const INTERVAL_S = N / 1000; // 1,000 checks/s in steady state
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const MAIN = join(ROOT, 'dist', 'cli', 'main.js');
@@ -106,8 +109,8 @@ function scrape(url: string, gzip: boolean): Promise<Scrape> {
   });
 }
 
-async function runAgent(config: string, dir: string): Promise<Measured & { scrapes: Scrape[]; gzipScrapes: Scrape[]; rssAfterScrapes: number }> {
-  const child = spawn(process.execPath, [...NODE_ARGS, ...AGENT_NODE_ARGS, MAIN, 'agent', '--config', config, '--data-dir', dir, '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+async function runAgent(config: string, dir: string, agentNodeArgs: readonly string[]): Promise<Measured & { scrapes: Scrape[]; gzipScrapes: Scrape[]; rssAfterScrapes: number }> {
+  const child = spawn(process.execPath, [...NODE_ARGS, ...agentNodeArgs, MAIN, 'agent', '--config', config, '--data-dir', dir, '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'inherit'] });
   const out = lineReader(child);
   const url = (await out.waitFor(/ started .*url=(\S+)/))[1]!;
   const checks = async () => ((await (await fetch(`${url}/healthz`)).json()) as { checks: number }).checks;
@@ -169,19 +172,24 @@ writeFileSync(
     targets: listeners.ports.map((port, i) => ({ name: `svc-${String(i).padStart(5, '0')}`, host: '127.0.0.1', port })),
   }),
 );
-console.log(`bench/agent: ${N} loopback targets every ${INTERVAL_S}s (≈1,000 checks/s), ${SECONDS}s windows after ${WARMUP}s warm-up, ${ROUNDS} rounds; agent node flags: ${AGENT_NODE_ARGS.join(' ') || 'none'}`);
-const agents: Awaited<ReturnType<typeof runAgent>>[] = [];
+const flagsOf = (v: readonly string[]) => v.join(' ') || 'none';
+console.log(`bench/agent: ${N} loopback targets every ${INTERVAL_S}s (≈1,000 checks/s), ${SECONDS}s windows after ${WARMUP}s warm-up, ${ROUNDS} rounds; agent node flags: ${AGENT_VARIANTS.map(flagsOf).join(' | ')}`);
+const agentsBy: Awaited<ReturnType<typeof runAgent>>[][] = AGENT_VARIANTS.map(() => []);
+const agents = agentsBy[0]!;
 const noUis: Measured[] = [];
 const consoles: Measured[] = [];
 try {
   for (let r = 1; r <= ROUNDS; r++) {
-    const a = await runAgent(config, join(base, `agent-${r}`));
+    const as = [];
+    for (const [k, v] of AGENT_VARIANTS.entries()) as.push(await runAgent(config, join(base, `agent-${r}-${k}`), v));
     const b = await runNoUi(config, join(base, `noui-${r}`));
     const c = await runConsole(config, join(base, `console-${r}`));
-    agents.push(a);
+    as.forEach((a, k) => agentsBy[k]!.push(a));
     noUis.push(b);
     if (c) consoles.push(c);
     const per1k = (m: Measured) => (m.cpuShare * 100) / (m.checksPerSec / 1000);
+    for (const [k, a] of [...as.entries()].slice(1)) console.log(`round ${r}: agent (${flagsOf(AGENT_VARIANTS[k]!)}) ${fmt(a.checksPerSec, 0)} checks/s, ${fmt(a.cpuShare * 100)}% CPU (${fmt(per1k(a))}% per 1k/s), RSS ${fmt(a.rssMb)} MB (${fmt(a.rssAfterScrapes)} after 10 scrapes)`);
+    const a = as[0]!;
     console.log(
       `round ${r}: agent ${fmt(a.checksPerSec, 0)} checks/s, ${fmt(a.cpuShare * 100)}% CPU (${fmt(per1k(a))}% per 1k/s), RSS ${fmt(a.rssMb)} MB (${fmt(a.rssAfterScrapes)} after 10 scrapes), /metrics ${fmt(percentile(a.scrapes.map((s) => s.ms), 50))} ms ${fmt(a.scrapes[0]!.text / 1_048_576, 2)} MB, gzip ${fmt(percentile(a.gzipScrapes.map((s) => s.ms), 50))} ms ${fmt(a.gzipScrapes[0]!.wire / 1024, 0)} KB` +
         ` | no-UI ${fmt(b.checksPerSec, 0)} checks/s, ${fmt(b.cpuShare * 100)}% (${fmt(per1k(b))}% per 1k/s), RSS ${fmt(b.rssMb)} MB` +
@@ -198,9 +206,16 @@ const noUiPer1k = med(noUis.map((b) => (b.cpuShare * 100) / (b.checksPerSec / 10
 const agentRss = med(agents.map((a) => a.rssMb));
 console.log('\nmedians:');
 console.log(`  CPU per 1,000 checks/s: agent ${fmt(agentPer1k)}% of a core, no-UI runtime ${fmt(noUiPer1k)}% → ratio ${fmt(agentPer1k / noUiPer1k, 2)}× (goal ≤ 1.00×)`);
+const consoleRss = consoles.length ? med(consoles.map((c) => c.rssMb)) : NaN;
 if (consoles.length) {
-  const consoleRss = med(consoles.map((c) => c.rssMb));
-  console.log(`  RSS: agent ${fmt(agentRss)} MB, console ${fmt(consoleRss)} MB → ${fmt((agentRss / consoleRss) * 100, 0)}% (goal ≤ 60%); no-UI runtime ${fmt(med(noUis.map((b) => b.rssMb)))} MB`);
+  const after = med(agents.map((a) => a.rssAfterScrapes));
+  console.log(`  RSS: agent ${fmt(agentRss)} MB, console ${fmt(consoleRss)} MB → ${fmt((agentRss / consoleRss) * 100, 0)}% (goal ≤ 60%), after the scrapes ${fmt((after / consoleRss) * 100, 0)}%; no-UI runtime ${fmt(med(noUis.map((b) => b.rssMb)))} MB`);
+}
+for (const [k, as] of [...agentsBy.entries()].slice(1)) {
+  const per1k = med(as.map((a) => (a.cpuShare * 100) / (a.checksPerSec / 1000)));
+  const rss = med(as.map((a) => a.rssMb));
+  const after = med(as.map((a) => a.rssAfterScrapes));
+  console.log(`  agent with ${flagsOf(AGENT_VARIANTS[k]!)}: CPU ${fmt(per1k)}% per 1k/s → ratio ${fmt(per1k / noUiPer1k, 2)}×; RSS ${fmt(rss)} MB (${fmt((rss / consoleRss) * 100, 0)}% of the console's), ${fmt(after)} MB after the scrapes (${fmt((after / consoleRss) * 100, 0)}%)`);
 }
 console.log(
   `  /metrics scrape of ${N} targets: ${fmt(med(agents.flatMap((a) => a.scrapes.map((s) => s.ms))))} ms median (goal < 100 ms), ${fmt(med(agents.map((a) => a.scrapes[0]!.text)) / 1_048_576, 2)} MB of text (goal < 5 MB);` +

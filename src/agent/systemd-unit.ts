@@ -3,7 +3,9 @@
  * At 1,000 checks/s the runtime allocates about 16 MB/s of short-lived objects; V8 then grows the
  * young generation to its maximum and keeps it. 2 MB semi-spaces took the agent's RSS down by 15-25
  * MB at 5,000 targets with no CPU cost we could measure (bench/agent; README "Benchmarks"); 1 MB cost
- * about a tenth more CPU in scavenges.
+ * about a tenth more CPU in scavenges. They must be on node's command line: v8.setFlagsFromString()
+ * at the agent's start does not resize a heap that already exists (Node 20: new space still grew to
+ * 32 MB under allocation, 4 MB with the command-line flag), so `porthole agent` by hand runs without.
  */
 export const AGENT_NODE_FLAGS = ['--max-semi-space-size=2'] as const;
 

@@ -4,12 +4,13 @@ import { registerBlackbox } from './blackbox.js';
 import { EventStats } from './events.js';
 import { TargetFamily, type Emit, type PerView } from './family.js';
 import { Frames } from './frame.js';
-import { BlockPool, TextWriter } from './text-writer.js';
+import { BlockPool, TextWriter, type WrittenText } from './text-writer.js';
 import { LabelCache, labelValue } from './labels.js';
 import { registerService } from './service.js';
 import type { MetricsOptions } from './source.js';
 import { registerState } from './state.js';
 
+export type { WrittenText } from './text-writer.js';
 export type { MetricsOptions, MetricsSource, OutboxCounts, HistoryCounts } from './source.js';
 export { HANDSHAKE_BUCKETS } from './events.js';
 
@@ -20,8 +21,10 @@ export interface Metrics {
   contentType: string;
   /** The exposition text (Prometheus text format 0.0.4). */
   render(): Promise<string>;
-  /** The same as UTF-8 bytes, ready to send or compress (what writeMetrics uses). */
+  /** The same as UTF-8 bytes in one buffer. */
   renderBuffer(): Promise<Buffer>;
+  /** The same as UTF-8 bytes in pooled blocks, to send or compress and then release() (what writeMetrics uses). */
+  renderChunks(): Promise<WrittenText>;
   /** Stops following the engine and empties the registry. */
   close(): void;
 }
@@ -48,7 +51,7 @@ export function createMetrics(options: MetricsOptions): Metrics {
   const pool = new BlockPool();
   const yieldToChecks = () => new Promise((resolve) => setImmediate(resolve));
 
-  const renderBuffer = (): Promise<Buffer> =>
+  const renderChunks = (): Promise<WrittenText> =>
     frames.during(async () => {
       const all = registry.getMetricsAsArray();
       // The per-target families from views: one pass over the targets, each family into its own writer.
@@ -80,14 +83,23 @@ export function createMetrics(options: MetricsOptions): Metrics {
           }
         } else out.text(`${await registry.getSingleMetricAsString(m.name)}\n`);
       }
-      return out.done();
+      return out.finish();
     });
+  const renderBuffer = async (): Promise<Buffer> => {
+    const text = await renderChunks();
+    try {
+      return Buffer.concat(text.chunks, text.length);
+    } finally {
+      text.release();
+    }
+  };
 
   return {
     registry,
     contentType: registry.contentType,
     render: async () => (await renderBuffer()).toString('utf8'),
     renderBuffer,
+    renderChunks,
     close: () => {
       unsubscribe();
       registry.clear();

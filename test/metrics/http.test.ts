@@ -64,6 +64,19 @@ describe('writeMetrics on a loopback HTTP server', () => {
     assert.equal(head.body.length, 0);
   });
 
+  it('scrapes at once each get whole text: a block is reused only once its response is sent', async () => {
+    const replies = await Promise.all(Array.from({ length: 8 }, (_, i) => get(port, i % 2 ? { 'accept-encoding': 'gzip' } : {})));
+    const names = (text: string) => [...new Set(text.split('\n').filter((l) => l && !l.startsWith('#')).map((l) => /^[a-zA-Z_:][a-zA-Z0-9_:]*/.exec(l)?.[0]))]; // the GC histogram gains rows as GCs of new kinds run
+    const texts = replies.map((r) => {
+      assert.equal(Number(r.headers['content-length']), r.body.length);
+      return (r.headers['content-encoding'] === 'gzip' ? gunzipSync(r.body) : r.body).toString();
+    });
+    for (const t of texts) {
+      for (const line of t.split('\n').filter((l) => l && !l.startsWith('#'))) assert.match(line, /^[a-zA-Z_:][a-zA-Z0-9_:]*(\{[^}]*\})? \S+$/);
+      assert.deepEqual(names(t), names(texts[0]!));
+    }
+  });
+
   it('reads Accept-Encoding as HTTP means it', () => {
     assert.equal(acceptsGzip('gzip'), true);
     assert.equal(acceptsGzip('deflate, gzip;q=1.0, *;q=0.5'), true);
