@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { connect, headers, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream } from '@nats-io/jetstream';
 import { distMissing, runCli } from '../helpers/agent.js';
 import { NatsServer, natsUnavailable } from '../helpers/nats.js';
@@ -27,6 +27,18 @@ describe('the stored form (v 2): location and target from the subject', () => {
     assert.deepEqual(checkResultMessage(out.payload, out.subject, NOW), m);
     const named = { ...m, name: 'main database' };
     assert.deepEqual(checkResultMessage(encodeResultMessage(named).payload, out.subject, NOW), named);
+  });
+  it('writes byte for byte what JSON.stringify made of the same fields, and the header the client would frame', () => {
+    const stringified = (x: ResultMessage) =>
+      JSON.stringify({ v: 2, name: x.name === x.id ? undefined : x.name, host: x.host, port: x.port, at: x.at, state: x.state, outcome: x.outcome, connectMs: x.connectMs, totalMs: x.totalMs, cause: x.cause, evidence: x.evidence, intervalMs: x.intervalMs, incident: x.incident });
+    const odd: ResultMessage = { ...m, name: 'caf\u00e9 "db"\n\u001b[2J', connectMs: null, totalMs: Number.NaN, cause: 'exposed', evidence: 'ECONNREFUSED \\ \u2028', incident: 'db.main#1', at: NOW + 0.5 };
+    for (const x of [m, odd, { ...m, cause: '', evidence: '' }]) {
+      const out = encodeResultMessage(x);
+      assert.equal(new TextDecoder().decode(out.payload), stringified(x));
+      const h = headers();
+      h.set('Nats-Msg-Id', out.msgId);
+      assert.deepEqual(out.header, h.encode());
+    }
   });
   it('refuses a subject that is not a location name and a target, and a time a day off', () => {
     const { payload } = encodeResultMessage(m);
