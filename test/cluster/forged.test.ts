@@ -6,7 +6,9 @@ import { distMissing, runCli } from '../helpers/agent.js';
 import { NatsServer, natsUnavailable } from '../helpers/nats.js';
 import { ensureResultsStream } from '../../src/cluster/stream.js';
 import { resultSubject } from '../../src/cluster/names.js';
-import { AT_WINDOW_MS, checkResultMessage, encodeResultMessage, type ResultMessage } from '../../src/cluster/result-message.js';
+import { AT_WINDOW_MS, checkResultMessage, encodeResult, encodeResultMessage, resultMessage, type ResultMessage } from '../../src/cluster/result-message.js';
+import { view } from '../ui/fixtures.js';
+import type { Incident } from '../../src/engine/types.js';
 
 const NOW = 1_800_000_000_000;
 /** A v 1 body (it names its location and target itself), as agents before v 2 published. */
@@ -39,6 +41,11 @@ describe('the stored form (v 2): location and target from the subject', () => {
       h.set('Nats-Msg-Id', out.msgId);
       assert.deepEqual(out.header, h.encode());
     }
+  });
+  it('encodes a view straight to the same bytes as through the message object', () => {
+    const incident: Incident = { id: 'db#1', targetId: 'db', from: 'UP', to: 'DOWN', cause: 'refused', evidence: 'ECONNREFUSED', started: NOW, ended: null, durationMs: null };
+    const views = [view('db', 'UP'), view('db', 'DOWN', { monitor: { cause: 'refused', evidence: 'x'.repeat(300), incident } }), view('db', 'RETRYING', { target: { id: 'db.main', name: 'main "db"' } })];
+    for (const v of views) assert.deepEqual(encodeResult('fra-1', v, NOW + 0.25), encodeResultMessage(resultMessage('fra-1', v, NOW + 0.25)));
   });
   it('refuses a subject that is not a location name and a target, and a time a day off', () => {
     const { payload } = encodeResultMessage(m);
