@@ -5,7 +5,7 @@ import type { Target } from '../config/target.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { connectCluster, redactCluster, type ConnectTuning } from './connect.js';
 import { ResultPublisher, type PublisherStats } from './publisher.js';
-import { encodeResultMessage, resultMessage } from './result-message.js';
+import { encodeResult } from './result-message.js';
 import { ensureResultsStream } from './stream.js';
 import { openTargetBucket, watchTargets } from './target-bucket.js';
 import { Aggregator } from './aggregator.js';
@@ -52,7 +52,7 @@ export function startClusterAgent(runtime: Runtime, cfg: ClusterConfig, log: Clu
   const unsubscribe = runtime.feed.subscribe((e) => {
     if (e.type !== 'result') return;
     const view = runtime.feed.get(e.targetId);
-    if (view) publisher.enqueue(encodeResultMessage(resultMessage(location, view, e.at)));
+    if (view) publisher.enqueue(encodeResult(location, view, e.at));
   });
 
   const applyShared = (targets: Target[]) => {

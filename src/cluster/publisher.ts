@@ -1,5 +1,5 @@
 import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
-import { headers, type NatsConnection } from '@nats-io/transport-node';
+import { headers, MsgHdrsImpl, type NatsConnection, type PublishOptions } from '@nats-io/transport-node';
 import { BoundedQueue } from './buffer.js';
 
 export interface PublisherStats {
@@ -18,6 +18,21 @@ export interface OutgoingResult {
   subject: string;
   msgId: string;
   payload: Uint8Array;
+  /** Its Nats-Msg-Id header as framed on the wire (see PresetHeader); undefined: the client's headers make it. */
+  header?: Uint8Array | undefined;
+}
+
+/**
+ * Headers whose wire form was encoded with the result: the NATS client's publish takes a header's
+ * bytes from encode() alone, so a result resent, or sent at all, costs no header object, no
+ * set() with its checks and no string building and encoding each time. One instance serves every
+ * publish (publish reads it synchronously). Only for nc.publish; the map stays empty.
+ */
+class PresetHeader extends MsgHdrsImpl {
+  bytes: Uint8Array = new Uint8Array(0);
+  override encode(): Uint8Array {
+    return this.bytes;
+  }
 }
 
 /** Results per batch at most: one acknowledged publish confirms them all. */
@@ -52,6 +67,8 @@ export class ResultPublisher {
   private pumping: Promise<void> | undefined;
   published = 0;
   duplicates = 0;
+  private readonly preset = new PresetHeader();
+  private readonly presetOptions: Partial<PublishOptions> = { headers: this.preset };
 
   constructor(capacity: number, private readonly publishTimeoutMs = 5000) {
     this.queue = new BoundedQueue(capacity);
@@ -131,9 +148,14 @@ export class ResultPublisher {
       try {
         for (let i = 0; i < batch.length - 1; i++) {
           const r = (batch[i] as { item: OutgoingResult }).item;
-          const h = headers();
-          h.set(MSG_ID, r.msgId);
-          nc.publish(r.subject, r.payload, { headers: h });
+          if (r.header) {
+            this.preset.bytes = r.header;
+            nc.publish(r.subject, r.payload, this.presetOptions);
+          } else {
+            const h = headers();
+            h.set(MSG_ID, r.msgId);
+            nc.publish(r.subject, r.payload, { headers: h });
+          }
         }
         const ack = await js.publish(last.item.subject, last.item.payload, { msgID: last.item.msgId });
         if (epoch !== this.epoch) throw new Error('the connection changed while the batch was in flight');

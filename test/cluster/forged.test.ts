@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { connect, headers, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream } from '@nats-io/jetstream';
 import { distMissing, runCli } from '../helpers/agent.js';
 import { NatsServer, natsUnavailable } from '../helpers/nats.js';
 import { ensureResultsStream } from '../../src/cluster/stream.js';
 import { resultSubject } from '../../src/cluster/names.js';
-import { AT_WINDOW_MS, checkResultMessage, encodeResultMessage, type ResultMessage } from '../../src/cluster/result-message.js';
+import { AT_WINDOW_MS, checkResultMessage, encodeResult, encodeResultMessage, resultMessage, type ResultMessage } from '../../src/cluster/result-message.js';
+import { view } from '../ui/fixtures.js';
+import type { Incident } from '../../src/engine/types.js';
 
 const NOW = 1_800_000_000_000;
 /** A v 1 body (it names its location and target itself), as agents before v 2 published. */
@@ -27,6 +29,23 @@ describe('the stored form (v 2): location and target from the subject', () => {
     assert.deepEqual(checkResultMessage(out.payload, out.subject, NOW), m);
     const named = { ...m, name: 'main database' };
     assert.deepEqual(checkResultMessage(encodeResultMessage(named).payload, out.subject, NOW), named);
+  });
+  it('writes byte for byte what JSON.stringify made of the same fields, and the header the client would frame', () => {
+    const stringified = (x: ResultMessage) =>
+      JSON.stringify({ v: 2, name: x.name === x.id ? undefined : x.name, host: x.host, port: x.port, at: x.at, state: x.state, outcome: x.outcome, connectMs: x.connectMs, totalMs: x.totalMs, cause: x.cause, evidence: x.evidence, intervalMs: x.intervalMs, incident: x.incident });
+    const odd: ResultMessage = { ...m, name: 'caf\u00e9 "db"\n\u001b[2J', connectMs: null, totalMs: Number.NaN, cause: 'exposed', evidence: 'ECONNREFUSED \\ \u2028', incident: 'db.main#1', at: NOW + 0.5 };
+    for (const x of [m, odd, { ...m, cause: '', evidence: '' }]) {
+      const out = encodeResultMessage(x);
+      assert.equal(new TextDecoder().decode(out.payload), stringified(x));
+      const h = headers();
+      h.set('Nats-Msg-Id', out.msgId);
+      assert.deepEqual(out.header, h.encode());
+    }
+  });
+  it('encodes a view straight to the same bytes as through the message object', () => {
+    const incident: Incident = { id: 'db#1', targetId: 'db', from: 'UP', to: 'DOWN', cause: 'refused', evidence: 'ECONNREFUSED', started: NOW, ended: null, durationMs: null };
+    const views = [view('db', 'UP'), view('db', 'DOWN', { monitor: { cause: 'refused', evidence: 'x'.repeat(300), incident } }), view('db', 'RETRYING', { target: { id: 'db.main', name: 'main "db"' } })];
+    for (const v of views) assert.deepEqual(encodeResult('fra-1', v, NOW + 0.25), encodeResultMessage(resultMessage('fra-1', v, NOW + 0.25)));
   });
   it('refuses a subject that is not a location name and a target, and a time a day off', () => {
     const { payload } = encodeResultMessage(m);
