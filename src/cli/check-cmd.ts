@@ -1,5 +1,6 @@
 import { parseCommand } from './command-spec.js';
 import { quickParse } from './quick-args.js';
+import { reportLocalPorts } from '../probe/handshake-clock.js';
 import { CHECK } from './specs.js';
 import { ConfigError } from '../config/problems.js';
 import { parseDuration } from '../config/duration.js';
@@ -60,8 +61,9 @@ async function buildTargets(values: Record<string, string | boolean | undefined>
 
 export async function runCheckCmd(argv: string[], out: NodeJS.WritableStream = process.stdout): Promise<number> {
   // As a plugin: what went wrong is the first line of stdout, which the monitoring system shows.
-  // One check reports its local port (it pairs the check with a capture) for one more syscall; an agent only when asked.
-  process.env.PORTHOLE_LOCAL_PORT ??= '1';
+  // One check reports its local port (it pairs the check with a capture) for one more syscall, unless
+  // PORTHOLE_LOCAL_PORT says otherwise; an agent only when asked.
+  reportLocalPorts((process.env.PORTHOLE_LOCAL_PORT ?? '1') === '1');
   const usage = (message: string) => out.write(`TCP UNKNOWN - ${message}\nTry "porthole check --help".\n`);
   // The usual command lines without util.parseArgs (quick-args.ts); anything else, and every mistake, through it.
   const parsed = quickParse(CHECK, argv) ?? parseCommand(CHECK, argv, { out, err: out }, usage);

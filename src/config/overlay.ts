@@ -131,11 +131,13 @@ export class OverlayStore implements Overlay {
   }
 
   private write(id: string, change: (old: OverlayEntry | undefined) => OverlayEntry | undefined): void {
-    const state = this.read();
+    // One read: the overlay and whatever else the file holds are written back together.
+    const stored = readJsonState(this.path);
+    const state = normalizeOverlay(stored);
     const next = change(state.targets[id]);
     if (next === undefined) delete state.targets[id];
     else state.targets[id] = next;
-    writeJsonState(this.path, { ...readJsonState(this.path), targets: state.targets });
+    writeJsonState(this.path, { ...stored, targets: state.targets });
   }
 
   upsert(id: string, target: Record<string, unknown>): void {
