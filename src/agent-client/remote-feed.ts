@@ -7,6 +7,8 @@ import { agentJson, agentStream, type AgentEndpoint } from './http.js';
 /** No event (the agent sends a status every second) for this long: the agent is gone. */
 const SILENCE_MS = 2000;
 const RETRY_MS = 1000;
+/** Uptime figures move slowly; the agent recomputes them only while someone asks. */
+const UPTIME_MS = 60_000;
 const RECENT_MAX = 120;
 const INCIDENTS_MAX = 500;
 
@@ -45,10 +47,26 @@ export class RemoteFeed implements Feed {
   private stream: IncomingMessage | undefined;
   private silenceTimer: NodeJS.Timeout | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
+  private readonly uptimeTimer: NodeJS.Timeout;
   private closed = false;
   private connecting = false;
 
-  constructor(private readonly endpoint: () => AgentEndpoint | undefined) {}
+  constructor(private readonly endpoint: () => AgentEndpoint | undefined) {
+    this.uptimeTimer = setInterval(() => this.refreshUptime(), UPTIME_MS);
+    this.uptimeTimer.unref();
+  }
+
+  private refreshUptime(): void {
+    const ep = this.endpoint();
+    if (!ep || !this.connection.connected) return;
+    agentJson<SnapshotBody['uptime']>(ep, 'GET', API.uptime).then(
+      (u) => {
+        if (this.snapshotBody) this.snapshotBody = { ...this.snapshotBody, uptime: u };
+        this.version++;
+      },
+      () => undefined,
+    );
+  }
 
   /** Connects (and keeps reconnecting); resolves after the first attempt, connected or not. */
   async start(): Promise<void> {
@@ -57,6 +75,7 @@ export class RemoteFeed implements Feed {
 
   close(): void {
     this.closed = true;
+    clearInterval(this.uptimeTimer);
     clearTimeout(this.silenceTimer);
     clearTimeout(this.retryTimer);
     this.stream?.destroy();

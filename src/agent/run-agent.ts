@@ -45,6 +45,8 @@ export async function runAgent(o: AgentOptions): Promise<number> {
     ...(o.dataDir ? { dataDir: o.dataDir } : {}),
     ...(o.env ? { env: o.env } : {}),
     watchConfig: true,
+    // Uptime figures are for consoles: computed while one is attached, not for nobody.
+    uptimeOnDemand: true,
     // Changes made from consoles are kept beside the history: an agent usually runs as a user of its own.
     stateIn: 'data-dir',
   });

@@ -35,6 +35,8 @@ export interface RuntimeOptions {
   location?: string;
   /** Re-read the config when its file changes (default false; SIGHUP and reload() always work). */
   watchConfig?: boolean;
+  /** Recompute uptime figures only while a front end reads them (an agent); default: every minute. */
+  uptimeOnDemand?: boolean;
   engine?: Pick<EngineOptions, 'probe' | 'concurrency' | 'startSpreadMs'>;
   notify?: Omit<StartNotificationsOptions, 'location' | 'onAttempt'>;
   history?: Pick<RecorderOptions, 'flushIntervalMs' | 'rollupIntervalMs'>;
@@ -180,7 +182,7 @@ export function startRuntime(options: RuntimeOptions = {}): Runtime {
   for (const [id, recent] of seed.recent) engine.seedRecent(id, recent);
   // Incidents the last run left open go on (or close at the first good check): before notifications start.
   for (const [id, incident] of seed.open) engine.seedIncident(id, incident);
-  const uptime = startUptimeCache(history, seed.uptime);
+  const uptime = startUptimeCache(history, seed.uptime, { onDemand: options.uptimeOnDemand ?? false });
 
   const notifyOptions = (): StartNotificationsOptions => ({
     ...options.notify,

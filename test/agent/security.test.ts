@@ -77,6 +77,7 @@ describe('agent security: the token guards every /api/ request', { skip: distMis
     const newTarget = { target: { name: 'intruder', host: '127.0.0.1', port: extra.port } };
     const requests: [string, string, unknown?][] = [
       ['GET', '/api/v1/snapshot'],
+      ['GET', '/api/v1/uptime'],
       ['GET', '/api/v1/events'],
       ['GET', '/api/v1/targets/svc-a'],
       ['POST', '/api/v1/targets/svc-a/pause'],
@@ -100,7 +101,7 @@ describe('agent security: the token guards every /api/ request', { skip: distMis
         tried++;
       }
     }
-    assert.equal(tried, 8 * 13);
+    assert.equal(tried, 8 * 14);
 
     // Nothing changed: same targets, none paused or edited, no reload, the overlay untouched.
     const s = await snapshot(agent);
@@ -115,6 +116,9 @@ describe('agent security: the token guards every /api/ request', { skip: distMis
     assert.equal(ok.status, 200, ok.text);
     assert.equal(byName(await snapshot(agent), 'svc-b')?.monitor.state, 'PAUSED');
     assert.equal((await api(agent.url, 'POST', '/api/v1/targets/svc-b/resume', token)).status, 200);
+    const uptime = await api(agent.url, 'GET', '/api/v1/uptime', token);
+    assert.equal(uptime.status, 200, uptime.text);
+    assert.equal(typeof JSON.parse(uptime.text), 'object');
   });
 
   it('leaves /healthz and /metrics open, and neither they, the log nor status --json show the token', async () => {

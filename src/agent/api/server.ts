@@ -1,5 +1,6 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
+import type { TargetView } from '../../engine/types.js';
 import type { Runtime } from '../../runtime/runtime.js';
 import { tokenMatches } from '../token.js';
 import { EventStream } from './event-stream.js';
@@ -89,14 +90,17 @@ export function startAgentServer(o: AgentServerOptions): AgentServer {
   };
   const stream = new EventStream(runtime.feed, status);
 
-  const snapshot = (): SnapshotBody => {
-    const views = runtime.feed.snapshot();
+  const uptimes = (views: readonly TargetView[]): SnapshotBody['uptime'] => {
     const uptime: SnapshotBody['uptime'] = {};
     for (const v of views) {
       const u = runtime.uptime.get(v.target.id);
       if (u) uptime[v.target.id] = u;
     }
-    return { agent: o.info, defaults: runtime.defaults(), targets: views.map((v) => toWireView(v)), incidents: [...runtime.incidents.list()], uptime, status: status() };
+    return uptime;
+  };
+  const snapshot = (): SnapshotBody => {
+    const views = runtime.feed.snapshot();
+    return { agent: o.info, defaults: runtime.defaults(), targets: views.map((v) => toWireView(v)), incidents: [...runtime.incidents.list()], uptime: uptimes(views), status: status() };
   };
 
   const act = (res: ServerResponse, result: ActionResponse, okStatus = 200): void => {
@@ -125,6 +129,7 @@ export function startAgentServer(o: AgentServerOptions): AgentServer {
     }
 
     if (path === API.snapshot && method === 'GET') return sendJson(res, 200, snapshot());
+    if (path === API.uptime && method === 'GET') return sendJson(res, 200, uptimes(runtime.feed.snapshot()));
     if (path === API.events && method === 'GET') return stream.attach(res);
     if (path === API.reload && method === 'POST') {
       const report = await runtime.reload('request');

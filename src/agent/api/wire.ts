@@ -13,6 +13,8 @@ export const API = {
   targets: '/api/v1/targets',
   toggleAll: '/api/v1/toggle-all',
   reload: '/api/v1/reload',
+  /** Uptime figures of every target (a console attached to the agent asks every minute). */
+  uptime: '/api/v1/uptime',
 } as const;
 
 export interface AgentInfo {
