@@ -17,6 +17,8 @@ export interface AlertSink {
 export type AggregatorLog = (event: string, fields: Record<string, string | number | boolean | undefined>) => void;
 
 const TICK_MS = 250;
+/** Every this many ticks, every target is looked at, not only those whose quorum may have moved. */
+const FULL_PASS_TICKS = 20;
 
 /**
  * The lease holder's work: follows every location's newest results, computes each target's quorum,
@@ -32,6 +34,9 @@ export class Aggregator {
   private stopFollow: (() => void) | undefined;
   private timer: NodeJS.Timeout | undefined;
   private caughtUp = false;
+  private ticks = 0;
+  /** Targets whose incident could not be written (another holder wrote first): looked at again next tick. */
+  private readonly undecided = new Set<string>();
   private active = false;
   private busy = false;
   /** Results refused by checkResultMessage since this agent started (forged location, time a day off …). */
@@ -48,6 +53,8 @@ export class Aggregator {
     if (this.active) return;
     this.active = true;
     this.caughtUp = false;
+    this.ticks = 0;
+    this.undecided.clear();
     this.kv ??= await new Kvm(this.nc).create(INCIDENTS_BUCKET, { history: 1 });
     this.records.clear();
     for await (const key of await this.kv.keys()) {
@@ -103,7 +110,10 @@ export class Aggregator {
   }
 
   private async step(now: number): Promise<void> {
-    for (const v of this.view.views(now, false)) {
+    const again = [...this.undecided];
+    this.undecided.clear();
+    const views = this.view.look(now, { all: this.ticks++ % FULL_PASS_TICKS === 0, again });
+    for (const v of views) {
       const held = this.records.get(v.id);
       const open = held && held.rec.ended === undefined ? held.rec : undefined;
       if (v.state === 'DOWN' && !open) {
@@ -111,13 +121,13 @@ export class Aggregator {
         if (await this.write(rec, held?.revision)) {
           this.log('cluster-incident-opened', { target: v.name, id: rec.id, quorum: v.label, seen: rec.seen });
           this.raiseDown(rec);
-        }
+        } else this.undecided.add(v.id);
       } else if (open && (v.state === 'UP' || v.state === 'PARTIAL')) {
         const rec: IncidentRecord = { ...open, ended: now, endSeen: seenText(v, now), recoverySent: false };
         if (await this.write(rec, held?.revision)) {
           this.log('cluster-incident-closed', { target: v.name, id: rec.id, quorum: v.label, durationMs: now - rec.started });
           this.raiseRecovery(rec);
-        }
+        } else this.undecided.add(v.id);
       }
     }
     // Delivered alerts are marked, so a later holder does not send them again.

@@ -65,6 +65,40 @@ describe('the cluster view', () => {
     assert.equal(v?.label, 'DOWN 2/2');
     assert.deepEqual(view.locations(), ['a', 'b']);
   });
+  it('the aggregator\'s look: only targets whose quorum may have moved — a new state, a first word, a location gone stale or heard afresh', () => {
+    const view = new ClusterView();
+    const at = (location: string, state: State, atMs: number, id = 'db') => ({ ...r(location, state, 0), id, name: id, at: atMs });
+    // t = NOW: a, b report db and web; everything is new.
+    for (const id of ['db', 'web']) for (const l of ['a', 'b']) view.add(at(l, 'UP', NOW, id), NOW);
+    assert.deepEqual(view.look(NOW).map((v) => v.id).sort(), ['db', 'web']);
+    // A second later the same words again: nothing to look at.
+    for (const id of ['db', 'web']) for (const l of ['a', 'b']) view.add(at(l, 'UP', NOW + 1000, id), NOW + 1000);
+    assert.deepEqual(view.look(NOW + 1000), []);
+    // b sees web DOWN: only web.
+    view.add(at('b', 'DOWN', NOW + 2000, 'web'), NOW + 2000);
+    view.add(at('a', 'UP', NOW + 2000, 'web'), NOW + 2000);
+    view.add(at('a', 'UP', NOW + 2000, 'db'), NOW + 2000);
+    const moved = view.look(NOW + 2000);
+    assert.deepEqual(moved.map((v) => [v.id, v.label]), [['web', 'PARTIAL 1/2 up']]);
+    // b falls silent on db (its last word at NOW + 1000, stale after NOW + 3000): db is looked at once it is stale.
+    view.add(at('a', 'UP', NOW + 3000, 'db'), NOW + 3000);
+    assert.deepEqual(view.look(NOW + 3000), [], 'not stale yet at exactly 2 intervals');
+    const stale = view.look(NOW + 3250);
+    assert.deepEqual(stale.map((v) => [v.id, v.locations.find((l) => l.location === 'b')?.stale]), [['db', true]]);
+    assert.deepEqual(view.look(NOW + 3500), [], 'looked at once, not at every tick after');
+    // b is heard again on db, same state as before: it votes again, so db is looked at.
+    view.add(at('b', 'UP', NOW + 3600, 'db'), NOW + 3600);
+    assert.deepEqual(view.look(NOW + 3750).map((v) => v.id), ['db']);
+    // A target the caller asks for again is looked at whatever happened.
+    assert.deepEqual(view.look(NOW + 4000, { again: ['web'] }).map((v) => v.id), ['web']);
+    // A display's views are every target's and do not count as a look; a full look does.
+    view.add(at('a', 'DOWN', NOW + 4050, 'db'), NOW + 4050);
+    assert.equal(view.views(NOW + 4100).length, 2);
+    // (web's last words, at NOW + 2000, went stale at NOW + 4000 meanwhile: it is looked at too.)
+    assert.deepEqual(view.look(NOW + 4150).map((v) => v.id).sort(), ['db', 'web'], 'a display did not take the change from the aggregator');
+    assert.equal(view.look(NOW + 4200, { all: true }).length, 2);
+    assert.deepEqual(view.look(NOW + 4300), []);
+  });
   it('status text: one line per target, no control characters from the network', () => {
     const view = new ClusterView();
     view.add(r('a', 'UP', 100, { name: 'db\x1b]0;pwned\x07' }));
