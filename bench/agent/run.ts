@@ -15,7 +15,7 @@ import { fmt, percentile } from '../lib/stats.js';
 import { cpuTicks, rssMb, TICKS } from '../lib/proc.js';
 import { AGENT_NODE_FLAGS } from '../../src/agent/systemd-unit.js';
 
-const { values } = parseArgs({ options: { targets: { type: 'string', default: '5000' }, seconds: { type: 'string', default: '15' }, rounds: { type: 'string', default: '3' }, warmup: { type: 'string', default: '8' }, 'node-args': { type: 'string', default: '' }, 'agent-node-args': { type: 'string', default: AGENT_NODE_FLAGS.join(' ') }, 'also-agent-node-args': { type: 'string' } } });
+const { values } = parseArgs({ options: { targets: { type: 'string', default: '5000' }, seconds: { type: 'string', default: '20' }, rounds: { type: 'string', default: '3' }, warmup: { type: 'string', default: '30' }, 'node-args': { type: 'string', default: '' }, 'agent-node-args': { type: 'string', default: AGENT_NODE_FLAGS.join(' ') }, 'also-agent-node-args': { type: 'string' } } });
 const N = Number(values.targets);
 const SECONDS = Number(values.seconds);
 const ROUNDS = Number(values.rounds);
@@ -39,16 +39,23 @@ interface Measured {
   rssMb: number;
 }
 
-/** CPU share and checks/s over the window, RSS at its end. */
+/**
+ * CPU share and checks/s over the window; RSS read every second through it, its median (V8's heap
+ * breathes: one reading lands anywhere between two full GCs).
+ */
 async function measure(pid: number, checks: () => Promise<number>): Promise<Measured> {
   const c0 = await checks();
   const t0 = cpuTicks(pid);
   const w0 = performance.now();
-  await sleep(SECONDS * 1000);
+  const rss: number[] = [];
+  for (let i = 0; i < SECONDS; i++) {
+    await sleep(1000);
+    rss.push(rssMb(pid));
+  }
   const c1 = await checks();
   const t1 = cpuTicks(pid);
   const wall = (performance.now() - w0) / 1000;
-  return { cpuShare: (t1 - t0) / TICKS / wall, checksPerSec: (c1 - c0) / wall, rssMb: rssMb(pid) };
+  return { cpuShare: (t1 - t0) / TICKS / wall, checksPerSec: (c1 - c0) / wall, rssMb: percentile(rss, 50) };
 }
 
 function lineReader(child: ChildProcess): { last: () => string; waitFor: (re: RegExp) => Promise<RegExpExecArray> } {
@@ -180,9 +187,13 @@ const noUis: Measured[] = [];
 const consoles: Measured[] = [];
 try {
   for (let r = 1; r <= ROUNDS; r++) {
+    // The order alternates: odd rounds start with the agent, even rounds with the no-UI run, so
+    // whatever one run leaves behind (TIME_WAIT sockets, a warm page cache) falls on both sides.
     const as = [];
+    const noUiFirst = r % 2 === 0;
+    const b0 = noUiFirst ? await runNoUi(config, join(base, `noui-${r}`)) : undefined;
     for (const [k, v] of AGENT_VARIANTS.entries()) as.push(await runAgent(config, join(base, `agent-${r}-${k}`), v));
-    const b = await runNoUi(config, join(base, `noui-${r}`));
+    const b = b0 ?? (await runNoUi(config, join(base, `noui-${r}`)));
     const c = await runConsole(config, join(base, `console-${r}`));
     as.forEach((a, k) => agentsBy[k]!.push(a));
     noUis.push(b);
