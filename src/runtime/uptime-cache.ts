@@ -14,8 +14,8 @@ export interface UptimeCacheOptions {
   /**
    * Recompute only while someone reads the figures (a read within the last refresh period), as an
    * agent does: nobody attached, nothing to show. A refresh reads up to 30 days of roll-ups for every
-   * target, which at thousands of targets costs more than a minute of their checks. The first read
-   * after a quiet spell gets the last figures and starts a refresh at once.
+   * target, a cost that grows with the targets and the history. The first read after a quiet spell
+   * gets the last figures and starts a refresh at once.
    */
   onDemand?: boolean;
   refreshMs?: number;
