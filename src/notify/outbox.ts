@@ -126,7 +126,8 @@ export class Outbox {
 
   /**
    * Fixes which rows go out together with `lead` (its batch, formed on the first attempt from the
-   * pending rows of the same group created within `windowMs` after it) and records the attempt —
+   * pending rows of the same group created within `windowMs` after it, and any still pending from
+   * before it) and records the attempt —
    * committed before anything is sent, so a retry or a restart resends the same message.
    */
   beginAttempt(lead: OutboxRow, windowMs: number, now: number): OutboxRow[] {
@@ -135,9 +136,12 @@ export class Outbox {
       // A lead held for the rest of its host (postpone) takes in what was raised while it waited, up to
       // now: the check that ends the hold may have raised its alert just after the lead's last due time.
       const window = lead.nextAttempt - lead.created > windowMs ? Math.max(windowMs, now - lead.created) : windowMs;
+      // Rows of the group raised before the lead and never attempted are rows held for their host
+      // (due order would have sent them first otherwise): they go with it. Held rows step at their own
+      // phases, so the row whose step comes first after the host settles may be a later one.
       const rows = lead.batch
         ? (this.stmts.batchRows.all(lead.channel, lead.batch) as DbRow[])
-        : (this.stmts.groupMates.all(lead.channel, lead.groupKey, lead.created, lead.created + window) as DbRow[]);
+        : (this.stmts.groupMates.all(lead.channel, lead.groupKey, 0, lead.created + window) as DbRow[]);
       // The lead is always among them: it is pending and either in this batch or unbatched in its own group.
       for (const r of rows) this.stmts.startAttempt.run(batch, now, r.id);
       return rows.map((r) => toRow({ ...r, batch, attempts: r.attempts + 1, last_attempt: now }));

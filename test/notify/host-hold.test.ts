@@ -94,6 +94,30 @@ describe('a held row in the outbox', () => {
     }
   });
 
+  it('a later row of the host that goes first takes in an earlier one still held (their steps run at different phases)', () => {
+    const store = openMemoryStore();
+    try {
+      const outbox = new Outbox(store.db);
+      // The ping confirms first and is held for the ports; the first port's row, due later, is held too.
+      outbox.enqueue(item('down:ping', 'ping', 3_000), ['hook'], 'down|local|db1', 1_000);
+      outbox.enqueue(item('down:pg', 'pg', 5_500), ['hook'], 'down|local|db1', 1_000);
+      outbox.postpone(outbox.due(4_000, 10)[0]!.id, 6_800);
+      const [pgRow] = outbox.due(6_500, 10);
+      assert.equal(pgRow?.alertId, 'down:pg');
+      outbox.postpone(pgRow!.id, 6_750);
+      // The last port confirms; the pg row's step comes before the ping row's: pg leads.
+      outbox.enqueue(item('down:api', 'api', 6_520), ['hook'], 'down|local|db1', 1_000);
+      const due = outbox.due(6_760, 10);
+      assert.deepEqual(due.map((r) => r.alertId), ['down:pg'], 'the later row is due first and leads');
+      const rows = outbox.beginAttempt(due[0]!, 1_000, 6_760);
+      assert.deepEqual(rows.map((r) => r.alertId), ['down:ping', 'down:pg', 'down:api'], 'one message for the host');
+      outbox.markDelivered('hook', rows[0]!.batch!, 6_800);
+      assert.deepEqual(outbox.due(100_000, 10), [], 'nothing left to send alone');
+    } finally {
+      store.close();
+    }
+  });
+
   it('not held, the window stays groupWithin', () => {
     const store = openMemoryStore();
     try {
